@@ -1,0 +1,95 @@
+/**
+ * The invite registry, data/invite_data.txt: one row per invitee (left columns, the admin's) and the
+ * invite link made for them (right columns, ours).
+ */
+import { z } from 'zod';
+import { DataFileError } from '../errors.js';
+import { dateCell } from './cells.js';
+import type { Entry, FileSpec, Loaded } from './repo.js';
+
+export const INVITE_COLUMNS = ['id', 'id_adress', 'link_path', 'chat_id', 'id_link', 'link', 'dt_create', 'dt_expire'] as const;
+
+/** Telegram's limit for an invite link's name, which is the row's `id`. */
+export const LINK_NAME_MAX = 32;
+
+const linkPattern = /^(https?:\/\/|tg:\/\/)\S+$/;
+
+export function inviteSchema(zone: string) {
+  return z.object({
+    id: z
+      .string()
+      .refine((s) => s.trim() !== '', { error: 'is empty; give each row a unique name of 1-32 characters (it becomes the invite link name)' })
+      .refine((s) => s.length <= LINK_NAME_MAX, { error: (issue) => `"${String(issue.input)}" is ${String(issue.input).length} characters; Telegram allows at most ${LINK_NAME_MAX} for a link name: shorten it` }),
+    id_adress: z.string(),
+    link_path: z.string(),
+    chat_id: z.string(),
+    id_link: z.string(),
+    link: z.string().refine((s) => s.trim() === '' || linkPattern.test(s.trim()), { error: 'is not an invite link (https://t.me/+...); leave it blank and tg-get makes one' }),
+    dt_create: dateCell(zone),
+    dt_expire: dateCell(zone),
+  });
+}
+
+export type Invite = z.output<ReturnType<typeof inviteSchema>>;
+
+export function inviteSpec(zone: string): FileSpec<Invite> {
+  return {
+    expected: `the registry of invitees: a tab-separated header "${INVITE_COLUMNS.join(' ')}", then one row per invitee (leave link blank and tg-get makes it)`,
+    columns: INVITE_COLUMNS,
+    required: ['id', 'link'],
+    appended: [],
+    schema: inviteSchema(zone),
+  };
+}
+
+/**
+ * A link name must name one row only: every later row with an id already used is reported (naming the
+ * first row's line) and set aside; the first keeps working. Pure.
+ */
+export function rejectDuplicateIds(loaded: Pick<Loaded<Invite>, 'table' | 'entries' | 'problems'>): void {
+  const firstLine = new Map<string, number>();
+  const kept: Entry<Invite>[] = [];
+  for (const entry of loaded.entries) {
+    const seen = firstLine.get(entry.value.id);
+    if (seen === undefined) {
+      firstLine.set(entry.value.id, entry.row.line);
+      kept.push(entry);
+    } else {
+      loaded.problems.push(
+        new DataFileError(
+          { file: loaded.table.file, line: entry.row.line, column: entry.row.starts[0] ?? 1, field: 'id' },
+          `"${entry.value.id}" is already the id on line ${seen}; ids name invite links and must be unique`,
+        ),
+      );
+    }
+  }
+  loaded.entries = kept;
+}
+
+/** Looks rows up the way a join request names its link: by the full URL, else by link name. */
+export class InviteIndex {
+  private readonly byLink = new Map<string, Entry<Invite>>();
+  private readonly byName = new Map<string, Entry<Invite>>();
+
+  constructor(entries: readonly Entry<Invite>[]) {
+    for (const entry of entries) {
+      const link = entry.value.link.trim();
+      if (link !== '') this.byLink.set(link, entry);
+      const name = entry.value.id_link.trim() || entry.value.id;
+      if (link !== '' && !this.byName.has(name)) this.byName.set(name, entry);
+    }
+  }
+
+  /** The row for a link URL; falls back to the link name (only rows that have a link). */
+  find(link: string | undefined, name: string | undefined): Entry<Invite> | undefined {
+    if (link !== undefined) {
+      const hit = this.byLink.get(link);
+      if (hit) return hit;
+    }
+    return name === undefined || name === '' ? undefined : this.byName.get(name);
+  }
+
+  get size(): number {
+    return this.byLink.size;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * What every data file shares: a header it must have, a zod schema for each row, and the rule that a
+ * row which fails is reported (file, line, column, column name) and left in the file as it was.
+ */
+import type { z } from 'zod';
+import { DataFileError } from '../errors.js';
+import { displayPath, readDataFile, writeAtomic } from '../tsv/file-store.js';
+import { columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from '../tsv/table.js';
+
+/** How one data file looks. */
+export interface FileSpec<T> {
+  /** What the file holds, said when it is missing: "the registry of invitees, one row per link". */
+  expected: string;
+  /** The legacy columns, in order: the header of a file we create. */
+  columns: readonly string[];
+  /** Columns an existing file must already have. */
+  required: readonly string[];
+  /** Our own columns, appended at the end of the header when we first write to a file. */
+  appended: readonly string[];
+  /** Validates one row (column name -> cell text; missing cells are ''). */
+  schema: z.ZodType<T, Record<string, string>>;
+}
+
+/** A usable row: its place in the table and its validated value. */
+export interface Entry<T> {
+  row: TableRow;
+  value: T;
+}
+
+/** A file read and checked. `problems` lists every row that could not be used; those rows stay in `table`. */
+export interface Loaded<T> {
+  path: string;
+  table: Table;
+  entries: Entry<T>[];
+  problems: DataFileError[];
+}
+
+function cellColumn(row: TableRow, index: number): number {
+  const start = row.starts[index];
+  if (start !== undefined) return start;
+  // A short row: point just past its end, where the missing cell would begin.
+  return (row.raw ?? row.cells.join('\t')).split(/\r?\n/)[0]!.length + 1;
+}
+
+/** Turns a zod failure into one DataFileError per issue, each pointing at its cell. */
+function rowErrors(table: Table, row: TableRow, error: z.ZodError): DataFileError[] {
+  return error.issues.map((issue) => {
+    const field = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+    const index = field === undefined ? -1 : columnIndex(table, field);
+    const column = index < 0 ? 1 : cellColumn(row, index);
+    return new DataFileError({ file: table.file, line: row.line, column, ...(field === undefined ? {} : { field }) }, issue.message);
+  });
+}
+
+/**
+ * Checks every row of a parsed table against the spec. Pure. A missing required header column is a
+ * problem with the whole file: every row is then unusable, and the problem says how to fix the header.
+ */
+export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: Entry<T>[]; problems: DataFileError[] } {
+  const missing = spec.required.filter((name) => columnIndex(table, name) < 0);
+  if (missing.length > 0) {
+    const problem = new DataFileError(
+      { file: table.file, line: 1, column: 1 },
+      `the header has no column ${missing.map((m) => `"${m}"`).join(', ')}; the first line must name the columns, tab-separated: ${spec.columns.join(' ')}`,
+    );
+    return { entries: [], problems: [problem] };
+  }
+  const entries: Entry<T>[] = [];
+  const problems: DataFileError[] = [];
+  for (const row of table.rows) {
+    if (row.blank) continue;
+    if (row.error) {
+      problems.push(row.error);
+      continue;
+    }
+    const parsed = spec.schema.safeParse(rowObject(table, row));
+    if (parsed.success) entries.push({ row, value: parsed.data });
+    else problems.push(...rowErrors(table, row, parsed.error));
+  }
+  return { entries, problems };
+}
+
+/** Parses and checks file text. Pure. */
+export function parseFile<T>(text: string, name: string, spec: FileSpec<T>): { table: Table; entries: Entry<T>[]; problems: DataFileError[] } {
+  let table = parseTable(text, name);
+  if (table.header.cells.length === 0 && table.rows.length === 0) table = emptyTable(name, spec.columns);
+  return { table, ...validateTable(table, spec) };
+}
+
+export interface LoadOptions {
+  /** Treat a missing file as empty (with the spec's header) instead of failing. */
+  allowMissing?: boolean;
+}
+
+/** Reads and checks a data file. Throws DataFileMissingError (unless allowMissing) or DataFileError for non-UTF-8 text. */
+export async function loadFile<T>(file: string, spec: FileSpec<T>, options: LoadOptions = {}): Promise<Loaded<T>> {
+  const name = displayPath(file);
+  let text: string;
+  try {
+    text = await readDataFile(file, spec.expected);
+  } catch (error) {
+    if (options.allowMissing && (error as Error).name === 'DataFileMissingError') text = '';
+    else throw error;
+  }
+  return { path: file, ...parseFile(text, name, spec) };
+}
+
+/** Adds our appended columns when missing, then rewrites the file atomically. */
+export async function saveFile<T>(loaded: Loaded<T>, spec: FileSpec<T>): Promise<void> {
+  ensureColumns(loaded.table, [...spec.columns, ...spec.appended]);
+  await writeAtomic(loaded.path, serializeTable(loaded.table));
+}

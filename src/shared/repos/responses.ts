@@ -1,0 +1,49 @@
+/**
+ * Who asked to join through which link, and what the bot decided: data/responde_data.txt. tg-handler
+ * only ever appends whole lines to it; the report reads it.
+ */
+import { z } from 'zod';
+import { dateCell } from './cells.js';
+import type { FileSpec } from './repo.js';
+
+export const RESPONSE_COLUMNS = ['id_link', 'id_tg', 'tg_f_name', 'tg_l_name', 'dt_tg_responde', 'tg_responde_status'] as const;
+/** Ours: the user's @name, the full link, the group, and the join request's own date (Unix seconds). */
+export const RESPONSE_APPENDED = ['tg_username', 'link', 'chat_id', 'tg_request_date'] as const;
+
+/**
+ * `approve` and `decline` are the legacy values. `pending`: left to a human admin (unknown link).
+ * `missing`: Telegram said the request was already gone (handled by someone else, or expired).
+ */
+export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
+
+export const responseSchema = (zone: string) =>
+  z.object({
+    id_link: z.string(),
+    id_tg: z.string().regex(/^\d{1,20}$/, { error: 'is not a Telegram user id; it must be digits only' }),
+    tg_f_name: z.string(),
+    tg_l_name: z.string(),
+    dt_tg_responde: dateCell(zone),
+    tg_responde_status: z.enum(RESPONSE_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a status; use ${RESPONSE_STATUSES.join(', ')}` }),
+    tg_username: z.string(),
+    link: z.string(),
+    chat_id: z.string(),
+    tg_request_date: z.string().regex(/^(\d{1,12})?$/, { error: 'is not a Unix time; it must be digits only or blank' }),
+  });
+
+export type Response = z.output<ReturnType<typeof responseSchema>>;
+
+export function responseSpec(zone: string): FileSpec<Response> {
+  return {
+    expected: `the join log: a tab-separated header "${RESPONSE_COLUMNS.join(' ')}"; tg-handler creates it when missing`,
+    columns: RESPONSE_COLUMNS,
+    required: ['id_link', 'id_tg', 'tg_responde_status'],
+    appended: RESPONSE_APPENDED,
+    schema: responseSchema(zone),
+  };
+}
+
+/** The key that makes a join request's row unique: the same request delivered twice gives the same key. */
+export function requestKey(chatId: string, userId: string, requestDate: string): string {
+  return `${chatId}|${userId}|${requestDate}`;
+}

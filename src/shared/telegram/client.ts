@@ -1,0 +1,122 @@
+/**
+ * The one place a Telegram client is made. Every API call, on bot.telegram and on each update's
+ * ctx.telegram alike, goes through `withRetry`: 429 waits retry_after, 5xx and unsent requests retry
+ * with backoff, and a request that may have arrived is repeated only for methods where repeating is
+ * harmless. Sends are never repeated blindly: a group must not see a post twice.
+ */
+import { Telegraf, type Telegram } from 'telegraf';
+import type { Logger } from '../log.js';
+import { classify, NetworkError } from './errors.js';
+
+/** Methods that can be called again after no answer without harm (Telegram answers a repeat sanely). */
+export const REPEATABLE = new Set([
+  'getMe',
+  'getChat',
+  'getWebhookInfo',
+  'deleteWebhook',
+  'setWebhook',
+  'createChatInviteLink', // a spare link is harmless; only one is recorded
+  'approveChatJoinRequest', // a repeat answers USER_ALREADY_PARTICIPANT / HIDE_REQUESTER_MISSING
+  'declineChatJoinRequest',
+  'answerCallbackQuery',
+]);
+
+export interface RetryPolicy {
+  /** Attempts after the first for 5xx and network errors; default 3. */
+  retries: number;
+  /** First backoff; doubles each time; default 500 ms. */
+  backoffMs: number;
+  /** Attempts after the first for 429; default 5. */
+  rateLimitRetries: number;
+  /** Longest retry_after we wait; a longer one is thrown to the caller. Default 120 s. */
+  maxRetryAfterS: number;
+  /** Per-request time limit; default 30 s. A timed-out request counts as "may have arrived". */
+  timeoutMs: number;
+  /** Waits, injectable for tests. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 3,
+  backoffMs: 500,
+  rateLimitRetries: 5,
+  maxRetryAfterS: 120,
+  timeoutMs: 30_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+type CallApi = Telegram['callApi'];
+const wrapped = new WeakSet<object>();
+
+/**
+ * Wraps `telegram.callApi` in place (once). getUpdates is left alone: telegraf's polling loop has its
+ * own retry, and a long poll must not be cut by our time limit.
+ */
+export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy = DEFAULT_RETRY): Telegram {
+  if (wrapped.has(telegram)) return telegram;
+  wrapped.add(telegram);
+  const original = telegram.callApi.bind(telegram) as (method: string, payload: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
+  const call = async (method: string, payload: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> => {
+    if (method === 'getUpdates') return original(method, payload, options);
+    let failures = 0;
+    let rateLimited = 0;
+    for (;;) {
+      const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(policy.timeoutMs)]) : AbortSignal.timeout(policy.timeoutMs);
+      try {
+        return await original(method, payload, { signal });
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        const failure = classify(error);
+        if (failure.kind === 'refused' && failure.code === 429) {
+          const wait = failure.retryAfter ?? 5;
+          if (rateLimited >= policy.rateLimitRetries || wait > policy.maxRetryAfterS) throw error;
+          rateLimited++;
+          log.warn(`${method}: Telegram asks to slow down (429); waiting ${wait} s as told`);
+          await policy.sleep(wait * 1000);
+          continue;
+        }
+        const retryable =
+          (failure.kind === 'refused' && failure.code >= 500) ||
+          (failure.kind === 'network' && (!failure.sent || REPEATABLE.has(method)));
+        if (!retryable || failures >= policy.retries) {
+          if (failure.kind === 'network') throw new NetworkError(method, failure.sent, error);
+          throw error;
+        }
+        const wait = policy.backoffMs * 2 ** failures;
+        failures++;
+        log.warn(`${method}: ${failure.kind === 'network' ? 'network error' : `Telegram error ${failure.code}`}; retry ${failures}/${policy.retries} in ${wait} ms`);
+        await policy.sleep(wait);
+      }
+    }
+  };
+  telegram.callApi = call as CallApi;
+  return telegram;
+}
+
+export interface BotOptions {
+  token: string;
+  apiRoot: string;
+  log: Logger;
+  retry?: RetryPolicy;
+  /** How long one update's handling may take before telegraf gives up on it; default 10 minutes. */
+  handlerTimeoutMs?: number;
+}
+
+/**
+ * Makes a Telegraf bot pointed at `apiRoot`, with retry installed on bot.telegram and, through a
+ * first middleware, on every update's own ctx.telegram (telegraf makes a new one per update).
+ * webhookReply is off: we need every call's real answer.
+ */
+export function createBot(options: BotOptions): Telegraf {
+  const bot = new Telegraf(options.token, {
+    telegram: { apiRoot: options.apiRoot, webhookReply: false },
+    handlerTimeout: options.handlerTimeoutMs ?? 600_000,
+  });
+  const policy = options.retry ?? DEFAULT_RETRY;
+  withRetry(bot.telegram, options.log, policy);
+  bot.use((ctx, next) => {
+    withRetry(ctx.telegram, options.log, policy);
+    return next();
+  });
+  return bot;
+}

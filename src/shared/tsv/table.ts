@@ -1,0 +1,199 @@
+/**
+ * Tab-separated text <-> rows, with no I/O. A table remembers every record's text as it was read, so
+ * writing back an untouched table gives the same bytes: BOM, line endings, quoting, blank lines and
+ * rows shorter than the header all survive. Only rows we change (or add) are formatted anew.
+ */
+import Papa from 'papaparse';
+import { DataFileError } from '../errors.js';
+
+/** One record of the file: the header, a data row, or a blank line kept in place. */
+export interface TableRow {
+  /** 1-based line number of the record's first character in the file. */
+  line: number;
+  /** Cell values, unquoted. May be shorter than the header: missing cells read as blank. */
+  cells: string[];
+  /** The record's text as read, without its line ending; null once the row is changed or when it is new. */
+  raw: string | null;
+  /** The line ending that followed the record ('' for a last line without one). */
+  eol: string;
+  /** 1-based column (character) where each cell starts on the record's first line. */
+  starts: number[];
+  /** An empty line or a line of tabs only: kept in the file, never read as data. */
+  blank: boolean;
+  /** Set when the record cannot be used (too many fields); it is kept as it was. */
+  error?: DataFileError;
+}
+
+/** A whole file. `rows` excludes the header. */
+export interface Table {
+  /** Name used in messages, e.g. `data/invite_data.txt`. */
+  file: string;
+  header: TableRow;
+  rows: TableRow[];
+  /** The line ending given to new records: the file's own, LF for a new file. */
+  eol: string;
+  bom: boolean;
+}
+
+/** Splits a record's first line into cell start columns, honouring quoted cells. */
+function cellStarts(raw: string): number[] {
+  const starts = [1];
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '\n' || ch === '\r') break;
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\t' && !quoted) starts.push(i + 2);
+  }
+  return starts;
+}
+
+function splitEol(span: string): [string, string] {
+  if (span.endsWith('\r\n')) return [span.slice(0, -2), '\r\n'];
+  if (span.endsWith('\n') || span.endsWith('\r')) return [span.slice(0, -1), span.slice(-1)];
+  return [span, ''];
+}
+
+function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
+}
+
+/**
+ * Parses tab-separated text. The first record is the header. Never throws: a record with more fields
+ * than the header is kept with `error` set, so the caller can report it and still write it back.
+ */
+export function parseTable(text: string, file: string): Table {
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const body = bom ? text.slice(1) : text;
+  // A file that is all CRLF is parsed with CRLF; a mixed file with LF, taking a stray CR off each record.
+  const newline = body.includes('\n') ? (/(^|[^\r])\n/.test(body) ? '\n' : '\r\n') : body.includes('\r') ? '\r' : '\n';
+  const records: TableRow[] = [];
+  let offset = 0;
+  let line = 1;
+  if (body.length > 0) {
+    Papa.parse<string[]>(body, {
+      delimiter: '\t',
+      newline,
+      quoteChar: '"',
+      skipEmptyLines: false,
+      step: (result) => {
+        const end = result.meta.cursor;
+        const [raw, eol] = splitEol(body.slice(offset, end));
+        const cells = result.data;
+        const last = cells.length - 1;
+        if (eol === '\r\n' && newline === '\n' && last >= 0) cells[last] = (cells[last] ?? '').replace(/\r$/, '');
+        records.push({ line, cells, raw, eol, starts: cellStarts(raw), blank: cells.every((c) => c.trim() === '') });
+        line += countLineBreaks(body.slice(offset, end));
+        offset = end;
+      },
+    });
+  }
+  const header: TableRow = records.shift() ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
+  const rows = records;
+  // A record papaparse ends at EOF without a line ending when the text ends with one: nothing to keep.
+  const tail = rows[rows.length - 1];
+  if (tail && tail.raw === '' && tail.eol === '') rows.pop();
+  const width = header.cells.length;
+  for (const row of rows) {
+    if (!row.blank && row.cells.length > width) {
+      const column = row.starts[width] ?? 1;
+      row.error = new DataFileError(
+        { file, line: row.line, column },
+        `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
+      );
+    }
+  }
+  const eol = header.eol !== '' ? header.eol : newline === '\r\n' ? '\r\n' : '\n';
+  return { file, header, rows, eol, bom };
+}
+
+/** Quotes a cell only when tab-separated text needs it (a tab, a line break, or a leading quote). */
+export function formatCell(value: string): string {
+  if (/[\t\r\n]/.test(value) || value.startsWith('"')) return `"${value.replace(/"/g, '""')}"`;
+  return value;
+}
+
+/** Writes a table back: untouched records as they were read, changed and new ones formatted. */
+export function serializeTable(table: Table): string {
+  const parts: string[] = [table.bom ? '\uFEFF' : ''];
+  const all = [table.header, ...table.rows];
+  for (const record of all) {
+    parts.push(record.raw ?? record.cells.map(formatCell).join('\t'), record.eol);
+  }
+  return parts.join('');
+}
+
+/** Index of a column by name, or -1. */
+export function columnIndex(table: Table, name: string): number {
+  return table.header.cells.indexOf(name);
+}
+
+/** A cell by column name; '' when the column or the cell is missing. */
+export function cell(table: Table, row: TableRow, name: string): string {
+  const i = columnIndex(table, name);
+  return i < 0 ? '' : (row.cells[i] ?? '');
+}
+
+/** The row as an object of column name -> value (missing cells are ''). */
+export function rowObject(table: Table, row: TableRow): Record<string, string> {
+  const out: Record<string, string> = {};
+  table.header.cells.forEach((name, i) => {
+    if (!(name in out)) out[name] = row.cells[i] ?? '';
+  });
+  return out;
+}
+
+/** Adds the columns that are missing at the end of the header. Returns true when the header changed. */
+export function ensureColumns(table: Table, names: readonly string[]): boolean {
+  const missing = names.filter((n) => !table.header.cells.includes(n));
+  if (missing.length === 0) return false;
+  table.header.cells = [...table.header.cells, ...missing];
+  table.header.raw = null;
+  if (table.header.eol === '') table.header.eol = table.eol;
+  return true;
+}
+
+/** Sets cells by column name (the columns must exist), padding a short row with blanks. */
+export function setCells(table: Table, row: TableRow, values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const i = columnIndex(table, name);
+    if (i < 0) throw new Error(`setCells: ${table.file} has no column "${name}"`);
+    while (row.cells.length <= i) row.cells.push('');
+    row.cells[i] = value;
+  }
+  row.raw = null;
+}
+
+/** The text of one new record (no line ending), cells in header order. */
+export function formatRecord(table: Table, values: Record<string, string>): string {
+  return table.header.cells.map((name) => formatCell(values[name] ?? '')).join('\t');
+}
+
+/** Appends a new row at the end, keeping whether the file ended with a line ending. */
+export function appendRow(table: Table, values: Record<string, string>): TableRow {
+  const previous = table.rows[table.rows.length - 1] ?? table.header;
+  const endsWithEol = previous.eol !== '' || (previous === table.header && table.rows.length === 0);
+  if (previous.eol === '') previous.eol = table.eol;
+  const cells = table.header.cells.map((name) => values[name] ?? '');
+  const line = previous.line + 1 + countLineBreaks(previous.cells.join(''));
+  const row: TableRow = { line, cells, raw: null, eol: endsWithEol ? table.eol : '', starts: [], blank: false };
+  table.rows.push(row);
+  return row;
+}
+
+/** An empty table with the given header, for a file that does not exist yet. */
+export function emptyTable(file: string, columns: readonly string[], eol = '\n'): Table {
+  return {
+    file,
+    header: { line: 1, cells: [...columns], raw: null, eol, starts: [], blank: false },
+    rows: [],
+    eol,
+    bom: false,
+  };
+}
