@@ -62,6 +62,13 @@ function chatHint(raw: string): string {
   return 'must be the group id (e.g. -1001234567890) or its @username';
 }
 
+/** TZ may name a zone file (":/etc/localtime"); then the zone Node resolved from it is the one meant. */
+function zoneOf(tz: string | undefined): string | undefined {
+  if (tz === undefined || tz.trim() === '') return undefined;
+  const name = tz.trim().replace(/^:/, '');
+  return name.startsWith('/') ? systemZone() : name;
+}
+
 const schema = (needs: Needs, cwd: string) =>
   z
     .object({
@@ -94,7 +101,8 @@ const schema = (needs: Needs, cwd: string) =>
       } catch {
         ctx.addIssue({ code: 'custom', path: ['TELEGRAM_API_ROOT'], message: `"${v.TELEGRAM_API_ROOT}" is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}` });
       }
-      if (v.TZ !== undefined && v.TZ !== '' && !isValidZone(v.TZ.replace(/^:/, ''))) {
+      const zone = zoneOf(v.TZ);
+      if (zone !== undefined && !isValidZone(zone)) {
         ctx.addIssue({ code: 'custom', path: ['TZ'], message: `"${v.TZ}" is not a time zone; use an IANA name such as Europe/Berlin or UTC` });
       }
     })
@@ -106,7 +114,7 @@ const schema = (needs: Needs, cwd: string) =>
         dataDir: path.resolve(cwd, v.dataDir),
         assetsDir: path.resolve(cwd, v.assetsDir),
         linksDir: path.resolve(cwd, v.linksDir),
-        zone: v.TZ ? v.TZ.replace(/^:/, '') : systemZone(),
+        zone: zoneOf(v.TZ) ?? systemZone(),
         logLevel: v.logLevel,
       }),
     );

@@ -65,6 +65,7 @@ export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: En
     );
     return { entries: [], problems: [problem] };
   }
+  const allColumns = [...spec.columns, ...spec.appended];
   const entries: Entry<T>[] = [];
   const problems: DataFileError[] = [];
   for (const row of table.rows) {
@@ -73,7 +74,9 @@ export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: En
       problems.push(row.error);
       continue;
     }
-    const parsed = spec.schema.safeParse(rowObject(table, row));
+    const values = rowObject(table, row);
+    for (const name of allColumns) values[name] ??= '';
+    const parsed = spec.schema.safeParse(values);
     if (parsed.success) entries.push({ row, value: parsed.data });
     else problems.push(...rowErrors(table, row, parsed.error));
   }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatDateTime, isValidZone, parseDateTime, parseDuration } from '../../src/shared/dates.js';
+
+describe('parseDateTime', () => {
+  it.each([
+    ['2025.01.03 17:28', 'Europe/Berlin', '2025-01-03T16:28:00.000Z'],
+    ['2025-07-03 17:28', 'Europe/Berlin', '2025-07-03T15:28:00.000Z'],
+    ['2025-07-03 17:28:09', 'UTC', '2025-07-03T17:28:09.000Z'],
+    ['2025-07-03T17:28:09+03:00', 'UTC', '2025-07-03T14:28:09.000Z'],
+    ['2025-07-03T17:28:09Z', 'Asia/Tokyo', '2025-07-03T17:28:09.000Z'],
+    ['2025-07-03T17:28', 'Asia/Tokyo', '2025-07-03T08:28:00.000Z'],
+    ['2024-02-29', 'UTC', '2024-02-29T00:00:00.000Z'],
+  ])('reads %s in %s', (text, zone, iso) => {
+    expect(parseDateTime(text, zone)?.toISOString()).toBe(iso);
+  });
+
+  it.each(['2025.02.30 10:00', '2025-02-29 10:00', '31.02.2025', '2025-13-01 10:00', '2025-01-01 24:00', 'tomorrow', '2025-02-30T10:00:00Z', ''])(
+    'refuses %j instead of rolling it over',
+    (text) => {
+      expect(parseDateTime(text, 'UTC')).toBeNull();
+    },
+  );
+});
+
+describe('formatDateTime', () => {
+  it('writes wall-clock time in the zone', () => {
+    expect(formatDateTime(new Date('2025-01-03T16:28:05Z'), 'Europe/Berlin')).toBe('2025-01-03 17:28:05');
+    expect(formatDateTime(new Date('2025-01-03T16:28:05Z'), 'UTC')).toBe('2025-01-03 16:28:05');
+  });
+});
+
+describe('isValidZone / parseDuration', () => {
+  it('knows zones', () => {
+    expect(isValidZone('America/New_York')).toBe(true);
+    expect(isValidZone('Not/AZone')).toBe(false);
+    expect(isValidZone('')).toBe(false);
+  });
+
+  it.each([
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    ['1.5h', 5_400_000],
+    ['30', 1_800_000],
+    ['soon', null],
+    ['-1h', null],
+  ])('parses %j', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+});
