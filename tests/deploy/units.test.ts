@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cleanup, REPO_ROOT, tempDir } from '../support/tmp.js';
+
+const run = promisify(execFile);
+const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
+const UNITS = ['tg-handler.service', 'tg-get.service', 'tg-get.timer'];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await tempDir('tg-units-');
+  // The units name /opt/tg-invite-tracker and /usr/bin/node; point them at this checkout and this node.
+  for (const unit of UNITS) {
+    const text = (await readFile(path.join(REPO_ROOT, 'deploy', unit), 'utf8'))
+      .replaceAll('/opt/tg-invite-tracker', REPO_ROOT)
+      .replaceAll('/usr/bin/node', process.execPath)
+      .replaceAll('User=tg-tracker', 'User=root')
+      .replaceAll('Group=tg-tracker', 'Group=root');
+    await writeFile(path.join(dir, unit), text);
+  }
+});
+afterAll(async () => { await cleanup(dir); });
+
+describe('deploy/ units', () => {
+  it('keep the token out of the command line and the environment, and restrict writes to data/ and LINKS/', async () => {
+    for (const unit of ['tg-handler.service', 'tg-get.service']) {
+      const text = await readFile(path.join(REPO_ROOT, 'deploy', unit), 'utf8');
+      expect(text).toMatch(/^LoadCredential=bot-token:/m);
+      expect(text).toMatch(/--token-file \$\{CREDENTIALS_DIRECTORY\}\/bot-token/);
+      expect(text).not.toMatch(/BOT_TOKEN/);
+      expect(text).toMatch(/^ProtectSystem=strict$/m);
+      expect(text).toMatch(/^ReadWritePaths=\/opt\/tg-invite-tracker\/data \/opt\/tg-invite-tracker\/LINKS$/m);
+      expect(text).toMatch(/^NoNewPrivileges=yes$/m);
+    }
+    expect(await readFile(path.join(REPO_ROOT, 'deploy', 'tg-handler.service'), 'utf8')).toMatch(/^Restart=on-failure$/m);
+  });
+
+  (analyze ? it : it.skip)('are accepted by systemd-analyze verify', async () => {
+    const files = UNITS.map((u) => path.join(dir, u));
+    const { stderr } = await run(analyze!, ['verify', ...files], { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } }).catch((e: { stderr: string; code: number }) => {
+      throw new Error(`systemd-analyze verify failed (${e.code}):\n${e.stderr}`);
+    });
+    // Warnings about the machine (no /etc/tg-invite-tracker here) are fine; unit syntax problems are not.
+    const relevant = stderr.split('\n').filter((l) => l.includes(dir) && !/EnvironmentFile|LoadCredential|bot-token/.test(l));
+    expect(relevant).toEqual([]);
+  });
+});
