@@ -35,7 +35,8 @@ export interface Loaded<T> {
   problems: DataFileError[];
 }
 
-function cellColumn(row: TableRow, index: number): number {
+/** 1-based column where cell `index` of `row` starts; for a short row, just past its end. */
+export function cellColumn(row: TableRow, index: number): number {
   const start = row.starts[index];
   if (start !== undefined) return start;
   // A short row: point just past its end, where the missing cell would begin.

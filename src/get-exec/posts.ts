@@ -1,0 +1,207 @@
+/**
+ * The posts step: each due schedule row goes to the group once. The row is marked `sending` on disk
+ * before each call and `posted` (with the message ids) as soon as Telegram confirms, so a run killed
+ * mid-call leaves a row that the next run reports as uncertain instead of sending it twice.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Telegram } from 'telegraf';
+import { formatDateTime } from '../shared/dates.js';
+import { formatPosition } from '../shared/errors.js';
+import type { Entry, Loaded } from '../shared/repos/repo.js';
+import { loadFile, saveFile } from '../shared/repos/repo.js';
+import { scheduleSpec, type PostStatus, type ScheduledPost } from '../shared/repos/schedule.js';
+import { displayPath } from '../shared/tsv/file-store.js';
+import { ensureColumns, setCells } from '../shared/tsv/table.js';
+import { reportProblems, type StepContext } from './context.js';
+import { certainlyNotSent, describeFailure, isFatal } from './failures.js';
+import { Pacer, GROUP_SENDS_PER_MINUTE } from './pacer.js';
+import { findPicture } from './picture.js';
+import { planHasWork, planPosts, sentIds, type PostPlan } from './post-plan.js';
+import { runLockedStep } from './locked-step.js';
+import { CAPTION_LIMIT, MESSAGE_LIMIT, splitPost } from './split-text.js';
+
+export const SCHEDULE_FILE = 'text_schedule.txt';
+
+export interface PostsOptions {
+  /** --max-late in ms: rows overdue by more are marked missed. */
+  maxLateMs: number | null;
+  /** --retry-uncertain: send `uncertain` rows again. */
+  retryUncertain: boolean;
+  /** Messages allowed to the group per rolling minute. */
+  sendsPerMinute?: number;
+}
+
+/** One Telegram message of a post. */
+type Piece = { kind: 'photo'; file: string; caption: string } | { kind: 'text'; text: string };
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const uncertainAdvice = 'look in the group: if it is there, set post_status to posted; if not, clear post_status or run "tg-get posts --retry-uncertain" to send it again';
+
+export async function sendPosts(ctx: StepContext, options: PostsOptions): Promise<void> {
+  const file = path.join(ctx.config.dataDir, SCHEDULE_FILE);
+  const spec = scheduleSpec(ctx.config.zone);
+  const plan = (loaded: Loaded<ScheduledPost>) => planPosts(loaded.entries, { now: ctx.now(), maxLateMs: options.maxLateMs, retryUncertain: options.retryUncertain });
+  let worked = false;
+  const result = await runLockedStep(ctx, {
+    file,
+    what: 'sending posts',
+    load: () => loadFile(file, spec),
+    hasWork: (loaded) => planHasWork(plan(loaded)),
+    work: async (loaded, held) => {
+      worked = true;
+      const postPlan = plan(loaded);
+      report(ctx, loaded, postPlan);
+      await new Poster(ctx, loaded, options, held).run(postPlan);
+    },
+  });
+  if (result !== null && !worked) {
+    const postPlan = plan(result);
+    report(ctx, result, postPlan);
+    if (ctx.dryRun) describeDryRun(ctx, result, postPlan);
+  }
+}
+
+function where(loaded: Loaded<ScheduledPost>, entry: Entry<ScheduledPost>): string {
+  return formatPosition({ file: loaded.table.file, line: entry.row.line, column: 0 });
+}
+
+function report(ctx: StepContext, loaded: Loaded<ScheduledPost>, postPlan: PostPlan): void {
+  reportProblems(ctx, loaded.problems);
+  for (const entry of postPlan.uncertain) ctx.log.warn(`${where(loaded, entry)}: uncertain: an earlier send got no answer, so this post may be in the group already; ${uncertainAdvice}`);
+}
+
+function describeDryRun(ctx: StepContext, loaded: Loaded<ScheduledPost>, postPlan: PostPlan): void {
+  const zone = ctx.config.zone;
+  for (const entry of postPlan.interrupted) ctx.log.info(`would mark ${where(loaded, entry)} uncertain: a run stopped while sending it`);
+  for (const entry of postPlan.missed) ctx.log.info(`would mark ${where(loaded, entry)} missed: due ${formatDateTime(entry.value.dt_time, zone)}, later than --max-late`);
+  for (const entry of postPlan.due) {
+    const pieces = piecesOf(ctx, loaded, entry);
+    if (pieces === null) continue;
+    ctx.tally.postsSent++;
+    const left = pieces.slice(sentIds(entry.value).length);
+    ctx.log.info(`would send ${where(loaded, entry)} (due ${formatDateTime(entry.value.dt_time, zone)}): ${left.map((p) => (p.kind === 'photo' ? `photo ${displayPath(p.file)}` : `${p.text.length} characters`)).join(' + ')}`);
+  }
+}
+
+/** The messages a row becomes, or null (reported as the row's failure) when its picture is missing. */
+function piecesOf(ctx: StepContext, loaded: Loaded<ScheduledPost>, entry: Entry<ScheduledPost>): Piece[] | null {
+  const picture = findPicture(entry.value.file_path, ctx.config.assetsDir, isFile);
+  if (picture.kind === 'missing') {
+    ctx.log.error(`${where(loaded, entry)} (file_path): picture not found: ${picture.tried.map((f) => displayPath(f)).join(', then ')}; put the file in ${displayPath(ctx.config.assetsDir)}/ or fix the path`);
+    ctx.failRow(loaded.table.file, entry.row.line);
+    return null;
+  }
+  if (picture.kind === 'none') return splitPost(entry.value.text, MESSAGE_LIMIT).map((text) => ({ kind: 'text', text }));
+  if (picture.fallbackFrom !== undefined) {
+    ctx.log.warn(`${where(loaded, entry)} (file_path): ${picture.fallbackFrom} does not exist; using ${displayPath(picture.file)} instead`);
+  }
+  const [caption = '', ...rest] = splitPost(entry.value.text, CAPTION_LIMIT);
+  return [{ kind: 'photo', file: picture.file, caption }, ...rest.map((text): Piece => ({ kind: 'text', text }))];
+}
+
+/** Sends the due rows of one locked, freshly read schedule. */
+class Poster {
+  private readonly spec;
+  private pacer: Pacer | null = null;
+  private telegram: Telegram | null = null;
+
+  constructor(
+    private readonly ctx: StepContext,
+    private readonly loaded: Loaded<ScheduledPost>,
+    private readonly options: PostsOptions,
+    private readonly held: () => boolean,
+  ) {
+    this.spec = scheduleSpec(ctx.config.zone);
+    ensureColumns(loaded.table, [...this.spec.columns, ...this.spec.appended]);
+  }
+
+  async run(postPlan: PostPlan): Promise<void> {
+    const { ctx, loaded } = this;
+    for (const entry of postPlan.interrupted) {
+      this.mark(entry, 'uncertain');
+      ctx.log.error(`${where(loaded, entry)}: an earlier run stopped while sending this post, so it may be in the group already; marked uncertain; ${uncertainAdvice}`);
+      ctx.failRow(loaded.table.file, entry.row.line);
+    }
+    for (const entry of postPlan.missed) {
+      this.mark(entry, 'missed');
+      ctx.log.warn(`${where(loaded, entry)}: due ${formatDateTime(entry.value.dt_time, ctx.config.zone)}, later than --max-late allows; marked missed, not sent`);
+    }
+    if (postPlan.interrupted.length + postPlan.missed.length > 0) await this.save();
+    this.pacer = new Pacer(this.perMinute, () => ctx.now().getTime(), ctx.sleep, postPlan.recentSends);
+    for (const entry of postPlan.due) {
+      if (ctx.stopping() || !this.held()) break;
+      await this.post(entry);
+    }
+  }
+
+  private get perMinute(): number {
+    return this.options.sendsPerMinute ?? GROUP_SENDS_PER_MINUTE;
+  }
+
+  private mark(entry: Entry<ScheduledPost>, status: PostStatus, extra: Record<string, string> = {}): void {
+    setCells(this.loaded.table, entry.row, { post_status: status, ...extra });
+    entry.value = { ...entry.value, post_status: status };
+  }
+
+  private save(): Promise<void> {
+    return saveFile(this.loaded, this.spec);
+  }
+
+  private async post(entry: Entry<ScheduledPost>): Promise<void> {
+    const { ctx, loaded } = this;
+    const pieces = piecesOf(ctx, loaded, entry);
+    if (pieces === null) return;
+    const chat = ctx.config.chatId!;
+    const ids = sentIds(entry.value);
+    if (ids.length >= pieces.length) {
+      // Every piece went out in an earlier run that stopped before marking the row.
+      this.mark(entry, 'posted');
+      await this.save();
+    }
+    for (let i = ids.length; i < pieces.length; i++) {
+      const stop = () => ctx.stopping() || !this.held();
+      if (stop()) return;
+      this.telegram ??= await ctx.telegram();
+      const ready = await this.pacer!.ready((ms) => ctx.log.info(`waiting ${Math.ceil(ms / 1000)} s to stay under ${this.perMinute} messages a minute in the group`), stop);
+      if (!ready) return;
+      this.mark(entry, 'sending');
+      await this.save();
+      const piece = pieces[i]!;
+      const method = piece.kind === 'photo' ? 'sendPhoto' : 'sendMessage';
+      try {
+        const message =
+          piece.kind === 'photo'
+            ? await this.telegram.sendPhoto(chat, { source: piece.file }, piece.caption === '' ? {} : { caption: piece.caption })
+            : await this.telegram.sendMessage(chat, piece.text);
+        this.pacer!.sent();
+        ids.push(String(message.message_id));
+        this.mark(entry, i === pieces.length - 1 ? 'posted' : '', { message_id: ids.join(' '), dt_posted: formatDateTime(ctx.now(), ctx.config.zone) });
+        await this.save();
+      } catch (error) {
+        const part = pieces.length > 1 ? ` (message ${i + 1} of ${pieces.length})` : '';
+        if (certainlyNotSent(error)) {
+          this.mark(entry, '');
+          await this.save();
+          if (isFatal(error)) throw error;
+          ctx.log.error(`${where(loaded, entry)}: not posted${part}: ${describeFailure(method, error)}; the row stays due and is tried again on the next run`);
+        } else {
+          this.mark(entry, 'uncertain');
+          await this.save();
+          ctx.log.error(`${where(loaded, entry)}: ${describeFailure(method, error)}${part}; it may have reached the group, so it is not sent again: marked uncertain; ${uncertainAdvice}`);
+        }
+        ctx.failRow(loaded.table.file, entry.row.line);
+        return;
+      }
+    }
+    ctx.tally.postsSent++;
+    ctx.log.info(`posted ${where(loaded, entry)} (due ${formatDateTime(entry.value.dt_time, ctx.config.zone)}): message${ids.length > 1 ? 's' : ''} ${ids.join(', ')}`);
+  }
+}
