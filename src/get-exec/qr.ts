@@ -14,6 +14,8 @@ import { qrFileName } from './safe-name.js';
 
 /** Bytes read from the start of an existing PNG: ours put the link's chunk right after the header. */
 const HEAD_BYTES = 2048;
+/** One buffer for every head read: the checks run one after another. */
+const head = Buffer.alloc(HEAD_BYTES);
 
 /**
  * The link recorded in an existing QR file, or null when there is no file or it is not one of ours.
@@ -28,7 +30,6 @@ function recordedLink(file: string): string | null {
     return null;
   }
   try {
-    const head = Buffer.alloc(HEAD_BYTES);
     const n = readSync(fd, head, 0, HEAD_BYTES, 0);
     return readQrLink(head.subarray(0, n));
   } catch {

@@ -204,6 +204,40 @@ describe('tg-get posts', () => {
     expect(lines[3]).toBe(rows[2]);
   });
 
+  it('retries a refused connection with backoff, then leaves the row due', async () => {
+    ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tHello\t']) });
+    const closed = await startEmulator();
+    const deadRoot = closed.apiRoot;
+    await closed.stop();
+    const result = await runTgGet(['posts'], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot } });
+    expect(result.code).toBe(1);
+    expect(result.stderr.match(/sendMessage: network error; retry \d\/3/g)).toHaveLength(3);
+    expect(result.stderr).toMatch(/data\/text_schedule\.txt:2: not posted: sendMessage: could not reach Telegram.*the row stays due/);
+    expect(ws.records(SCHEDULE)[0]!.post_status).toBe('');
+  }, 30_000);
+
+  it('on SIGTERM finishes the post in flight, then stops, leaving no row half-marked', async () => {
+    const rows = Array.from({ length: 6 }, (_, i) => `2026-01-0${i + 1} 10:00\tPost ${i + 1}\t`);
+    ws = new Workspace({ schedule: scheduleOf(rows) });
+    emu.failNext('sendMessage', { kind: 'delay', ms: 400 }, 6);
+    const result = await runTgGet(['posts'], {
+      cwd: ws.dir,
+      emu,
+      onSpawn: (child) => {
+        void until(() => ws.read(SCHEDULE).includes('sending'), 10_000, 'the first send').then(
+          () => child.kill('SIGTERM'),
+          () => child.kill('SIGKILL'),
+        );
+      },
+    });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/SIGTERM: finishing the current row, then stopping/);
+    expect(result.stdout).toMatch(/1 posts sent, 0 rows failed \(stopped early by a signal\)/);
+    expect(ws.records(SCHEDULE).map((r) => r.post_status)).toEqual(['posted', '', '', '', '', '']);
+    expect(posts().map((m) => m.text)).toEqual(['Post 1']);
+  });
+
   it('needs CHAT_ID', async () => {
     ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tHello\t']) });
     const result = await runTgGet(['posts'], { cwd: ws.dir, emu, env: { CHAT_ID: '' } });
