@@ -2,7 +2,7 @@
  * tg-get: the one-shot job cron runs every minute. With no sub-command it makes the missing invite
  * links, draws their QR codes and sends the posts that are due; `links`, `qr` and `posts` do one part.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { addCommonOptions, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, loadConfig, loggerFor, packageVersion, processIo, reportFailure, type Io } from '../shared/cli.js';
 import type { CommonOptions, Config } from '../shared/config.js';
 import { parseDuration } from '../shared/dates.js';
@@ -45,7 +45,7 @@ function buildProgram(io: Io, choose: (steps: Step[], options: GetOptions) => vo
     .option('-n, --dry-run', 'print what would be done; call no Telegram method and change no file')
     .option('--expire-days <n>', 'new links expire after N days (a row\'s own dt_expire wins)')
     .option('--max-late <duration>', 'mark posts overdue by more than this (e.g. 30m, 2h, 1d) missed instead of sending them')
-    .addOption(new Option('--sends-per-minute <n>', 'messages to the group per rolling minute').default('20').hideHelp());
+    .option('--sends-per-minute <n>', 'most messages sent to the group in any rolling minute (Telegram allows about 20)', '20');
   program.action(() => choose(['links', 'qr', 'posts'], program.opts()));
   program
     .command('links')
@@ -104,15 +104,9 @@ async function guarded(ctx: StepContext, fn: () => Promise<void>): Promise<void>
   try {
     await fn();
   } catch (error) {
-    if (error instanceof DataFileMissingError) {
-      ctx.log.error(error.message);
-      ctx.failRow(error.file, 0);
-    } else if (error instanceof DataFileError) {
-      ctx.log.error(error.message);
-      ctx.failRow(error.position.file, 0);
-    } else {
-      throw error;
-    }
+    if (!(error instanceof DataFileMissingError || error instanceof DataFileError)) throw error;
+    ctx.log.error(error.message);
+    ctx.failRow(error instanceof DataFileError ? error.position.file : error.file, 0);
   }
 }
 

@@ -214,6 +214,7 @@ describe('tg-get posts', () => {
     expect(result.stderr.match(/sendMessage: network error; retry \d\/3/g)).toHaveLength(3);
     expect(result.stderr).toMatch(/data\/text_schedule\.txt:2: not posted: sendMessage: could not reach Telegram.*the row stays due/);
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('');
+    expect(`${result.stdout}${result.stderr}`).not.toContain(emu.token.split(':')[1]);
   }, 30_000);
 
   it('on SIGTERM finishes the post in flight, then stops, leaving no row half-marked', async () => {
