@@ -80,13 +80,22 @@ export class InviteIndex {
     }
   }
 
-  /** The row for a link URL; falls back to the link name (only rows that have a link). */
+  /**
+   * The row for a join request's link. By the full URL first. Telegram shows a link made by another
+   * administrator masked (`https://t.me/+AbCdEfGh…`); such a link matches by its name only when the
+   * registry row's link begins with the visible part, so another admin's link that merely shares a
+   * name is never taken for ours.
+   */
   find(link: string | undefined, name: string | undefined): Entry<Invite> | undefined {
     if (link !== undefined) {
       const hit = this.byLink.get(link);
       if (hit) return hit;
     }
-    return name === undefined || name === '' ? undefined : this.byName.get(name);
+    if (name === undefined || name === '') return undefined;
+    const byName = this.byName.get(name);
+    if (byName === undefined || link === undefined) return byName;
+    const visible = link.endsWith('…') ? link.slice(0, -1) : null;
+    return visible !== null && visible.length > 0 && byName.value.link.trim().startsWith(visible) ? byName : undefined;
   }
 
   get size(): number {

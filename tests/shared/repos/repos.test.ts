@@ -78,12 +78,17 @@ describe('invite registry', () => {
     expect(problems[0]!.message).toMatch(/^data\/invite_data\.txt:1:1: the header has no column "id", "link"; the first line must name the columns/);
   });
 
-  it('finds a row by full link first, then by link name', () => {
-    const text = 'id\tid_link\tlink\nanna\tanna\thttps://t.me/+A\nboris\tboris\thttps://t.me/+B\nnolink\t\t\n';
+  it('finds a row by full link first, then by name only when the masked link fits', () => {
+    const text = 'id\tid_link\tlink\nanna\tanna\thttps://t.me/+AnnaAnna12345678\nboris\tboris\thttps://t.me/+BorisBor12345678\nnolink\t\t\n';
     const { entries } = parseFile(text, 'x', inviteSpec(ZONE));
     const index = new InviteIndex(entries);
-    expect(index.find('https://t.me/+B', 'anna')?.value.id).toBe('boris');
-    expect(index.find('https://t.me/+Zzz…', 'anna')?.value.id).toBe('anna');
+    expect(index.find('https://t.me/+BorisBor12345678', 'anna')?.value.id).toBe('boris');
+    // Another admin made the registry's link: Telegram shows it masked, the visible part fits.
+    expect(index.find('https://t.me/+AnnaAnna…', 'anna')?.value.id).toBe('anna');
+    // Another admin's own link that happens to share the name: not ours.
+    expect(index.find('https://t.me/+Zzzzzzzz…', 'anna')).toBeUndefined();
+    expect(index.find('https://t.me/+FullButUnknown1', 'anna')).toBeUndefined();
+    expect(index.find(undefined, 'anna')?.value.id).toBe('anna');
     expect(index.find(undefined, 'nolink')).toBeUndefined();
     expect(index.find('https://t.me/+nope', undefined)).toBeUndefined();
   });
