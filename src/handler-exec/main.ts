@@ -1,0 +1,155 @@
+/**
+ * tg-handler: the long-running bot. It approves join requests that come through links of the
+ * registry, writes who came through which link to the join log, and runs the button chat. main
+ * wires configuration, files, handlers, bot.catch, signals and launch; the decisions live in the
+ * modules it imports.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { Telegraf } from 'telegraf';
+import { addCommonOptions, loadConfig, processIo, packageVersion, reportFailure, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, type Io } from '../shared/cli.js';
+import type { CommonOptions } from '../shared/config.js';
+import { ConfigError, DataFileError, messageOf } from '../shared/errors.js';
+import { createLogger, redact, type Logger } from '../shared/log.js';
+import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';
+import { NetworkError } from '../shared/telegram/errors.js';
+import { displayPath } from '../shared/tsv/file-store.js';
+import { chatMenu } from './chat-menu.js';
+import { InFlight, describeUpdate } from './in-flight.js';
+import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
+import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
+import { RegistryWatch } from './registry-watch.js';
+import { ResponseLog } from './response-log.js';
+import { runBot } from './run-bot.js';
+import { parseWebhookOptions } from './webhook-options.js';
+
+export const INVITES_FILE = 'invite_data.txt';
+export const RESPONSES_FILE = 'responde_data.txt';
+
+/** What tests (and only tests) put in place of the outside world. */
+export interface HandlerDeps {
+  /** The clock for decisions (expiry) and the times written to the join log. */
+  now?: () => Date;
+  /** Aborting it stops the bot as SIGTERM does; when given, no process signal handler is installed. */
+  signal?: AbortSignal;
+  /** Called once the bot is connected and about to receive updates. */
+  onReady?: () => void;
+  /** Overrides of the Telegram retry policy (e.g. a sleep that records instead of waiting). */
+  retry?: Partial<RetryPolicy>;
+  /** How long a stop waits for updates in progress; default 4.5 s. */
+  stopTimeoutMs?: number;
+}
+
+interface HandlerOptions extends CommonOptions {
+  unknownLinks: UnknownLinkPolicy;
+  webhookUrl?: string;
+  port?: string;
+  webhookSecret?: string;
+}
+
+function program(io: Io): Command {
+  return addCommonOptions(new Command('tg-handler'))
+    .description('Approves join requests that come through the registry\'s invite links, records who joined through which link, and runs the button chat. Runs until SIGTERM/SIGINT.')
+    .version(packageVersion())
+    .addOption(new Option('--unknown-links <what>', 'a join request through a link that is not in the registry (or with no link): leave it to an admin, or decline it').choices(['pending', 'decline']).default('pending'))
+    .option('--webhook-url <url>', 'receive updates by webhook at this public https URL (behind a reverse proxy) instead of long polling')
+    .option('--port <n>', 'local port of the webhook server (with --webhook-url)')
+    .option('--webhook-secret <secret>', 'secret token Telegram sends with every webhook post (default: WEBHOOK_SECRET, else random per start)')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+}
+
+/** Resolves on SIGTERM/SIGINT (or the injected signal) with its name; `dispose` removes the handlers. */
+function stopSignal(deps: HandlerDeps): { requested: Promise<string>; dispose: () => void } {
+  if (deps.signal !== undefined) {
+    const signal = deps.signal;
+    return {
+      requested: new Promise((resolve) => {
+        if (signal.aborted) resolve('stop requested');
+        else signal.addEventListener('abort', () => resolve('stop requested'), { once: true });
+      }),
+      dispose: () => {},
+    };
+  }
+  let handlers: Array<[NodeJS.Signals, () => void]> = [];
+  const requested = new Promise<string>((resolve) => {
+    handlers = (['SIGTERM', 'SIGINT'] as const).map((name) => [name, () => resolve(name)]);
+    // once: a second Ctrl-C gets Node's default and ends the process at once.
+    for (const [name, handler] of handlers) process.once(name, handler);
+  });
+  return { requested, dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
+}
+
+function installCatch(bot: Telegraf, logger: Logger): void {
+  // One failing update never stops the bot: log it and carry on with the next.
+  bot.catch((error, ctx) => {
+    logger.error(`${describeUpdate(ctx.update)}: ${messageOf(error)}; the update is skipped, the bot carries on`);
+    if (!(error instanceof Error) || error.name === 'TypeError' || error.name === 'ReferenceError') logger.debug((error as Error | undefined)?.stack ?? String(error));
+  });
+}
+
+/** Runs tg-handler; resolves with the exit code once the bot has stopped. */
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io = processIo(), deps: HandlerDeps = {}): Promise<number> {
+  const command = program(io);
+  try {
+    command.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
+    throw error;
+  }
+  const options = command.opts<HandlerOptions>();
+  let secrets: string[] = [];
+  try {
+    const config = loadConfig(env, options, { token: true, chat: false }, io.cwd);
+    const webhook = parseWebhookOptions(options, env);
+    secrets = [config.token, ...(webhook === undefined ? [] : [webhook.secret])];
+    const logger = createLogger({ level: config.logLevel, secrets, out: io.out, err: io.err });
+    const name = (file: string) => displayPath(path.join(config.dataDir, file), io.cwd);
+    const now = deps.now ?? (() => new Date());
+
+    if (!existsSync(config.dataDir)) {
+      throw new ConfigError([`--data-dir: ${config.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
+    }
+    const menu = await loadMenu(path.join(config.dataDir, MENU_FILE_NAME), name(MENU_FILE_NAME));
+    const registry = new RegistryWatch({ file: path.join(config.dataDir, INVITES_FILE), name: name(INVITES_FILE), zone: config.zone, logger });
+    await registry.start();
+    const { log, problems } = await ResponseLog.open(path.join(config.dataDir, RESPONSES_FILE), name(RESPONSES_FILE), config.zone);
+    for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
+
+    const stop = stopSignal(deps);
+    try {
+      const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
+      const inFlight = new InFlight();
+      bot.use(inFlight.middleware());
+      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
+      bot.use(chatMenu({ menu, dataDir: config.dataDir, logger }));
+      installCatch(bot, logger);
+      logger.debug(`registry ${name(INVITES_FILE)}: ${registry.size} link(s); join log ${name(RESPONSES_FILE)}; unknown links: ${options.unknownLinks}`);
+      await runBot({ bot, logger, inFlight, webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
+    } finally {
+      stop.dispose();
+      await log.close();
+    }
+    logger.info('stopped');
+    return EXIT_OK;
+  } catch (error) {
+    // A join log the handler cannot append to needs an admin: exit 2 so systemd does not restart in a loop.
+    if (error instanceof DataFileError) {
+      io.err(redact(`error: ${error.message}`, secrets));
+      return EXIT_CONFIG;
+    }
+    if (error instanceof NetworkError) {
+      io.err(redact(`error: ${messageOf(error)}; check the network and TELEGRAM_API_ROOT, then start again`, secrets));
+      return EXIT_ROWS_FAILED;
+    }
+    return reportFailure(error, io, secrets);
+  }
+}
+
+/** The bin's entry point. Exits when main resolves, so no leftover timer or socket keeps the process up. */
+export async function run(): Promise<void> {
+  const code = await main(process.argv.slice(2), process.env);
+  process.exit(code);
+}

@@ -1,0 +1,117 @@
+/**
+ * Running the bot until told to stop: long polling (default) or a webhook server, then a graceful
+ * stop. Updates are never dropped on start (requests that came while the bot was down wait up to
+ * 24 h at Telegram). On stop, updates being handled may finish; the ones that do not finish in time
+ * are not confirmed, so Telegram delivers them again after the restart, and the join log's request
+ * keys keep that from doubling a row.
+ */
+import http from 'node:http';
+import type { Telegraf } from 'telegraf';
+import { ConfigError, messageOf } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import type { InFlight } from './in-flight.js';
+import type { WebhookOptions } from './webhook-options.js';
+
+/** Asked for explicitly: omitting allowed_updates would keep whatever an earlier run set. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request'] as const;
+
+/** How long a stop waits for updates in progress: systemd's default stop timeout is longer, our promise is 5 s. */
+export const STOP_TIMEOUT_MS = 4500;
+
+export interface RunOptions {
+  bot: Telegraf;
+  logger: Logger;
+  inFlight: InFlight;
+  webhook: WebhookOptions | undefined;
+  /** Resolves with the reason (e.g. SIGTERM) when the bot must stop. */
+  stopRequested: Promise<string>;
+  onReady?: (() => void) | undefined;
+  stopTimeoutMs?: number | undefined;
+}
+
+const delay = (ms: number): Promise<'timeout'> => new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+
+/** Runs the bot until `stopRequested` resolves (resolves) or polling fails fatally, e.g. 401/409 (rejects). */
+export async function runBot(options: RunOptions): Promise<void> {
+  if (options.webhook === undefined) await runPolling(options);
+  else await runWebhook(options, options.webhook);
+}
+
+async function runPolling(options: RunOptions): Promise<void> {
+  const { bot, logger, inFlight } = options;
+  const launched = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES], dropPendingUpdates: false }, () => {
+    logger.info(`started as @${bot.botInfo?.username ?? '?'} (long polling)`);
+    options.onReady?.();
+  });
+  const ended = launched.then(() => 'ended' as const);
+  ended.catch(() => {});
+  const first = await Promise.race([ended, options.stopRequested]);
+  if (first === 'ended') return;
+
+  logger.info(`stopping (${first})${inFlight.size > 0 ? `: finishing ${inFlight.describe()}` : ''}`);
+  let gaveUp = false;
+  void stopWhenRunning(bot, launched, () => gaveUp);
+  // launch resolves once the batch in progress has finished and its offset is confirmed.
+  const outcome = await Promise.race([ended, delay(options.stopTimeoutMs ?? STOP_TIMEOUT_MS)]);
+  if (outcome === 'timeout') {
+    gaveUp = true;
+    logger.warn(
+      inFlight.size > 0
+        ? `stopped before ${inFlight.describe()} finished: not confirmed to Telegram, so Telegram delivers it again after the restart (rows already written are not doubled)`
+        : 'stopped before the connection to Telegram was finished; nothing was received',
+    );
+  }
+}
+
+/** bot.stop throws until polling has begun (getMe and deleteWebhook come first): try until it takes. */
+async function stopWhenRunning(bot: Telegraf, launched: Promise<void>, gaveUp: () => boolean): Promise<void> {
+  let settled = false;
+  launched.then(() => { settled = true; }, () => { settled = true; });
+  while (!settled && !gaveUp()) {
+    try {
+      bot.stop('stop requested');
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise<void> {
+  const { bot, logger, inFlight } = options;
+  bot.botInfo ??= await bot.telegram.getMe();
+  const server = http.createServer(bot.webhookCallback(webhook.path, { secretToken: webhook.secret }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new ConfigError([listenProblem(error, webhook.port)], { cause: error })));
+    server.listen(webhook.port, () => {
+      server.removeAllListeners('error');
+      resolve();
+    });
+  });
+  const failed = new Promise<never>((_, reject) => server.on('error', reject));
+  failed.catch(() => {});
+  try {
+    // Listening first: Telegram may post the moment the webhook is set.
+    await bot.telegram.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+    logger.info(`started as @${bot.botInfo.username} (webhook ${webhook.url}, listening on port ${webhook.port})`);
+    options.onReady?.();
+    const reason = await Promise.race([options.stopRequested, failed]);
+    logger.info(`stopping (${reason})${inFlight.size > 0 ? `: finishing ${inFlight.describe()}` : ''}`);
+  } finally {
+    // The webhook stays set: Telegram keeps updates for us while we are down.
+    server.close();
+    server.closeIdleConnections();
+  }
+  const outcome = await Promise.race([inFlight.idle(), delay(options.stopTimeoutMs ?? STOP_TIMEOUT_MS)]);
+  if (outcome === 'timeout') {
+    logger.warn(`stopped before ${inFlight.describe()} finished: not answered to Telegram, so Telegram delivers it again after the restart (rows already written are not doubled)`);
+  }
+}
+
+/** A one-line reason for a failed listen, e.g. the port is taken. */
+export function listenProblem(error: unknown, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `--port: ${port} is already in use; stop the other program or choose another port`;
+  if (code === 'EACCES') return `--port: ${port} needs root; use a port above 1023 behind the reverse proxy`;
+  return `--port: cannot listen on ${port}: ${messageOf(error)}`;
+}

@@ -1,0 +1,116 @@
+import { describe, expect, test } from '@jest/globals';
+import { TelegramError } from 'telegraf';
+import type { ChatJoinRequest } from 'telegraf/types';
+import type { Invite } from '../../src/shared/repos/invites.js';
+import { decide, describeRequest, responseRow, settledStatus } from '../../src/handler-exec/join-requests.js';
+
+const NOW = new Date('2026-03-01T12:00:00Z');
+
+function invite(over: Partial<Invite> = {}): Invite {
+  return {
+    id: 'anna-2026',
+    id_adress: 'anna@example.org',
+    link_path: 'LINKS',
+    chat_id: '-1001234567890',
+    id_link: '',
+    link: 'https://t.me/+AAAAbbbbCCCCdddd',
+    dt_create: new Date('2026-01-01T00:00:00Z'),
+    dt_expire: null,
+    ...over,
+  };
+}
+
+const refusal = (description: string, code = 400) =>
+  new TelegramError({ error_code: code, description: `Bad Request: ${description}` }, { method: 'approveChatJoinRequest', payload: {} });
+
+const link = { url: 'https://t.me/+AAAAbbbbCCCCdddd', name: 'anna-2026' };
+
+describe('decide', () => {
+  test('a person through a registry link is approved', () => {
+    expect(decide({ isBot: false, link }, invite(), NOW, 'pending')).toEqual({ action: 'approve', status: 'approve', reason: 'registry' });
+  });
+
+  test('a bot is declined whatever its link', () => {
+    expect(decide({ isBot: true, link }, invite(), NOW, 'pending')).toEqual({ action: 'decline', status: 'decline', reason: 'bot' });
+    expect(decide({ isBot: true }, undefined, NOW, 'pending').action).toBe('decline');
+  });
+
+  test('an unknown link is left to an admin by default, declined with --unknown-links decline', () => {
+    expect(decide({ isBot: false, link }, undefined, NOW, 'pending')).toEqual({ action: 'leave', status: 'pending', reason: 'unknown-link' });
+    expect(decide({ isBot: false, link }, undefined, NOW, 'decline')).toEqual({ action: 'decline', status: 'decline', reason: 'unknown-link' });
+  });
+
+  test('a request without a link is never approved', () => {
+    expect(decide({ isBot: false }, undefined, NOW, 'pending')).toEqual({ action: 'leave', status: 'pending', reason: 'no-link' });
+    expect(decide({ isBot: false }, undefined, NOW, 'decline')).toEqual({ action: 'decline', status: 'decline', reason: 'no-link' });
+  });
+
+  test('a registry row whose dt_expire has passed counts as unknown; one still running does not', () => {
+    const expired = invite({ dt_expire: new Date('2026-02-01T00:00:00Z') });
+    expect(decide({ isBot: false, link }, expired, NOW, 'pending')).toEqual({ action: 'leave', status: 'pending', reason: 'expired' });
+    expect(decide({ isBot: false, link }, invite({ dt_expire: NOW }), NOW, 'pending').reason).toBe('expired');
+    const running = invite({ dt_expire: new Date('2026-12-31T00:00:00Z') });
+    expect(decide({ isBot: false, link }, running, NOW, 'pending').action).toBe('approve');
+  });
+});
+
+describe('settledStatus', () => {
+  test('USER_ALREADY_PARTICIPANT on approve means the user is in', () => {
+    expect(settledStatus('approve', refusal('USER_ALREADY_PARTICIPANT'))).toBe('approve');
+    expect(settledStatus('decline', refusal('USER_ALREADY_PARTICIPANT'))).toBe('missing');
+  });
+
+  test('HIDE_REQUESTER_MISSING is settled as missing', () => {
+    expect(settledStatus('approve', refusal('HIDE_REQUESTER_MISSING'))).toBe('missing');
+    expect(settledStatus('decline', refusal('HIDE_REQUESTER_MISSING'))).toBe('missing');
+  });
+
+  test('anything else is a real failure', () => {
+    expect(settledStatus('approve', refusal('USER_CHANNELS_TOO_MUCH'))).toBeUndefined();
+    expect(settledStatus('approve', refusal('Internal Server Error', 500))).toBeUndefined();
+    expect(settledStatus('approve', new Error('socket hang up'))).toBeUndefined();
+  });
+});
+
+describe('responseRow', () => {
+  const request: ChatJoinRequest = {
+    chat: { id: -1001234567890, type: 'supergroup', title: 'Club' },
+    from: { id: 42, is_bot: false, first_name: 'Anna', last_name: 'Berg', username: 'anna' },
+    user_chat_id: 42,
+    date: 1772366400,
+    invite_link: { invite_link: link.url, name: link.name, creator: { id: 1, is_bot: true, first_name: 'Bot' }, creates_join_request: true, is_primary: false, is_revoked: false },
+  };
+
+  test('fills every column, the link from the registry and the time in the zone', () => {
+    expect(responseRow(request, invite(), 'approve', NOW, 'Europe/Berlin')).toEqual({
+      id_link: 'anna-2026',
+      id_tg: '42',
+      tg_f_name: 'Anna',
+      tg_l_name: 'Berg',
+      dt_tg_responde: '2026-03-01 13:00:00',
+      tg_responde_status: 'approve',
+      tg_username: 'anna',
+      link: link.url,
+      chat_id: '-1001234567890',
+      tg_request_date: '1772366400',
+    });
+  });
+
+  test('id_link prefers the registry id_link cell over the id', () => {
+    expect(responseRow(request, invite({ id_link: 'legacy-7' }), 'approve', NOW, 'UTC').id_link).toBe('legacy-7');
+  });
+
+  test('an unknown link keeps what Telegram showed: its name and the (masked) URL', () => {
+    const masked = { ...request, invite_link: { ...request.invite_link!, invite_link: 'https://t.me/+AAAAbbbb…', name: 'other' } };
+    const row = responseRow(masked, undefined, 'pending', NOW, 'UTC');
+    expect(row).toMatchObject({ id_link: 'other', link: 'https://t.me/+AAAAbbbb…', tg_responde_status: 'pending', tg_l_name: 'Berg' });
+    const { invite_link: _none, ...noLink } = request;
+    expect(responseRow(noLink, undefined, 'pending', NOW, 'UTC')).toMatchObject({ id_link: '', link: '' });
+  });
+
+  test('describeRequest names user, @name and link', () => {
+    expect(describeRequest(request)).toBe('user 42 (@anna) via "anna-2026"');
+    const { invite_link: _none, ...noLink } = request;
+    expect(describeRequest({ ...noLink, from: { id: 7, is_bot: false, first_name: 'X' } })).toBe('user 7 without an invite link');
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeAtomic } from '../../src/shared/tsv/file-store.js';
+import type { Logger } from '../../src/shared/log.js';
+import { RegistryWatch } from '../../src/handler-exec/registry-watch.js';
+import { cleanup, tempDir } from '../support/tmp.js';
+
+const HEADER = 'id\tid_adress\tlink_path\tchat_id\tid_link\tlink\tdt_create\tdt_expire';
+const line = (id: string, link: string, expire = '') => `${id}\t${id}@example.org\tLINKS\t-100123\t\t${link}\t2026-01-01 10:00\t${expire}`;
+
+function recorder(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, info() {}, debug() {}, error() {}, warn: (m) => warnings.push(m) };
+}
+
+describe('RegistryWatch', () => {
+  let dir: string;
+  let file: string;
+  let clock: number;
+  beforeEach(async () => {
+    dir = await tempDir('tg-registry-');
+    file = path.join(dir, 'invite_data.txt');
+    clock = 0;
+  });
+  afterEach(async () => cleanup(dir));
+
+  const watch = (logger: Logger) => new RegistryWatch({ file, name: 'data/invite_data.txt', zone: 'UTC', logger, clock: () => clock });
+
+  test('finds a row by full URL, else by link name', async () => {
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n${line('boris', '')}\n`);
+    const registry = watch(recorder());
+    await registry.start();
+    expect((await registry.lookup('https://t.me/+AAAA', 'whatever'))?.id).toBe('anna');
+    expect((await registry.lookup('https://t.me/+AAAA…', 'anna'))?.id).toBe('anna');
+    expect(await registry.lookup('https://t.me/+ZZZZ', 'boris')).toBeUndefined();
+    expect(await registry.lookup(undefined, undefined)).toBeUndefined();
+  });
+
+  test('a row tg-get adds while running is found on the next miss, without waiting for the interval', async () => {
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n`);
+    const registry = watch(recorder());
+    await registry.start();
+    expect(await registry.lookup('https://t.me/+BBBB', 'boris')).toBeUndefined();
+    await writeAtomic(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n${line('boris', 'https://t.me/+BBBB')}\n`);
+    expect((await registry.lookup('https://t.me/+BBBB', 'boris'))?.id).toBe('boris');
+  });
+
+  test('a changed row that still matches is seen after the check interval', async () => {
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA', '2026-02-01 00:00')}\n`);
+    const registry = watch(recorder());
+    await registry.start();
+    await writeAtomic(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA', '2027-02-01 00:00')}\n`);
+    clock = 500;
+    expect((await registry.lookup('https://t.me/+AAAA', undefined))?.dt_expire?.toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    clock = 1500;
+    expect((await registry.lookup('https://t.me/+AAAA', undefined))?.dt_expire?.toISOString()).toBe('2027-02-01T00:00:00.000Z');
+  });
+
+  test('rows with problems are warned about once per change of the file, not per lookup', async () => {
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n${line('bad', 'not a link')}\n${line('anna', 'https://t.me/+CCCC')}\n`);
+    const logger = recorder();
+    const registry = watch(logger);
+    await registry.start();
+    expect(logger.warnings).toEqual([
+      expect.stringMatching(/^data\/invite_data.txt:3:\d+ \(link\): is not an invite link/),
+      expect.stringMatching(/^data\/invite_data.txt:4:1 \(id\): "anna" is already the id on line 2/),
+    ]);
+    for (let i = 0; i < 3; i++) {
+      clock += 2000;
+      await registry.lookup('https://t.me/+XXXX', undefined);
+    }
+    expect(logger.warnings).toHaveLength(2);
+    await writeAtomic(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n${line('bad', 'still not')}\n`);
+    await registry.lookup('https://t.me/+XXXX', undefined);
+    expect(logger.warnings).toHaveLength(3);
+  });
+
+  test('a missing file is a warning; the file appearing later is noticed', async () => {
+    const logger = recorder();
+    const registry = watch(logger);
+    await registry.start();
+    expect(logger.warnings).toEqual([expect.stringMatching(/^data\/invite_data.txt: file not found/)]);
+    expect(await registry.lookup('https://t.me/+AAAA', 'anna')).toBeUndefined();
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n`);
+    expect((await registry.lookup('https://t.me/+AAAA', 'anna'))?.id).toBe('anna');
+  });
+
+  test('a file that cannot be read keeps the links read before', async () => {
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA')}\n`);
+    const logger = recorder();
+    const registry = watch(logger);
+    await registry.start();
+    await rm(file);
+    await writeFile(file, Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xff, 0xfe, 0x0a])]));
+    clock = 5000;
+    expect((await registry.lookup('https://t.me/+AAAA', undefined))?.id).toBe('anna');
+    expect(logger.warnings).toEqual([expect.stringMatching(/is not UTF-8 text.*\(keeping the 1 link\(s\) read before\)$/)]);
+  });
+});

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadFile } from '../../src/shared/repos/repo.js';
+import { responseSpec } from '../../src/shared/repos/responses.js';
+import { prepareLog, ResponseLog, type ResponseRow } from '../../src/handler-exec/response-log.js';
+import { cleanup, readLegacy, tempDir } from '../support/tmp.js';
+
+const LEGACY_HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status';
+const FULL_HEADER = `${LEGACY_HEADER}\ttg_username\tlink\tchat_id\ttg_request_date`;
+
+function row(over: Partial<ResponseRow> = {}): ResponseRow {
+  return {
+    id_link: 'anna-2026',
+    id_tg: '42',
+    tg_f_name: 'Anna',
+    tg_l_name: '',
+    dt_tg_responde: '2026-03-01 13:00:00',
+    tg_responde_status: 'approve',
+    tg_username: 'anna',
+    link: 'https://t.me/+AAAA',
+    chat_id: '-100123',
+    tg_request_date: '1772366400',
+    ...over,
+  };
+}
+
+describe('prepareLog', () => {
+  test('a missing file is created with the legacy header and our columns', () => {
+    const prepared = prepareLog(null, 'data/responde_data.txt', 'UTC');
+    expect(prepared.rewrite).toBe(`${FULL_HEADER}\n`);
+    expect(prepared.needsEol).toBe(false);
+    expect(prepared.keys.size).toBe(0);
+  });
+
+  test('the legacy file gets our columns; its lone-tab line stays, and is not a member', async () => {
+    const legacy = (await readLegacy('responde_data.txt')).toString('utf8');
+    const prepared = prepareLog(legacy, 'data/responde_data.txt', 'UTC');
+    expect(prepared.rewrite).toBe(`${FULL_HEADER}\n\t\n`);
+    expect(prepared.keys.size).toBe(0);
+    expect(prepared.problems).toEqual([]);
+  });
+
+  test('a file that has our columns is not rewritten; its request keys are known', () => {
+    const text = `${FULL_HEADER}\nanna-2026\t42\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\nold\t7\tOld\t\t2025-01-01 10:00:00\tapprove`;
+    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC');
+    expect(prepared.rewrite).toBeNull();
+    expect([...prepared.keys]).toEqual(['-100123|42|1772366400']);
+    expect(prepared.needsEol).toBe(true);
+  });
+
+  test('a header without the legacy columns is fatal: we would write under the wrong columns', () => {
+    const prepared = prepareLog('name\tphone\nx\t1\n', 'data/responde_data.txt', 'UTC');
+    expect(prepared.fatal?.message).toMatch(/^data\/responde_data.txt:1:1: the header has no column "id_link", "id_tg", "tg_responde_status"/);
+    expect(prepared.rewrite).toBeNull();
+  });
+
+  test('rows with problems are reported, and still count as written requests', () => {
+    const text = `${FULL_HEADER}\nx\t42\tAnna\t\tnot a date\tapprove\t\t\t-100123\t1772366400\n`;
+    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC');
+    expect(prepared.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^data\/responde_data.txt:2:\d+ \(dt_tg_responde\): "not a date" is not a date/)]);
+    expect(prepared.keys.has('-100123|42|1772366400')).toBe(true);
+  });
+});
+
+describe('ResponseLog', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await tempDir('tg-responses-');
+    file = path.join(dir, 'responde_data.txt');
+  });
+  afterEach(async () => cleanup(dir));
+
+  test('creates the file, appends rows, and never writes the same request twice', async () => {
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    expect(await log.record(row())).toBe(true);
+    expect(await log.record(row({ tg_responde_status: 'missing' }))).toBe(false);
+    expect(await log.record(row({ id_tg: '43', tg_f_name: 'Tab\there' }))).toBe(true);
+    await log.close();
+    const text = await readFile(file, 'utf8');
+    expect(text).toBe(
+      `${FULL_HEADER}\n` +
+        'anna-2026\t42\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\n' +
+        'anna-2026\t43\t"Tab\there"\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\n',
+    );
+    const loaded = await loadFile(file, responseSpec('UTC'));
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.entries.map((e) => e.value.tg_f_name)).toEqual(['Anna', 'Tab\there']);
+  });
+
+  test('two copies of one request at the same moment give one row', async () => {
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const results = await Promise.all([log.record(row()), log.record(row()), log.record(row({ id_tg: '44' }))]);
+    expect(results).toEqual([true, false, true]);
+    await log.close();
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(3);
+  });
+
+  test('a reopened log knows the rows written before', async () => {
+    const first = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    await first.log.record(row());
+    await first.log.close();
+    const second = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    expect(second.log.has('-100123|42|1772366400')).toBe(true);
+    expect(await second.log.record(row())).toBe(false);
+    await second.log.close();
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2);
+  });
+
+  test('a file without a final line ending gets one before the first row; CRLF files stay CRLF', async () => {
+    await writeFile(file, `${FULL_HEADER}\r\nold\t7\tOld\t\t2025-01-01 10:00:00\tapprove`);
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    await log.record(row());
+    await log.record(row({ id_tg: '43' }));
+    await log.close();
+    const lines = (await readFile(file, 'utf8')).split('\r\n');
+    expect(lines).toEqual([FULL_HEADER, 'old\t7\tOld\t\t2025-01-01 10:00:00\tapprove', expect.stringMatching(/^anna-2026\t42\t/), expect.stringMatching(/^anna-2026\t43\t/), '']);
+  });
+
+  test('the legacy file: header extended, lone-tab line kept in place, rows after it', async () => {
+    await writeFile(file, await readLegacy('responde_data.txt'));
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    await log.record(row());
+    await log.close();
+    const text = await readFile(file, 'utf8');
+    expect(text.split('\n').slice(0, 2)).toEqual([FULL_HEADER, '\t']);
+    const loaded = await loadFile(file, responseSpec('UTC'));
+    expect(loaded.entries.map((e) => e.value.id_tg)).toEqual(['42']);
+  });
+
+  test('a broken header stops the start with a message naming the file', async () => {
+    await writeFile(file, 'name\tphone\n');
+    await expect(ResponseLog.open(file, 'data/responde_data.txt', 'UTC')).rejects.toThrow(/^data\/responde_data.txt:1:1: the header has no column/);
+    expect(await readFile(file, 'utf8')).toBe('name\tphone\n');
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigError } from '../../src/shared/errors.js';
+import { parseWebhookOptions } from '../../src/handler-exec/webhook-options.js';
+
+const problems = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseWebhookOptions', () => {
+  test('no URL and no port: long polling', () => {
+    expect(parseWebhookOptions({}, {})).toBeUndefined();
+  });
+
+  test('URL, port and secret', () => {
+    expect(parseWebhookOptions({ webhookUrl: 'https://bot.example.org/tg-hook', port: '8443', webhookSecret: 'abc_DEF-123' }, {})).toEqual({
+      url: 'https://bot.example.org/tg-hook',
+      path: '/tg-hook',
+      port: 8443,
+      secret: 'abc_DEF-123',
+    });
+  });
+
+  test('the secret comes from WEBHOOK_SECRET, else is random per start', () => {
+    expect(parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80' }, { WEBHOOK_SECRET: 'fromEnv' })?.secret).toBe('fromEnv');
+    expect(parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80' }, {}, () => 'RANDOM')?.secret).toBe('RANDOM');
+    const a = parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80' }, {})?.secret;
+    const b = parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80' }, {})?.secret;
+    expect(a).toMatch(/^[A-Za-z0-9_-]{32,256}$/);
+    expect(a).not.toBe(b);
+  });
+
+  test('every problem is reported at once', () => {
+    const found = problems(() => parseWebhookOptions({ webhookUrl: 'ftp://x', port: '99999', webhookSecret: 'has space' }, {}));
+    expect(found).toHaveLength(3);
+    expect(found[0]).toMatch(/^--webhook-url: "ftp:\/\/x" is not an http\(s\) URL/);
+    expect(found[1]).toMatch(/^--port: "99999" is not a port number/);
+    expect(found[2]).toMatch(/^--webhook-secret: must be 1-256 characters/);
+  });
+
+  test('URL without port, port without URL, secret alone', () => {
+    expect(problems(() => parseWebhookOptions({ webhookUrl: 'https://x.org/h' }, {}))).toEqual([expect.stringMatching(/^--port: is missing/)]);
+    expect(problems(() => parseWebhookOptions({ port: '8080' }, {}))).toEqual([expect.stringMatching(/^--webhook-url: is missing/)]);
+    expect(problems(() => parseWebhookOptions({ webhookSecret: 'abc' }, {}))).toEqual([expect.stringMatching(/^--webhook-secret: only makes sense/)]);
+  });
+});
