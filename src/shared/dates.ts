@@ -11,18 +11,6 @@ dayjs.extend(customParseFormat);
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-/** The formats a wall-clock cell may use: the legacy dotted one, the dashed one we write, ISO without offset. */
-const WALL_FORMATS = [
-  'YYYY-MM-DD HH:mm:ss',
-  'YYYY-MM-DD HH:mm',
-  'YYYY.MM.DD HH:mm:ss',
-  'YYYY.MM.DD HH:mm',
-  'YYYY-MM-DDTHH:mm:ss',
-  'YYYY-MM-DDTHH:mm',
-  'YYYY-MM-DD',
-  'YYYY.MM.DD',
-] as const;
-
 const ISO_WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/;
 
 /** What `formatDateTime` writes and the error messages suggest. */
@@ -46,6 +34,57 @@ export function systemZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+const WALL = /^(\d{4})([-.])(\d{2})\2(\d{2})(?:([ T])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** The zone's UTC offset in ms at `utcMs`. Offsets only change on a quarter hour, so they are cached per quarter. */
+function zoneOffsetMs(zone: string, utcMs: number): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  const quarter = Math.floor(utcMs / 900_000);
+  let cache = offsetCache.get(zone);
+  if (cache === undefined) offsetCache.set(zone, (cache = new Map()));
+  const cached = cache.get(quarter);
+  if (cached !== undefined) return cached;
+  let format = offsetFormatters.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    offsetFormatters.set(zone, format);
+  }
+  const at = quarter * 900_000;
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(new Date(at))) parts[part.type] = Number(part.value);
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const offset = wall - at;
+  if (cache.size > 100_000) cache.clear();
+  cache.set(quarter, offset);
+  return offset;
+}
+
+/**
+ * The moment a wall-clock time in `zone` names. In a gap (clocks jump forward) it lands after the
+ * gap; in an overlap (clocks go back) on the earlier of the two moments, as dayjs and Temporal do.
+ */
+function fromWallClock(wallAsUtc: number, zone: string): number {
+  let guess = wallAsUtc - zoneOffsetMs(zone, wallAsUtc);
+  const second = wallAsUtc - zoneOffsetMs(zone, guess);
+  if (second !== guess) {
+    guess = second;
+  }
+  // Overlap: the earlier moment is the one with the larger offset.
+  const earlier = wallAsUtc - zoneOffsetMs(zone, guess - 3_600_000);
+  if (earlier !== guess && earlier + zoneOffsetMs(zone, earlier) === wallAsUtc) return earlier;
+  return guess;
+}
+
 /**
  * Parses a date cell. Returns null when the text is not one of the accepted forms or names a day
  * that does not exist. Times without an offset are wall-clock times in `zone`.
@@ -59,13 +98,20 @@ export function parseDateTime(text: string, zone: string): Date | null {
     const d = new Date(s);
     return Number.isNaN(d.getTime()) ? null : d;
   }
-  for (const format of WALL_FORMATS) {
-    const wall = dayjs(s, format, true);
-    if (wall.isValid()) {
-      return dayjs.tz(wall.format('YYYY-MM-DD HH:mm:ss'), zone).toDate();
-    }
-  }
-  return null;
+  // The hot path (every row of every file): a hand-written strict reader instead of trying each
+  // dayjs format in turn, which costs about 40 µs a cell.
+  const m = WALL.exec(s);
+  if (m === null) return null;
+  const [, y, sep, mo, d, t, h, mi, sec] = m;
+  if (sep === '.' && t === 'T') return null;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = h === undefined ? 0 : Number(h);
+  const minute = mi === undefined ? 0 : Number(mi);
+  const secs = sec === undefined ? 0 : Number(sec);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || secs > 59) return null;
+  return new Date(fromWallClock(Date.UTC(year, month - 1, day, hour, minute, secs), zone));
 }
 
 /** Writes a moment as a wall-clock time in `zone`, `YYYY-MM-DD HH:mm:ss`. */

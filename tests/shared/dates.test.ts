@@ -49,3 +49,26 @@ describe('isValidZone / parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 });
+
+describe('parseDateTime across zones and DST', () => {
+  it('agrees with dayjs.tz on wall-clock times through a year in several zones', async () => {
+    const { default: dayjs } = await import('dayjs');
+    for (const zone of ['Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC']) {
+      for (let day = 0; day < 365; day += 3) {
+        const wall = new Date(Date.UTC(2025, 0, 1 + day, (day * 7) % 24, (day * 13) % 60));
+        const text = wall.toISOString().slice(0, 16).replace('T', ' ');
+        const expected = (dayjs as unknown as { tz: (s: string, z: string) => { toDate(): Date } }).tz(text, zone).toDate();
+        expect([zone, text, parseDateTime(text, zone)?.toISOString()]).toEqual([zone, text, expected.toISOString()]);
+      }
+    }
+  });
+
+  it('takes a time in the autumn overlap as the earlier moment, and one in the spring gap as after it', () => {
+    expect(parseDateTime('2025-10-26 02:30', 'Europe/Berlin')?.toISOString()).toBe('2025-10-26T00:30:00.000Z');
+    expect(parseDateTime('2025-03-30 02:30', 'Europe/Berlin')?.toISOString()).toBe('2025-03-30T01:30:00.000Z');
+  });
+
+  it('refuses a dotted date with an ISO T', () => {
+    expect(parseDateTime('2025.01.03T10:00', 'UTC')).toBeNull();
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DataFileError } from '../errors.js';
+import { cellStart } from '../tsv/table.js';
 import { dateCell } from './cells.js';
 import type { Entry, FileSpec, Loaded } from './repo.js';
 
@@ -57,7 +58,7 @@ export function rejectDuplicateIds(loaded: Pick<Loaded<Invite>, 'table' | 'entri
     } else {
       loaded.problems.push(
         new DataFileError(
-          { file: loaded.table.file, line: entry.row.line, column: entry.row.starts[0] ?? 1, field: 'id' },
+          { file: loaded.table.file, line: entry.row.line, column: cellStart(entry.row, 0), field: 'id' },
           `"${entry.value.id}" is already the id on line ${seen}; ids name invite links and must be unique`,
         ),
       );

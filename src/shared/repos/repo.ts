@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { DataFileError } from '../errors.js';
 import { displayPath, readDataFile, writeAtomic } from '../tsv/file-store.js';
-import { columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from '../tsv/table.js';
+import { cellStart, columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from '../tsv/table.js';
 
 /** How one data file looks. */
 export interface FileSpec<T> {
@@ -36,12 +36,7 @@ export interface Loaded<T> {
 }
 
 /** 1-based column where cell `index` of `row` starts; for a short row, just past its end. */
-export function cellColumn(row: TableRow, index: number): number {
-  const start = row.starts[index];
-  if (start !== undefined) return start;
-  // A short row: point just past its end, where the missing cell would begin.
-  return (row.raw ?? row.cells.join('\t')).split(/\r?\n/)[0]!.length + 1;
-}
+export const cellColumn = cellStart;
 
 /** Turns a zod failure into one DataFileError per issue, each pointing at its cell. */
 function rowErrors(table: Table, row: TableRow, error: z.ZodError): DataFileError[] {

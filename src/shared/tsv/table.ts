@@ -16,7 +16,7 @@ export interface TableRow {
   raw: string | null;
   /** The line ending that followed the record ('' for a last line without one). */
   eol: string;
-  /** 1-based column (character) where each cell starts on the record's first line. */
+  /** Cache for `cellStart`: 1-based columns where the cells start; empty until asked for. */
   starts: number[];
   /** An empty line or a line of tabs only: kept in the file, never read as data. */
   blank: boolean;
@@ -64,6 +64,62 @@ function countLineBreaks(text: string): number {
   return n;
 }
 
+function record(line: number, span: string, cells: string[], stripCr: boolean): TableRow {
+  const [raw, eol] = splitEol(span);
+  const last = cells.length - 1;
+  if (stripCr && eol === '\r\n' && last >= 0) cells[last] = (cells[last] ?? '').replace(/\r$/, '');
+  let blank = true;
+  for (const c of cells) {
+    if (c.trim() !== '') {
+      blank = false;
+      break;
+    }
+  }
+  return { line, cells, raw, eol, starts: [], blank };
+}
+
+/** Text without any quote: every line is a record and every tab a cell border. */
+function splitPlain(body: string): TableRow[] {
+  const records: TableRow[] = [];
+  const breaks = /\r\n|\n|\r/g;
+  let offset = 0;
+  let line = 1;
+  for (let m = breaks.exec(body); m !== null; m = breaks.exec(body)) {
+    const end = m.index + m[0].length;
+    records.push(record(line, body.slice(offset, end), body.slice(offset, m.index).split('\t'), false));
+    offset = end;
+    line++;
+  }
+  if (offset < body.length) records.push(record(line, body.slice(offset), body.slice(offset).split('\t'), false));
+  return records;
+}
+
+/** Text with quotes: papaparse reads quoted cells (tabs and line breaks inside them). */
+function splitQuoted(body: string): TableRow[] {
+  // A file that is all CRLF is parsed with CRLF; a mixed file with LF, taking a stray CR off each record.
+  const newline = body.includes('\n') ? (/(^|[^\r])\n/.test(body) ? '\n' : '\r\n') : body.includes('\r') ? '\r' : '\n';
+  const records: TableRow[] = [];
+  let offset = 0;
+  let line = 1;
+  Papa.parse<string[]>(body, {
+    delimiter: '\t',
+    newline,
+    quoteChar: '"',
+    skipEmptyLines: false,
+    step: (result) => {
+      const end = result.meta.cursor;
+      const span = body.slice(offset, end);
+      records.push(record(line, span, result.data, newline === '\n'));
+      line += countLineBreaks(span);
+      offset = end;
+    },
+  });
+  // papaparse reports a last, empty record when the text ends with a line ending: nothing to keep.
+  const tail = records[records.length - 1];
+  if (tail && tail.raw === '' && tail.eol === '') records.pop();
+  return records;
+}
+
 /**
  * Parses tab-separated text. The first record is the header. Never throws: a record with more fields
  * than the header is kept with `error` set, so the caller can report it and still write it back.
@@ -71,46 +127,33 @@ function countLineBreaks(text: string): number {
 export function parseTable(text: string, file: string): Table {
   const bom = text.charCodeAt(0) === 0xfeff;
   const body = bom ? text.slice(1) : text;
-  // A file that is all CRLF is parsed with CRLF; a mixed file with LF, taking a stray CR off each record.
-  const newline = body.includes('\n') ? (/(^|[^\r])\n/.test(body) ? '\n' : '\r\n') : body.includes('\r') ? '\r' : '\n';
-  const records: TableRow[] = [];
-  let offset = 0;
-  let line = 1;
-  if (body.length > 0) {
-    Papa.parse<string[]>(body, {
-      delimiter: '\t',
-      newline,
-      quoteChar: '"',
-      skipEmptyLines: false,
-      step: (result) => {
-        const end = result.meta.cursor;
-        const [raw, eol] = splitEol(body.slice(offset, end));
-        const cells = result.data;
-        const last = cells.length - 1;
-        if (eol === '\r\n' && newline === '\n' && last >= 0) cells[last] = (cells[last] ?? '').replace(/\r$/, '');
-        records.push({ line, cells, raw, eol, starts: cellStarts(raw), blank: cells.every((c) => c.trim() === '') });
-        line += countLineBreaks(body.slice(offset, end));
-        offset = end;
-      },
-    });
-  }
+  const records = body.length === 0 ? [] : body.includes('"') ? splitQuoted(body) : splitPlain(body);
   const header: TableRow = records.shift() ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
   const rows = records;
-  // A record papaparse ends at EOF without a line ending when the text ends with one: nothing to keep.
-  const tail = rows[rows.length - 1];
-  if (tail && tail.raw === '' && tail.eol === '') rows.pop();
   const width = header.cells.length;
   for (const row of rows) {
     if (!row.blank && row.cells.length > width) {
-      const column = row.starts[width] ?? 1;
       row.error = new DataFileError(
-        { file, line: row.line, column },
+        { file, line: row.line, column: cellStart(row, width) },
         `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
       );
     }
   }
-  const eol = header.eol !== '' ? header.eol : newline === '\r\n' ? '\r\n' : '\n';
+  const firstBreak = /\r\n|\n|\r/.exec(body)?.[0];
+  const eol = header.eol !== '' ? header.eol : firstBreak === '\r\n' ? '\r\n' : '\n';
   return { file, header, rows, eol, bom };
+}
+
+/**
+ * The 1-based column (character) where cell `index` starts on the row's first line; for a cell the
+ * row does not have, just past the line's end, where it would begin. Computed on demand: only
+ * messages need it.
+ */
+export function cellStart(row: TableRow, index: number): number {
+  if (row.starts.length === 0) row.starts = cellStarts(row.raw ?? row.cells.map(formatCell).join('\t'));
+  const start = row.starts[index];
+  if (start !== undefined) return start;
+  return (row.raw ?? row.cells.map(formatCell).join('\t')).split(/\r\n|\n|\r/)[0]!.length + 1;
 }
 
 /** Quotes a cell only when tab-separated text needs it (a tab, a line break, or a leading quote). */
