@@ -34,7 +34,12 @@ export interface MainDeps {
   lockWaitMs?: number;
 }
 
-function buildProgram(io: Io, choose: (steps: Step[], options: GetOptions) => void): Command {
+interface ReportCliOptions extends CommonOptions {
+  csv?: string;
+  html?: string;
+}
+
+function buildProgram(io: Io, choose: (steps: Step[], options: GetOptions) => void, chooseReport: (options: ReportCliOptions) => void): Command {
   const program = new Command('tg-get')
     .description('Makes invite links and their QR codes, and sends the scheduled posts, each exactly once. Run it from cron every minute.')
     .version(packageVersion())
@@ -60,6 +65,12 @@ function buildProgram(io: Io, choose: (steps: Step[], options: GetOptions) => vo
     .description('send the posts that are due')
     .option('--retry-uncertain', 'send again the posts marked uncertain (a send that got no answer)')
     .action((options: { retryUncertain?: boolean }) => choose(['posts'], { ...program.opts(), ...options }));
+  program
+    .command('report')
+    .description('who came through which link: a table here, an HTML page with charts (default ./report.html beside LINKS/), and CSV on request (needs no token)')
+    .option('--csv <file>', 'also write the table as CSV to this file')
+    .option('--html <file>', 'write the HTML page here instead')
+    .action((options: { csv?: string; html?: string }) => chooseReport({ ...program.opts(), ...options }));
   return program;
 }
 
@@ -136,15 +147,23 @@ function summary(tally: Tally, dryRun: boolean, stopped: boolean): string {
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, deps: MainDeps = {}): Promise<number> {
   const io = deps.io ?? processIo();
   let chosen: { steps: Step[]; options: GetOptions } | null = null;
-  const program = buildProgram(io, (steps, options) => {
-    chosen = { steps, options };
-  });
+  let reportOptions: ReportCliOptions | null = null;
+  const program = buildProgram(
+    io,
+    (steps, options) => {
+      chosen = { steps, options };
+    },
+    (options) => {
+      reportOptions = options;
+    },
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
     throw error;
   }
+  if (reportOptions !== null) return report(reportOptions, env, io, deps);
   if (chosen === null) return EXIT_OK;
   const { steps, options } = chosen as { steps: Step[]; options: GetOptions };
   const dryRun = options.dryRun === true;
@@ -185,6 +204,19 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     return ctx.tally.rowsFailed > 0 || stopped ? EXIT_ROWS_FAILED : EXIT_OK;
   } catch (error) {
     return reportFailure(error, io, config?.token ? [config.token] : []);
+  }
+}
+
+/** `tg-get report`: reads the registry and the join log, needs neither token nor group. */
+async function report(options: ReportCliOptions, env: Readonly<Record<string, string | undefined>>, io: Io, deps: MainDeps): Promise<number> {
+  try {
+    const config = loadConfig(env, options, { token: false, chat: false }, io.cwd);
+    const { runReport } = await import('./report/report.js');
+    const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}) };
+    const result = await runReport(config, reportRun, loggerFor(config, io), io.out);
+    return result.exitCode;
+  } catch (error) {
+    return reportFailure(error, io, []);
   }
 }
 

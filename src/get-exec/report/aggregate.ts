@@ -59,6 +59,7 @@ export interface Report {
   zone: string;
 }
 
+/** Counts with nothing counted yet. */
 export const emptyCounts = (): Counts => ({ approved: 0, declined: 0, pending: 0, missing: 0, firstJoin: null, lastJoin: null });
 
 const FIELD: Record<ResponseStatus, 'approved' | 'declined' | 'pending' | 'missing'> = {
@@ -115,6 +116,7 @@ export class Attribution<T extends RegistryRow> {
     }
   }
 
+  /** The registry row a join-log row came through, or undefined when it is unattributed. */
   find(join: Pick<JoinRow, 'link' | 'id_link'>): T | undefined {
     const link = join.link.trim();
     if (link !== '') return this.byLink.get(link);

@@ -1,0 +1,92 @@
+/**
+ * `tg-get report`: reads the registry and the join log, prints the attribution table, and writes the
+ * HTML page (always) and the CSV (with --csv). Needs neither the token nor the group: it reads files
+ * only. The decisions live in aggregate.ts and the format-*.ts files; this is their I/O.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { EXIT_OK, EXIT_ROWS_FAILED } from '../../shared/cli.js';
+import type { Config } from '../../shared/config.js';
+import { ExitError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
+import { inviteSpec, rejectDuplicateIds } from '../../shared/repos/invites.js';
+import { loadFile } from '../../shared/repos/repo.js';
+import { responseSpec } from '../../shared/repos/responses.js';
+import { displayPath, writeAtomic } from '../../shared/tsv/file-store.js';
+import { aggregate, type Report } from './aggregate.js';
+import { formatCsv } from './format-csv.js';
+import { formatHtml } from './format-html.js';
+import { formatTable, plural } from './format-table.js';
+
+/** The registry and the join log, in the data folder (the legacy names, spelling included). */
+export const INVITES_FILE = 'invite_data.txt';
+export const RESPONSES_FILE = 'responde_data.txt';
+/** The HTML page's default name. */
+export const REPORT_FILE = 'report.html';
+
+export interface ReportOptions {
+  /** Write the CSV here too. */
+  csv?: string;
+  /** Write the HTML page here instead of next to the links folder. */
+  html?: string;
+  /** When the report is made: its header, and how far the joins-per-day chart runs. */
+  now: Date;
+  /** Folder relative --csv and --html paths start from; default the process's working directory. */
+  cwd?: string;
+}
+
+/** Where the page goes by default: beside the links folder (./report.html with the default LINKS). */
+export function defaultHtmlPath(config: Pick<Config, 'linksDir'>): string {
+  return path.join(path.dirname(config.linksDir), REPORT_FILE);
+}
+
+async function writeOutput(file: string, text: string, what: string): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeAtomic(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ExitError(EXIT_ROWS_FAILED, `cannot write the ${what} to ${displayPath(file)} (${code}); choose another path or check the folder's permissions`, { cause: error });
+  }
+}
+
+/** Loads both files and reduces them; every row that cannot be used is logged as a warning with its place. */
+export async function loadReport(config: Pick<Config, 'dataDir' | 'zone'>, now: Date, log: Logger): Promise<{ report: Report; problems: number; sources: string[] }> {
+  const invitesPath = path.join(config.dataDir, INVITES_FILE);
+  const responsesPath = path.join(config.dataDir, RESPONSES_FILE);
+  const invites = await loadFile(invitesPath, inviteSpec(config.zone));
+  rejectDuplicateIds(invites);
+  // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
+  const responses = await loadFile(responsesPath, responseSpec(config.zone), { allowMissing: true });
+  const problems = [...invites.problems, ...responses.problems];
+  for (const problem of problems) log.warn(`${problem.message} (left out of the report)`);
+  const registry = invites.entries.map((e) => ({ ...e.value, line: e.row.line }));
+  const report = aggregate(registry, responses.entries.map((e) => e.value), config.zone, now);
+  return { report, problems: problems.length, sources: [displayPath(invitesPath), displayPath(responsesPath)] };
+}
+
+/**
+ * Runs the report: prints the table through `out`, writes the HTML page (default: report.html beside
+ * the links folder) and the CSV when asked. Exit code 1 when a row of either file could not be read
+ * (the report is then incomplete, and says so on stderr), else 0. Throws DataFileMissingError when
+ * the registry is missing, DataFileError when a file is not UTF-8, ExitError when an output cannot
+ * be written.
+ */
+export async function runReport(config: Config, options: ReportOptions, log: Logger, out: (line: string) => void): Promise<{ exitCode: number; htmlPath: string; csvPath?: string }> {
+  const { report, problems, sources } = await loadReport(config, options.now, log);
+  for (const line of formatTable(report)) out(line);
+
+  const cwd = options.cwd ?? process.cwd();
+  const htmlPath = options.html !== undefined ? path.resolve(cwd, options.html) : defaultHtmlPath(config);
+  await writeOutput(htmlPath, formatHtml(report, { now: options.now, sources }), 'HTML report');
+  log.info(`wrote ${displayPath(htmlPath)}`);
+  let csvPath: string | undefined;
+  if (options.csv !== undefined) {
+    csvPath = path.resolve(cwd, options.csv);
+    await writeOutput(csvPath, formatCsv(report), 'CSV report');
+    log.info(`wrote ${displayPath(csvPath)}`);
+  }
+  const withJoins = report.rows.length - report.noJoins.length;
+  log.info(`report: ${plural(report.totals.approved, 'join')} through ${withJoins} of ${plural(report.rows.length, 'link')}${problems > 0 ? `; ${plural(problems, 'row')} could not be read (see the warnings above)` : ''}`);
+  return { exitCode: problems > 0 ? EXIT_ROWS_FAILED : EXIT_OK, htmlPath, ...(csvPath !== undefined ? { csvPath } : {}) };
+}
