@@ -9,7 +9,7 @@ import type { DataFileError } from '../shared/errors.js';
 import { parseFile } from '../shared/repos/repo.js';
 import { requestKey, responseSpec, type ResponseStatus } from '../shared/repos/responses.js';
 import { AppendLog, decodeUtf8, withFileLock, writeAtomic } from '../shared/tsv/file-store.js';
-import { cell, ensureColumns, formatRecord, serializeTable, type Table } from '../shared/tsv/table.js';
+import { cell, emptyTable, ensureColumns, formatRecord, serializeTable, type Table } from '../shared/tsv/table.js';
 
 /** One line of the join log, by column name. */
 export interface ResponseRow {
@@ -78,7 +78,11 @@ export class ResponseLog {
   private readonly writing = new Map<string, Promise<void>>();
   private needsEol: boolean;
 
-  private constructor(private readonly table: Table, private readonly out: AppendLog, prepared: PreparedLog) {
+  /** The header and line ending only: the rows read at start are not kept, so memory does not grow with the file. */
+  private readonly table: Table;
+
+  private constructor(private readonly out: AppendLog, prepared: PreparedLog) {
+    this.table = emptyTable(prepared.table.file, prepared.table.header.cells, prepared.table.eol);
     this.keys = prepared.keys;
     this.needsEol = prepared.needsEol;
   }
@@ -104,7 +108,7 @@ export class ResponseLog {
       return result;
     });
     const out = await AppendLog.open(file);
-    return { log: new ResponseLog(prepared.table, out, prepared), problems: prepared.problems };
+    return { log: new ResponseLog(out, prepared), problems: prepared.problems };
   }
 
   /** True when a row for this request key is in the file (or being written). */
