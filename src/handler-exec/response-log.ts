@@ -50,7 +50,8 @@ export interface PreparedLog {
  */
 export function prepareLog(text: string | null, name: string, zone: string): PreparedLog & { fatal: DataFileError | undefined } {
   const spec = responseSpec(zone);
-  const { table, problems } = parseFile(text ?? '', name, spec);
+  // Only the problems and the request keys are needed: the validated rows are not kept.
+  const { table, problems } = parseFile(text ?? '', name, spec, { keepEntries: false });
   // validateTable reports a header without the required columns as its one problem for the file.
   const headerBroken = spec.required.some((column) => !table.header.cells.includes(column));
   const fatal = headerBroken ? problems[0] : undefined;

@@ -52,7 +52,8 @@ function rowErrors(table: Table, row: TableRow, error: z.ZodError): DataFileErro
  * Checks every row of a parsed table against the spec. Pure. A missing required header column is a
  * problem with the whole file: every row is then unusable, and the problem says how to fix the header.
  */
-export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: Entry<T>[]; problems: DataFileError[] } {
+export function validateTable<T>(table: Table, spec: FileSpec<T>, options: ValidateOptions = {}): { entries: Entry<T>[]; problems: DataFileError[] } {
+  const keep = options.keepEntries ?? true;
   const missing = spec.required.filter((name) => columnIndex(table, name) < 0);
   if (missing.length > 0) {
     const problem = new DataFileError(
@@ -73,17 +74,23 @@ export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: En
     const values = rowObject(table, row);
     for (const name of allColumns) values[name] ??= '';
     const parsed = spec.schema.safeParse(values);
-    if (parsed.success) entries.push({ row, value: parsed.data });
-    else problems.push(...rowErrors(table, row, parsed.error));
+    if (parsed.success) {
+      if (keep) entries.push({ row, value: parsed.data });
+    } else problems.push(...rowErrors(table, row, parsed.error));
   }
   return { entries, problems };
 }
 
+export interface ValidateOptions {
+  /** Keep the validated values (default). Off when only the problems matter: a big file then costs no more than its rows. */
+  keepEntries?: boolean;
+}
+
 /** Parses and checks file text. Pure. */
-export function parseFile<T>(text: string, name: string, spec: FileSpec<T>): { table: Table; entries: Entry<T>[]; problems: DataFileError[] } {
+export function parseFile<T>(text: string, name: string, spec: FileSpec<T>, options: ValidateOptions = {}): { table: Table; entries: Entry<T>[]; problems: DataFileError[] } {
   let table = parseTable(text, name);
   if (table.header.cells.length === 0 && table.rows.length === 0) table = emptyTable(name, spec.columns);
-  return { table, ...validateTable(table, spec) };
+  return { table, ...validateTable(table, spec, options) };
 }
 
 export interface LoadOptions {
