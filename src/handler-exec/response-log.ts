@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DataFileError } from '../shared/errors.js';
-import { parseFile } from '../shared/repos/repo.js';
+import { headerProblem, validateRow } from '../shared/repos/repo.js';
 import { requestKey, responseSpec, type ResponseStatus } from '../shared/repos/responses.js';
 import { AppendLog, decodeUtf8, withFileLock, writeAtomic } from '../shared/tsv/file-store.js';
-import { cell, emptyTable, ensureColumns, formatRecord, serializeTable, type Table } from '../shared/tsv/table.js';
+import { cell, emptyTable, ensureColumns, formatRecord, scanTable, type Table } from '../shared/tsv/table.js';
 
 /** One line of the join log, by column name. */
 export interface ResponseRow {
@@ -50,23 +50,32 @@ export interface PreparedLog {
  */
 export function prepareLog(text: string | null, name: string, zone: string): PreparedLog & { fatal: DataFileError | undefined } {
   const spec = responseSpec(zone);
-  // Only the problems and the request keys are needed: the validated rows are not kept.
-  const { table, problems } = parseFile(text ?? '', name, spec, { keepEntries: false });
-  // validateTable reports a header without the required columns as its one problem for the file.
-  const headerBroken = spec.required.some((column) => !table.header.cells.includes(column));
-  const fatal = headerBroken ? problems[0] : undefined;
-  const changed = ensureColumns(table, [...spec.columns, ...spec.appended]) || text === null || text === '';
-  const rewrite = changed && fatal === undefined ? serializeTable(table) : null;
+  const source = text ?? '';
   const keys = new Set<string>();
-  for (const row of table.rows) {
-    if (row.blank) continue;
-    const id = cell(table, row, 'id_tg').trim();
-    const date = cell(table, row, 'tg_request_date').trim();
-    if (id !== '' && date !== '') keys.add(requestKey(cell(table, row, 'chat_id').trim(), id, date));
-  }
-  const finalText = rewrite ?? text ?? '';
+  const problems: DataFileError[] = [];
+  // Row by row, keeping only the keys and the problems: the log grows without bound, start-up memory must not.
+  let checker: Table | undefined;
+  const frame = scanTable(source, name, (row, header) => {
+    checker ??= emptyTable(name, header.cells);
+    const checked = validateRow(checker, row, spec);
+    if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
+    if (row.blank) return;
+    const id = cell(checker, row, 'id_tg').trim();
+    const date = cell(checker, row, 'tg_request_date').trim();
+    if (id !== '' && date !== '') keys.add(requestKey(cell(checker, row, 'chat_id').trim(), id, date));
+  });
+  const empty = frame.header.cells.length === 0;
+  const table: Table = { file: name, header: empty ? emptyTable(name, spec.columns).header : frame.header, rows: [], eol: frame.eol, bom: frame.bom };
+  const fatal = headerProblem(name, table.header.cells, spec);
+  if (fatal !== undefined) return { table, rewrite: null, keys, needsEol: false, problems: [], fatal };
+  // Only the header changes: the rest of the file is written back as it was, byte for byte.
+  const headerEnd = (frame.bom ? 1 : 0) + (empty ? source.length - (frame.bom ? 1 : 0) : (frame.header.raw ?? '').length + frame.header.eol.length);
+  const rest = source.slice(headerEnd);
+  const changed = ensureColumns(table, [...spec.columns, ...spec.appended]) || empty;
+  const rewrite = changed ? `${frame.bom ? '\uFEFF' : ''}${formatRecord(table, Object.fromEntries(table.header.cells.map((c) => [c, c])))}${table.header.eol || table.eol}${rest}` : null;
+  const finalText = rewrite ?? source;
   const needsEol = finalText !== '' && !/[\r\n]$/.test(finalText);
-  return { table, rewrite, keys, needsEol, problems: problems.filter((p) => p !== fatal), fatal };
+  return { table, rewrite, keys, needsEol, problems, fatal: undefined };
 }
 
 /**

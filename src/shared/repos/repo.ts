@@ -48,49 +48,53 @@ function rowErrors(table: Table, row: TableRow, error: z.ZodError): DataFileErro
   });
 }
 
+/** The problem of a header that lacks a required column, or undefined when it has them all. */
+export function headerProblem<T>(file: string, header: readonly string[], spec: FileSpec<T>): DataFileError | undefined {
+  const missing = spec.required.filter((name) => !header.includes(name));
+  if (missing.length === 0) return undefined;
+  return new DataFileError(
+    { file, line: 1, column: 1 },
+    `the header has no column ${missing.map((m) => `"${m}"`).join(', ')}; the first line must name the columns, tab-separated: ${spec.columns.join(' ')}`,
+  );
+}
+
+/**
+ * Checks one data row against the spec (`table` needs only its header). Pure. Returns the value,
+ * or the row's problems; null for a blank row.
+ */
+export function validateRow<T>(table: Table, row: TableRow, spec: FileSpec<T>): { value: T } | { problems: DataFileError[] } | null {
+  if (row.blank) return null;
+  if (row.error) return { problems: [row.error] };
+  const values = rowObject(table, row);
+  for (const name of spec.columns) values[name] ??= '';
+  for (const name of spec.appended) values[name] ??= '';
+  const parsed = spec.schema.safeParse(values);
+  return parsed.success ? { value: parsed.data } : { problems: rowErrors(table, row, parsed.error) };
+}
+
 /**
  * Checks every row of a parsed table against the spec. Pure. A missing required header column is a
  * problem with the whole file: every row is then unusable, and the problem says how to fix the header.
  */
-export function validateTable<T>(table: Table, spec: FileSpec<T>, options: ValidateOptions = {}): { entries: Entry<T>[]; problems: DataFileError[] } {
-  const keep = options.keepEntries ?? true;
-  const missing = spec.required.filter((name) => columnIndex(table, name) < 0);
-  if (missing.length > 0) {
-    const problem = new DataFileError(
-      { file: table.file, line: 1, column: 1 },
-      `the header has no column ${missing.map((m) => `"${m}"`).join(', ')}; the first line must name the columns, tab-separated: ${spec.columns.join(' ')}`,
-    );
-    return { entries: [], problems: [problem] };
-  }
-  const allColumns = [...spec.columns, ...spec.appended];
+export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: Entry<T>[]; problems: DataFileError[] } {
+  const broken = headerProblem(table.file, table.header.cells, spec);
+  if (broken) return { entries: [], problems: [broken] };
   const entries: Entry<T>[] = [];
   const problems: DataFileError[] = [];
   for (const row of table.rows) {
-    if (row.blank) continue;
-    if (row.error) {
-      problems.push(row.error);
-      continue;
-    }
-    const values = rowObject(table, row);
-    for (const name of allColumns) values[name] ??= '';
-    const parsed = spec.schema.safeParse(values);
-    if (parsed.success) {
-      if (keep) entries.push({ row, value: parsed.data });
-    } else problems.push(...rowErrors(table, row, parsed.error));
+    const checked = validateRow(table, row, spec);
+    if (checked === null) continue;
+    if ('problems' in checked) problems.push(...checked.problems);
+    else entries.push({ row, value: checked.value });
   }
   return { entries, problems };
 }
 
-export interface ValidateOptions {
-  /** Keep the validated values (default). Off when only the problems matter: a big file then costs no more than its rows. */
-  keepEntries?: boolean;
-}
-
 /** Parses and checks file text. Pure. */
-export function parseFile<T>(text: string, name: string, spec: FileSpec<T>, options: ValidateOptions = {}): { table: Table; entries: Entry<T>[]; problems: DataFileError[] } {
+export function parseFile<T>(text: string, name: string, spec: FileSpec<T>): { table: Table; entries: Entry<T>[]; problems: DataFileError[] } {
   let table = parseTable(text, name);
   if (table.header.cells.length === 0 && table.rows.length === 0) table = emptyTable(name, spec.columns);
-  return { table, ...validateTable(table, spec, options) };
+  return { table, ...validateTable(table, spec) };
 }
 
 export interface LoadOptions {

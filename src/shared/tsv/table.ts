@@ -79,26 +79,24 @@ function record(line: number, span: string, cells: string[], stripCr: boolean): 
 }
 
 /** Text without any quote: every line is a record and every tab a cell border. */
-function splitPlain(body: string): TableRow[] {
-  const records: TableRow[] = [];
+function splitPlain(body: string, emit: (row: TableRow) => void): void {
   const breaks = /\r\n|\n|\r/g;
   let offset = 0;
   let line = 1;
   for (let m = breaks.exec(body); m !== null; m = breaks.exec(body)) {
     const end = m.index + m[0].length;
-    records.push(record(line, body.slice(offset, end), body.slice(offset, m.index).split('\t'), false));
+    emit(record(line, body.slice(offset, end), body.slice(offset, m.index).split('\t'), false));
     offset = end;
     line++;
   }
-  if (offset < body.length) records.push(record(line, body.slice(offset), body.slice(offset).split('\t'), false));
-  return records;
+  if (offset < body.length) emit(record(line, body.slice(offset), body.slice(offset).split('\t'), false));
 }
 
 /** Text with quotes: papaparse reads quoted cells (tabs and line breaks inside them). */
-function splitQuoted(body: string): TableRow[] {
+function splitQuoted(body: string, emit: (row: TableRow) => void): void {
   // A file that is all CRLF is parsed with CRLF; a mixed file with LF, taking a stray CR off each record.
   const newline = body.includes('\n') ? (/(^|[^\r])\n/.test(body) ? '\n' : '\r\n') : body.includes('\r') ? '\r' : '\n';
-  const records: TableRow[] = [];
+  let held: TableRow | undefined;
   let offset = 0;
   let line = 1;
   Papa.parse<string[]>(body, {
@@ -109,15 +107,55 @@ function splitQuoted(body: string): TableRow[] {
     step: (result) => {
       const end = result.meta.cursor;
       const span = body.slice(offset, end);
-      records.push(record(line, span, result.data, newline === '\n'));
+      if (held) emit(held);
+      held = record(line, span, result.data, newline === '\n');
       line += countLineBreaks(span);
       offset = end;
     },
   });
   // papaparse reports a last, empty record when the text ends with a line ending: nothing to keep.
-  const tail = records[records.length - 1];
-  if (tail && tail.raw === '' && tail.eol === '') records.pop();
-  return records;
+  if (held && !(held.raw === '' && held.eol === '')) emit(held);
+}
+
+/** What `scanTable` learns of a file besides its rows. */
+export interface TableFrame {
+  header: TableRow;
+  /** The line ending for new records: the header's own, else the file's first one, else LF. */
+  eol: string;
+  bom: boolean;
+}
+
+/**
+ * Reads tab-separated text record by record, handing each data row to `onRow` as it is read (with
+ * `error` set when it has more fields than the header) without keeping it: a big file then costs
+ * no more memory than one row. Returns the header. `parseTable` is this, keeping the rows.
+ */
+export function scanTable(text: string, file: string, onRow: (row: TableRow, header: TableRow) => void): TableFrame {
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const body = bom ? text.slice(1) : text;
+  let header: TableRow | undefined;
+  const emit = (row: TableRow): void => {
+    if (header === undefined) {
+      header = row;
+      return;
+    }
+    const width = header.cells.length;
+    if (!row.blank && row.cells.length > width) {
+      row.error = new DataFileError(
+        { file, line: row.line, column: cellStart(row, width) },
+        `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
+      );
+    }
+    onRow(row, header);
+  };
+  if (body.length > 0) {
+    if (body.includes('"')) splitQuoted(body, emit);
+    else splitPlain(body, emit);
+  }
+  const head: TableRow = header ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
+  const firstBreak = /\r\n|\n|\r/.exec(body)?.[0];
+  const eol = head.eol !== '' ? head.eol : firstBreak === '\r\n' ? '\r\n' : '\n';
+  return { header: head, eol, bom };
 }
 
 /**
@@ -125,23 +163,9 @@ function splitQuoted(body: string): TableRow[] {
  * than the header is kept with `error` set, so the caller can report it and still write it back.
  */
 export function parseTable(text: string, file: string): Table {
-  const bom = text.charCodeAt(0) === 0xfeff;
-  const body = bom ? text.slice(1) : text;
-  const records = body.length === 0 ? [] : body.includes('"') ? splitQuoted(body) : splitPlain(body);
-  const header: TableRow = records.shift() ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
-  const rows = records;
-  const width = header.cells.length;
-  for (const row of rows) {
-    if (!row.blank && row.cells.length > width) {
-      row.error = new DataFileError(
-        { file, line: row.line, column: cellStart(row, width) },
-        `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
-      );
-    }
-  }
-  const firstBreak = /\r\n|\n|\r/.exec(body)?.[0];
-  const eol = header.eol !== '' ? header.eol : firstBreak === '\r\n' ? '\r\n' : '\n';
-  return { file, header, rows, eol, bom };
+  const rows: TableRow[] = [];
+  const frame = scanTable(text, file, (row) => rows.push(row));
+  return { file, rows, ...frame };
 }
 
 /**
