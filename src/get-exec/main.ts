@@ -2,17 +2,17 @@
  * tg-get: the one-shot job cron runs every minute. With no sub-command it makes the missing invite
  * links, draws their QR codes and sends the posts that are due; `links`, `qr` and `posts` do one part.
  */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { addCommonOptions, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, loadConfig, loggerFor, packageVersion, processIo, reportFailure, type Io } from '../shared/cli.js';
+import { addCommonOptions, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, loadConfig, loggerFor, packageVersion, processIo, readRawSettings, reportFailure, type Io, type RawSettings } from '../shared/cli.js';
 import type { CommonOptions, Config } from '../shared/config.js';
 import { parseDuration } from '../shared/dates.js';
 import { ConfigError, DataFileError, DataFileMissingError } from '../shared/errors.js';
-import type { Logger } from '../shared/log.js';
+import { createLogger, type Logger } from '../shared/log.js';
 import type { RetryPolicy } from '../shared/telegram/client.js';
 import { createContext, reportProblems, type StepContext, type Tally } from './context.js';
-import { loadRegistry, makeLinks } from './links.js';
-import { sendPosts } from './posts.js';
-import { writeQrCodes } from './qr.js';
+import { canSkip, readState, sameFingerprints, takeFingerprints, writeState, type Fingerprints } from './idle-state.js';
 
 type Step = 'links' | 'qr' | 'posts';
 
@@ -111,18 +111,26 @@ function attempt<T>(fn: () => T): Attempt<T> {
 }
 
 /** Runs a step; a data file that is missing or unreadable fails that step only. */
-async function guarded(ctx: StepContext, fn: () => Promise<void>): Promise<void> {
+async function guarded<T>(ctx: StepContext, fn: () => Promise<T>): Promise<T | undefined> {
   try {
-    await fn();
+    return await fn();
   } catch (error) {
     if (!(error instanceof DataFileMissingError || error instanceof DataFileError)) throw error;
     ctx.log.error(error.message);
     ctx.failRow(error instanceof DataFileError ? error.position.file : error.file, 0);
+    return undefined;
   }
 }
 
-async function runSteps(ctx: StepContext, steps: readonly Step[], options: StepOptions & { retryUncertain: boolean }): Promise<void> {
+/**
+ * Runs the chosen steps. Returns when the next post falls due (ms, null for none) when the posts
+ * step found nothing to do; undefined otherwise. The steps' code (and the parsers it needs) is loaded
+ * only here, so a run that skips them starts fast.
+ */
+async function runSteps(ctx: StepContext, steps: readonly Step[], options: StepOptions & { retryUncertain: boolean }): Promise<number | null | undefined> {
   if (steps.includes('links') || steps.includes('qr')) {
+    const { loadRegistry, makeLinks } = await import('./links.js');
+    const { writeQrCodes } = await import('./qr.js');
     await guarded(ctx, async () => {
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
@@ -131,9 +139,28 @@ async function runSteps(ctx: StepContext, steps: readonly Step[], options: StepO
     });
   }
   if (steps.includes('posts') && !ctx.stopping()) {
-    await guarded(ctx, () => sendPosts(ctx, { maxLateMs: options.maxLateMs, retryUncertain: options.retryUncertain, sendsPerMinute: options.sendsPerMinute }));
+    const { sendPosts } = await import('./posts.js');
+    return guarded(ctx, () => sendPosts(ctx, { maxLateMs: options.maxLateMs, retryUncertain: options.retryUncertain, sendsPerMinute: options.sendsPerMinute }));
   }
+  return undefined;
 }
+
+/**
+ * Everything besides the files that a run's decisions depend on, as they were given: the arguments,
+ * the folder, the settings from the environment, .env and --token-file, and this version of tg-get.
+ * A hash, so the token is not in the file.
+ */
+function settingsKey(argv: readonly string[], cwd: string, raw: RawSettings): string {
+  const { BOT_TOKEN, CHAT_ID, TELEGRAM_API_ROOT, TZ } = raw.env;
+  const inputs = [packageVersion(), argv, cwd, BOT_TOKEN, CHAT_ID, TELEGRAM_API_ROOT, TZ, raw.dotEnv, raw.tokenFromFile ?? null];
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+}
+
+function fingerprintsOf(dataDir: string, linksDir: string): Fingerprints {
+  return takeFingerprints(path.join(dataDir, 'invite_data.txt'), path.join(dataDir, 'text_schedule.txt'), linksDir);
+}
+
+const nothingDone = (tally: Tally): boolean => tally.linksMade + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;
 
 function summary(tally: Tally, dryRun: boolean, stopped: boolean): string {
   const counts = `${tally.linksMade} links ${dryRun ? 'to make' : 'made'}, ${tally.qrWritten} QR codes ${dryRun ? 'to write' : 'written'}, ${tally.postsSent} posts ${dryRun ? 'to send' : 'sent'}, ${tally.rowsFailed} rows failed`;
@@ -170,8 +197,28 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   let config: Config | null = null;
   try {
     const sends = steps.includes('links') || steps.includes('posts');
+    const stepOptions = attempt(() => parseStepOptions(options));
+    const raw = readRawSettings(env, options, io.cwd);
+    // The every-minute run: skipped, before even the configuration schema is loaded, when neither the
+    // settings nor the files changed since a full run that had nothing to do.
+    const everyMinute = steps.length === 3 && !dryRun && options.retryUncertain !== true && stepOptions.ok;
+    const settings = settingsKey(argv, io.cwd, raw);
+    const dataDir = path.resolve(io.cwd, options.dataDir ?? 'data');
+    const before = everyMinute ? fingerprintsOf(dataDir, path.resolve(io.cwd, options.linksDir ?? 'LINKS')) : null;
+    if (before !== null && canSkip(readState(dataDir), before, settings, deps.now?.() ?? new Date())) {
+      const log = createLogger({ level: options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal', out: io.out, err: io.err });
+      log.info('nothing changed since the last run that had nothing to do, and no post is due yet');
+      log.info(summary({ linksMade: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
+      return EXIT_OK;
+    }
     // Both are checked before either is reported, so one run names every problem.
-    const [stepOptions, loaded] = [attempt(() => parseStepOptions(options)), attempt(() => loadConfig(env, options, { token: sends && !dryRun, chat: steps.includes('posts') }, io.cwd))];
+    let loaded: Attempt<Config>;
+    try {
+      loaded = { ok: true, value: await loadConfig(env, options, { token: sends && !dryRun, chat: steps.includes('posts') }, io.cwd, raw) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      loaded = { ok: false, problems: error.problems };
+    }
     const problems = [stepOptions, loaded].flatMap((r) => (r.ok ? [] : r.problems));
     if (!stepOptions.ok || !loaded.ok) throw new ConfigError(problems);
     config = loaded.value;
@@ -198,8 +245,11 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         }),
     });
     if (dryRun) log.info('dry run: nothing is sent to Telegram and no file is changed');
-    await runSteps(ctx, steps, { ...stepOptions.value, retryUncertain: options.retryUncertain === true });
+    const nextDueMs = await runSteps(ctx, steps, { ...stepOptions.value, retryUncertain: options.retryUncertain === true });
     const stopped = ctx.stopping();
+    if (before !== null && nextDueMs !== undefined && !stopped && nothingDone(ctx.tally) && sameFingerprints(before, fingerprintsOf(config.dataDir, config.linksDir))) {
+      await writeState(config.dataDir, { settings, files: before, nextDueMs }).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
+    }
     log.info(summary(ctx.tally, dryRun, stopped));
     return ctx.tally.rowsFailed > 0 || stopped ? EXIT_ROWS_FAILED : EXIT_OK;
   } catch (error) {
@@ -210,7 +260,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 /** `tg-get report`: reads the registry and the join log, needs neither token nor group. */
 async function report(options: ReportCliOptions, env: Readonly<Record<string, string | undefined>>, io: Io, deps: MainDeps): Promise<number> {
   try {
-    const config = loadConfig(env, options, { token: false, chat: false }, io.cwd);
+    const config = await loadConfig(env, options, { token: false, chat: false }, io.cwd);
     const { runReport } = await import('./report/report.js');
     const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}) };
     const result = await runReport(config, reportRun, loggerFor(config, io), io.out);

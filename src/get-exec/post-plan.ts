@@ -23,6 +23,8 @@ export interface PostPlan {
   uncertain: Entry<ScheduledPost>[];
   /** Rows whose time has not come. */
   later: number;
+  /** When the first of them falls due (ms), or null. */
+  nextDueMs: number | null;
   /** When our messages of the last minute went out (ms), as far as the file tells, for pacing. */
   recentSends: number[];
 }
@@ -38,7 +40,7 @@ export interface PlanOptions {
 /** Sorts the rows of the schedule into what to do with each. Pure. */
 export function planPosts(entries: readonly Entry<ScheduledPost>[], options: PlanOptions): PostPlan {
   const now = options.now.getTime();
-  const plan: PostPlan = { due: [], missed: [], interrupted: [], uncertain: [], later: 0, recentSends: [] };
+  const plan: PostPlan = { due: [], missed: [], interrupted: [], uncertain: [], later: 0, nextDueMs: null, recentSends: [] };
   for (const entry of entries) {
     const post = entry.value;
     const time = post.dt_time.getTime();
@@ -57,7 +59,10 @@ export function planPosts(entries: readonly Entry<ScheduledPost>[], options: Pla
         else plan.uncertain.push(entry);
         break;
       case '':
-        if (time > now) plan.later++;
+        if (time > now) {
+          plan.later++;
+          if (plan.nextDueMs === null || time < plan.nextDueMs) plan.nextDueMs = time;
+        }
         else if (options.maxLateMs !== null && now - time > options.maxLateMs && sentIds(post).length === 0) plan.missed.push(entry);
         else plan.due.push(entry);
         break;

@@ -45,7 +45,11 @@ function isFile(file: string): boolean {
 
 const uncertainAdvice = 'look in the group: if it is there, set post_status to posted; if not, clear post_status or run "tg-get posts --retry-uncertain" to send it again';
 
-export async function sendPosts(ctx: StepContext, options: PostsOptions): Promise<void> {
+/**
+ * The posts step. Returns when the next waiting row falls due (ms, or null for none) when the step
+ * found nothing to do and changed nothing; undefined when it worked or was left to another run.
+ */
+export async function sendPosts(ctx: StepContext, options: PostsOptions): Promise<number | null | undefined> {
   const file = path.join(ctx.config.dataDir, SCHEDULE_FILE);
   const spec = scheduleSpec(ctx.config.zone);
   const plan = (loaded: Loaded<ScheduledPost>) => planPosts(loaded.entries, { now: ctx.now(), maxLateMs: options.maxLateMs, retryUncertain: options.retryUncertain });
@@ -66,7 +70,10 @@ export async function sendPosts(ctx: StepContext, options: PostsOptions): Promis
     const postPlan = plan(result);
     report(ctx, result, postPlan);
     if (ctx.dryRun) describeDryRun(ctx, result, postPlan);
+    // Uncertain rows wait for the admin: keep the reminder coming every run rather than go quiet.
+    return postPlan.uncertain.length > 0 ? undefined : postPlan.nextDueMs;
   }
+  return undefined;
 }
 
 function where(loaded: Loaded<ScheduledPost>, entry: Entry<ScheduledPost>): string {

@@ -102,7 +102,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const options = command.opts<HandlerOptions>();
   let secrets: string[] = [];
   try {
-    const config = loadConfig(env, options, { token: true, chat: false }, io.cwd);
+    const config = await loadConfig(env, options, { token: true, chat: false }, io.cwd);
     const webhook = parseWebhookOptions(options, env);
     secrets = [config.token, ...(webhook === undefined ? [] : [webhook.secret])];
     const logger = createLogger({ level: config.logLevel, secrets, out: io.out, err: io.err });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { mergeDotEnv, parseConfig, type CommonOptions, type Config, type Needs } from './config.js';
+import type { CommonOptions, Config, Needs } from './config.js';
 import { ConfigError, DataFileError, DataFileMissingError, ExitError, LockBusyError, messageOf } from './errors.js';
 import { createLogger, redact, type Logger } from './log.js';
 import { fatalHint } from './telegram/errors.js';
@@ -47,26 +47,42 @@ export const processIo = (): Io => ({
   err: (line) => process.stderr.write(`${line}\n`),
 });
 
-/**
- * Resolves the configuration: the environment, then a .env in the working directory for what is
- * unset, then --token-file for the token. Throws ConfigError.
- */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: CommonOptions, needs: Needs, cwd: string): Config {
+/** What the configuration is made from, read but not yet checked: the environment, .env, --token-file. */
+export interface RawSettings {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The text of .env in the working directory, or null. */
+  dotEnv: string | null;
+  /** The token read from --token-file, when given. */
+  tokenFromFile?: string;
+}
+
+/** Reads .env and --token-file. Throws ConfigError when --token-file cannot be read. */
+export function readRawSettings(env: Readonly<Record<string, string | undefined>>, options: CommonOptions, cwd: string): RawSettings {
   let dotEnv: string | null = null;
   try {
     dotEnv = readFileSync(path.join(cwd, '.env'), 'utf8');
   } catch {
     dotEnv = null;
   }
-  const merged = mergeDotEnv(env, dotEnv);
-  if (options.tokenFile !== undefined) {
-    const file = path.resolve(cwd, options.tokenFile);
-    try {
-      merged.BOT_TOKEN = readFileSync(file, 'utf8').trim();
-    } catch (error) {
-      throw new ConfigError([`--token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? messageOf(error)}); give the path of a file holding only the token`]);
-    }
+  if (options.tokenFile === undefined) return { env, dotEnv };
+  const file = path.resolve(cwd, options.tokenFile);
+  try {
+    return { env, dotEnv, tokenFromFile: readFileSync(file, 'utf8').trim() };
+  } catch (error) {
+    throw new ConfigError([`--token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? messageOf(error)}); give the path of a file holding only the token`]);
   }
+}
+
+/**
+ * Resolves the configuration: the environment, then a .env in the working directory for what is
+ * unset, then --token-file for the token. Throws ConfigError. The schema (and zod with it) is loaded
+ * here, on first use, so a run that never needs it starts faster.
+ */
+export async function loadConfig(env: Readonly<Record<string, string | undefined>>, options: CommonOptions, needs: Needs, cwd: string, raw?: RawSettings): Promise<Config> {
+  const settings = raw ?? readRawSettings(env, options, cwd);
+  const { mergeDotEnv, parseConfig } = await import('./config.js');
+  const merged = mergeDotEnv(settings.env, settings.dotEnv);
+  if (settings.tokenFromFile !== undefined) merged.BOT_TOKEN = settings.tokenFromFile;
   return parseConfig(merged, options, needs, cwd);
 }
 

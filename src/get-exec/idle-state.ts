@@ -1,0 +1,72 @@
+/**
+ * Lets the every-minute run skip its work when nothing can have changed. After a full run that found
+ * nothing to do and changed nothing, tg-get notes the registry's, the schedule's and LINKS/'s
+ * fingerprints (size, mtime, inode) and when the next post falls due. A later run whose fingerprints
+ * and settings are the same, before that time, has nothing to do either: it reads no data file and
+ * loads none of the parsing code. Any edit, new file, deleted QR code or due post means a full run.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** The file, in the data folder (LINKS/ is fingerprinted itself, so it cannot hold it). */
+export const STATE_FILE = '.tg-get-state.json';
+const VERSION = 1;
+
+/** What identifies a file's content without reading it; null when it does not exist. */
+export type Fingerprint = { size: number; mtimeMs: number; ino: number } | null;
+
+export interface Fingerprints {
+  registry: Fingerprint;
+  schedule: Fingerprint;
+  links: Fingerprint;
+}
+
+export interface IdleState {
+  version: number;
+  /** Everything the run's decisions depend on besides the files: zone, group, options. */
+  settings: string;
+  files: Fingerprints;
+  /** When the next unposted row falls due (ms), or null when none is waiting. */
+  nextDueMs: number | null;
+}
+
+function fingerprint(file: string): Fingerprint {
+  try {
+    const s = statSync(file);
+    return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+  } catch {
+    return null;
+  }
+}
+
+/** Fingerprints the three places a run depends on. */
+export function takeFingerprints(registry: string, schedule: string, linksDir: string): Fingerprints {
+  return { registry: fingerprint(registry), schedule: fingerprint(schedule), links: fingerprint(linksDir) };
+}
+
+/** True when both sets name the same files in the same state. Pure. */
+export function sameFingerprints(a: Fingerprints, b: Fingerprints): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True when a run with these fingerprints and settings, at `now`, has nothing to do. Pure. */
+export function canSkip(state: IdleState | null, files: Fingerprints, settings: string, now: Date): boolean {
+  if (state === null || state.version !== VERSION || state.settings !== settings) return false;
+  if (files.registry === null || files.schedule === null || !sameFingerprints(state.files, files)) return false;
+  return state.nextDueMs === null || now.getTime() < state.nextDueMs;
+}
+
+/** Reads the state; null when missing or unreadable (then the run is simply a full one). */
+export function readState(dataDir: string): IdleState | null {
+  try {
+    return JSON.parse(readFileSync(path.join(dataDir, STATE_FILE), 'utf8')) as IdleState;
+  } catch {
+    return null;
+  }
+}
+
+/** Records that a run with these fingerprints had nothing to do. */
+export async function writeState(dataDir: string, state: Omit<IdleState, 'version'>): Promise<void> {
+  const { writeAtomic } = await import('../shared/tsv/file-store.js');
+  await writeAtomic(path.join(dataDir, STATE_FILE), `${JSON.stringify({ version: VERSION, ...state })}\n`);
+}
