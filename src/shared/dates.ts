@@ -114,9 +114,19 @@ export function parseDateTime(text: string, zone: string): Date | null {
   return new Date(fromWallClock(Date.UTC(year, month - 1, day, hour, minute, secs), zone));
 }
 
-/** Writes a moment as a wall-clock time in `zone`, `YYYY-MM-DD HH:mm:ss`. */
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * Writes a moment as a wall-clock time in `zone`, `YYYY-MM-DD HH:mm:ss`. tg-handler writes one per
+ * join request: this adds the zone's (cached) offset instead of dayjs's `.tz()`, which builds a new
+ * Intl formatter on every call (about 200 µs, a fifth of the handler's time per request).
+ */
 export function formatDateTime(date: Date, zone: string): string {
-  return dayjs(date).tz(zone).format(WRITE_FORMAT);
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return 'Invalid Date';
+  const wall = new Date(ms + zoneOffsetMs(zone, ms));
+  const year = String(wall.getUTCFullYear()).padStart(4, '0');
+  return `${year}-${pad2(wall.getUTCMonth() + 1)}-${pad2(wall.getUTCDate())} ${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}:${pad2(wall.getUTCSeconds())}`;
 }
 
 /** Unix seconds (Telegram's `date` fields). */
