@@ -3,9 +3,19 @@
  * telegraf, with code and description), or the network failed. A network failure either certainly
  * happened before the request left (connection refused, DNS) or may have reached Telegram.
  */
-import { TelegramError } from 'telegraf';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { TelegramError as TelegrafError } from 'telegraf';
 
-export { TelegramError };
+// Every program reaches this module (cli.ts reports failures with it), but importing 'telegraf' costs
+// about as much as starting Node itself, which a tg-get run that calls no method must not pay. The
+// class lives in one small file of telegraf, the very module telegraf's index re-exports, so errors
+// telegraf throws are still `instanceof` it. (The package's export map hides the file, hence the path.)
+const require = createRequire(import.meta.url);
+const errorModule = path.join(path.dirname(require.resolve('telegraf')), 'core', 'network', 'error.js');
+/** telegraf's TelegramError: Telegram refused a call (code, description, parameters). */
+export const TelegramError = (require(errorModule) as { TelegramError: typeof TelegrafError }).TelegramError;
+export type TelegramError = TelegrafError;
 
 /** Error codes of a connection that was never made: the request did not reach Telegram. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL']);
