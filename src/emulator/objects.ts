@@ -40,8 +40,7 @@ export function chatObject(chat: ChatRecord): Record<string, unknown> {
 export function linkObject(chat: ChatRecord, link: LinkRecord, asBot: boolean): ChatInviteLink {
   const masked = asBot && !link.byBot;
   const url = masked ? `https://t.me/+${link.hash.slice(0, Math.ceil(link.hash.length / 2))}…` : link.url;
-  let pending = 0;
-  for (const request of chat.joinRequests.values()) if (request.link === link) pending += 1;
+  const pending = chat.joinRequests.pendingFor(link);
   return {
     invite_link: url,
     ...(link.name === undefined || link.name === '' ? {} : { name: link.name }),

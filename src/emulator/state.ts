@@ -68,9 +68,48 @@ export interface ChatRecord {
   startedBot: boolean;
   members: Set<number>;
   links: LinkRecord[];
-  joinRequests: Map<number, JoinRequestRecord>;
+  joinRequests: JoinRequests;
   messages: Map<number, StoredMessage>;
   nextMessageId: number;
+}
+
+/**
+ * The join requests waiting in a chat, by user id. It counts them per link as they come and go, so a
+ * link's pending_join_request_count costs nothing to read: counted by a scan, every join request and
+ * every approval cost as much as all the requests pending, quadratic with the thousands the
+ * benchmarks queue.
+ */
+export class JoinRequests extends Map<number, JoinRequestRecord> {
+  private readonly perLink = new Map<LinkRecord, number>();
+
+  override set(userId: number, request: JoinRequestRecord): this {
+    this.forget(this.get(userId));
+    super.set(userId, request);
+    if (request.link !== undefined) this.perLink.set(request.link, (this.perLink.get(request.link) ?? 0) + 1);
+    return this;
+  }
+
+  override delete(userId: number): boolean {
+    this.forget(this.get(userId));
+    return super.delete(userId);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.perLink.clear();
+  }
+
+  /** How many requests through `link` are waiting. */
+  pendingFor(link: LinkRecord): number {
+    return this.perLink.get(link) ?? 0;
+  }
+
+  private forget(request: JoinRequestRecord | undefined): void {
+    if (request?.link === undefined) return;
+    const left = (this.perLink.get(request.link) ?? 0) - 1;
+    if (left > 0) this.perLink.set(request.link, left);
+    else this.perLink.delete(request.link);
+  }
 }
 
 /** A file Telegram stores, which a later call may send again by `file_id`. */
@@ -93,6 +132,13 @@ export function randomToken(n: number): string {
   return out;
 }
 
+/** A chat's links by URL and hash; `seen` links of `chat.links` are in it. */
+interface LinkIndex {
+  seen: number;
+  byUrl: Map<string, LinkRecord>;
+  byHash: Map<string, LinkRecord>;
+}
+
 /** The emulated world: chats, users, links, join requests, messages, callback queries, files. */
 export class World {
   readonly chats = new Map<number, ChatRecord>();
@@ -103,6 +149,7 @@ export class World {
   /** setMyCommands lists by scope and language. */
   readonly commands = new Map<string, unknown[]>();
   private readonly linkUrls = new Set<string>();
+  private readonly linkIndexes = new WeakMap<ChatRecord, LinkIndex>();
 
   addChat(chat: { id: number; type: ChatType; title?: string; username?: string; botRights?: BotRights }): ChatRecord {
     if (!Number.isSafeInteger(chat.id) || chat.id === 0) throw new Error(`addChat: bad chat id ${chat.id}`);
@@ -122,7 +169,7 @@ export class World {
       startedBot: chat.type === 'private',
       members: new Set(),
       links: [],
-      joinRequests: new Map(),
+      joinRequests: new JoinRequests(),
       messages: new Map(),
       nextMessageId: 1,
       ...(chat.title === undefined ? {} : { title: chat.title }),
@@ -192,8 +239,25 @@ export class World {
 
   /** The link of a chat with that full URL (also accepts the `t.me/joinchat/` form). */
   findLink(chat: ChatRecord, url: string): LinkRecord | undefined {
-    const hash = /(?:\/\+|\/joinchat\/)([\w-]+)\/?$/.exec(url.trim())?.[1];
-    return chat.links.find((link) => link.url === url.trim() || (hash !== undefined && link.hash === hash));
+    const wanted = url.trim();
+    const hash = /(?:\/\+|\/joinchat\/)([\w-]+)\/?$/.exec(wanted)?.[1];
+    const index = this.linkIndex(chat);
+    return index.byUrl.get(wanted) ?? (hash === undefined ? undefined : index.byHash.get(hash));
+  }
+
+  /**
+   * The chat's links by URL and by hash, for lookups that stay quick with thousands of links. Links
+   * are only ever appended and their URL never changes, so the index only has to take in new ones.
+   */
+  private linkIndex(chat: ChatRecord): LinkIndex {
+    let index = this.linkIndexes.get(chat);
+    if (index === undefined) this.linkIndexes.set(chat, (index = { seen: 0, byUrl: new Map(), byHash: new Map() }));
+    for (; index.seen < chat.links.length; index.seen++) {
+      const link = chat.links[index.seen]!;
+      if (!index.byUrl.has(link.url)) index.byUrl.set(link.url, link);
+      if (!index.byHash.has(link.hash)) index.byHash.set(link.hash, link);
+    }
+    return index;
   }
 
   /** Assigns the next message id of a chat. */
