@@ -30,6 +30,16 @@ export function rowKey(row: Pick<ResponseRow, 'chat_id' | 'id_tg' | 'tg_request_
   return requestKey(row.chat_id, row.id_tg, row.tg_request_date);
 }
 
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. A key built from cells is a
+ * chain of slices of the whole file's text, which would keep all of it alive for as long as the key
+ * lives (a heap snapshot showed 26 MB held that way at 100,000 rows); slicing a fresh concatenation
+ * makes V8 copy the characters into a string of their own.
+ */
+function detach(text: string): string {
+  return `${text} `.slice(0, -1);
+}
+
 /** What start-up makes of the file's text. */
 export interface PreparedLog {
   table: Table;
@@ -62,7 +72,7 @@ export function prepareLog(text: string | null, name: string, zone: string): Pre
     if (row.blank) return;
     const id = cell(checker, row, 'id_tg').trim();
     const date = cell(checker, row, 'tg_request_date').trim();
-    if (id !== '' && date !== '') keys.add(requestKey(cell(checker, row, 'chat_id').trim(), id, date));
+    if (id !== '' && date !== '') keys.add(detach(requestKey(cell(checker, row, 'chat_id').trim(), id, date)));
   });
   const empty = frame.header.cells.length === 0;
   const table: Table = { file: name, header: empty ? emptyTable(name, spec.columns).header : frame.header, rows: [], eol: frame.eol, bom: frame.bom };
