@@ -1,0 +1,99 @@
+/** The table of figures from the measurements: each with its goal from issue 6. Pure. */
+import type { IdleFigures } from './get-idle.js';
+import type { LinksFigures } from './get-links.js';
+import type { HandlerFigures } from './handler-throughput.js';
+import type { BaselineFigures } from './legacy-baseline.js';
+import type { QrFigures } from './qr-rate.js';
+import { atLeast, atMost, fmt, info, type Figure } from './report.js';
+import { median } from './stats.js';
+
+/** Everything measured in one bench run. */
+export interface Results {
+  handler: HandlerFigures[];
+  baseline: BaselineFigures[];
+  idle: IdleFigures | null;
+  links: LinksFigures | null;
+  qr: QrFigures | null;
+  errors: string[];
+}
+
+/** The table sizes the figures are labelled with. */
+export interface TableSizes {
+  smallLog: number;
+  bigLog: number;
+}
+
+/** tg-handler at one log size over its runs. */
+export interface HandlerSummary {
+  existingRows: number;
+  registryLinks: number;
+  joins: number;
+  runs: number;
+  /** The median rate, and the slowest and fastest run: the spread says how much the machine's load moved it. */
+  joinsPerSecond: number;
+  slowest: number;
+  fastest: number;
+  peakRssKiB: number | null;
+  startupPeakRssKiB: number | null;
+  startupMs: number;
+}
+
+/** Several runs of one size: the median rate and start-up, the highest peaks. */
+export function summarizeHandler(runs: readonly HandlerFigures[]): HandlerSummary | undefined {
+  const first = runs[0];
+  if (first === undefined) return undefined;
+  const peak = (values: (number | null)[]): number | null => (values.some((v) => v === null) ? null : Math.max(...(values as number[])));
+  return {
+    existingRows: first.existingRows,
+    registryLinks: first.registryLinks,
+    joins: first.joins,
+    runs: runs.length,
+    joinsPerSecond: median(runs.map((r) => r.joinsPerSecond)),
+    slowest: Math.min(...runs.map((r) => r.joinsPerSecond)),
+    fastest: Math.max(...runs.map((r) => r.joinsPerSecond)),
+    peakRssKiB: peak(runs.map((r) => r.peakRssKiB)),
+    startupPeakRssKiB: peak(runs.map((r) => r.startupPeakRssKiB)),
+    startupMs: median(runs.map((r) => r.startupMs)),
+  };
+}
+
+export function figures(results: Results, sizes: TableSizes): Figure[] {
+  const out: Figure[] = [];
+  const bySize = (rows: number): HandlerSummary | undefined => summarizeHandler(results.handler.filter((h) => h.existingRows === rows));
+  const [small, big] = [bySize(sizes.smallLog), bySize(sizes.bigLog)];
+  for (const h of [small, big]) {
+    if (h === undefined) continue;
+    const rows = `${fmt.count(h.existingRows)} rows in log`;
+    const rate = atLeast(`tg-handler joins/s, ${rows} (${fmt.count(h.joins)} requests, ${fmt.count(h.registryLinks)} links; median of ${h.runs})`, h.joinsPerSecond, 2000, fmt.rate);
+    out.push(h.runs > 1 ? { ...rate, value: `${rate.value} (${fmt.count(h.slowest)}-${fmt.count(h.fastest)})` } : rate);
+    out.push(atMost(`tg-handler peak RSS, ${rows} (highest of ${h.runs})`, h.peakRssKiB, 150 * 1024, fmt.mib));
+    out.push(info(`tg-handler peak RSS by "started", ${rows}`, fmt.mib(h.startupPeakRssKiB)));
+    out.push(info(`tg-handler start-up to "started", ${rows} (median)`, fmt.ms(h.startupMs)));
+  }
+  if (small && big) out.push(atLeast(`tg-handler rate ratio ${fmt.count(sizes.bigLog)} / ${fmt.count(sizes.smallLog)} rows`, big.joinsPerSecond / small.joinsPerSecond, 0.8, fmt.ratio));
+  for (const b of results.baseline) {
+    out.push(info(`baseline: rewrite whole log per join${b.fsync ? ' + fsync' : ', no fsync'}, ${fmt.count(b.existingRows)} rows (NOT tg-handler)`, fmt.rate(b.joinsPerSecond)));
+  }
+  const idle = results.idle;
+  if (idle) {
+    const what = `${fmt.count(idle.registryRows)} links + ${fmt.count(idle.scheduleRows)} posts`;
+    out.push(info(`tg-get idle, nothing changed since the last run, median of ${idle.runs} (${what})`, fmt.ms(idle.tgGetMs)));
+    out.push(info(`node -e 0 wall time, median of ${idle.runs}`, fmt.ms(idle.nodeMs)));
+    out.push(atMost('tg-get idle / node -e 0', idle.ratio, 3, fmt.ratio));
+    out.push(info('tg-get idle peak RSS', fmt.mib(idle.peakRssKiB)));
+    out.push(info(`tg-get idle after the schedule was saved unchanged (every row checked), median of ${idle.runs}`, `${fmt.ms(idle.fullMs)} (${fmt.ratio(idle.fullMs / idle.nodeMs)})`));
+    out.push(info('tg-get idle peak RSS, every row checked', fmt.mib(idle.fullPeakRssKiB)));
+    out.push(info('node -e 0 peak RSS', fmt.mib(idle.nodePeakRssKiB)));
+  }
+  const links = results.links;
+  if (links) {
+    out.push(atMost(`tg-get making ${fmt.count(links.links)} links + QR codes, wall time (median of ${links.runs})`, links.wallMs, 15_000, fmt.seconds));
+    out.push(atMost(`tg-get making ${fmt.count(links.links)} links + QR codes, peak RSS`, links.peakRssKiB, 200 * 1024, fmt.mib));
+  }
+  const qr = results.qr;
+  if (qr) {
+    out.push(info(`QR codes/s, drawing only (renderQrPng, ${fmt.count(qr.codes)} codes)`, fmt.rate(qr.renderPerSecond)));
+    out.push(info(`QR codes/s, QR step with atomic file writes (writeQrCodes)`, fmt.rate(qr.stepPerSecond)));
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * tg-handler end to end: N join requests through registry links, each from a new user, timed from the
+ * moment the first is handed out by getUpdates to the moment the last one's row is durable in
+ * responde_data.txt. "Durable" is read off the Bot API side: tg-handler confirms an update (the offset
+ * of its next getUpdates) only after every handler of the batch returned, and a handler returns only
+ * after its row was fsynced. So the arrival of the first getUpdates whose offset passes the last join
+ * request is the moment the last row is on disk. The time the last row became visible in the file is
+ * taken too, by watching the file, as a cross-check.
+ */
+import { mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BotApiEmulator } from '../src/emulator/index.js';
+import { Running, binPath, childEnv, readPeakRssKiB } from './child.js';
+import { GROUP, registryText, responsesText } from './data.js';
+import { createBotLinks } from './links.js';
+import { perSecond } from './stats.js';
+
+export interface HandlerScenario {
+  /** Rows already in responde_data.txt when the handler starts. */
+  existingRows: number;
+  /** Links in the registry (all made by the bot, so requests carry them whole). */
+  registryLinks: number;
+  /** Join requests queued at once. */
+  joins: number;
+}
+
+export interface HandlerFigures extends HandlerScenario {
+  /** Spawn to the "started" line: reading the registry and the join log. */
+  startupMs: number;
+  /** First update handed out -> last row durable (confirmed). */
+  durableMs: number;
+  /** First update handed out -> last row visible in the file. */
+  visibleMs: number;
+  joinsPerSecond: number;
+  /** Peak RSS by the "started" line: reading the files. */
+  startupPeakRssKiB: number | null;
+  /** Peak RSS over the whole run, read just before SIGTERM. */
+  peakRssKiB: number | null;
+  approveCalls: number;
+  rowsWritten: number;
+  exitCode: number | null;
+  /** What did not go as expected (wrong counts, exit code); empty when the run is sound. */
+  problems: string[];
+}
+
+/** The first user id of the requests; far from the ids of the existing rows. */
+const USER_BASE = 2_000_000_000;
+
+/** Counts lines appended to a file since `from`, reading only the new bytes (the handler only appends). */
+class LineCounter {
+  lines = 0;
+  private readonly buffer = Buffer.allocUnsafe(1 << 16);
+  private constructor(private readonly handle: FileHandle, private offset: number) {}
+
+  static async open(file: string, from: number): Promise<LineCounter> {
+    return new LineCounter(await open(file, 'r'), from);
+  }
+
+  async poll(): Promise<void> {
+    for (;;) {
+      const { bytesRead } = await this.handle.read(this.buffer, 0, this.buffer.length, this.offset);
+      if (bytesRead === 0) return;
+      for (let i = 0; i < bytesRead; i++) if (this.buffer[i] === 10) this.lines++;
+      this.offset += bytesRead;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function measureHandler(scenario: HandlerScenario, say: (line: string) => void): Promise<HandlerFigures> {
+  const emu = await BotApiEmulator.start();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-bench-handler-'));
+  let handler: Running | undefined;
+  const problems: string[] = [];
+  try {
+    emu.addChat({ id: GROUP, type: 'supergroup', title: 'Bench group' });
+    const links = await createBotLinks(emu, GROUP, scenario.registryLinks);
+    const responses = path.join(dir, 'responde_data.txt');
+    const logText = responsesText(scenario.existingRows, links);
+    await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
+    await writeFile(responses, logText);
+
+    const started = performance.now();
+    handler = Running.start([binPath('tg-handler'), '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')], {
+      env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }),
+    });
+    await handler.waitForLine(/ started as /, 300_000);
+    const startupMs = performance.now() - started;
+    const startupPeakRssKiB = readPeakRssKiB(handler.pid);
+    // telegraf prints "started" just before its first getUpdates: let that long poll arrive.
+    await sleep(300);
+
+    const logBytes = Buffer.byteLength(logText);
+    const counter = await LineCounter.open(responses, logBytes);
+    let visibleMs = Number.NaN;
+    let durableMs = Number.NaN;
+    try {
+      let lastJoinId = 0;
+      for (let i = 0; i < scenario.joins; i++) {
+        const user = { id: USER_BASE + i, first_name: `Guest${i}`, last_name: 'Bench', username: `guest_${i}` };
+        lastJoinId = emu.requestJoin({ chatId: GROUP, user, inviteLink: links[i % links.length]! });
+      }
+      // The queue was filled in one turn of the loop; the waiting getUpdates is answered on the next.
+      const t0 = performance.now();
+      const t0Wall = Date.now();
+      say(`  ${scenario.joins} join requests queued; waiting for the rows`);
+
+      const confirmed = emu.waitForCall('getUpdates', (c) => Number(c.params['offset'] ?? 0) > lastJoinId, 600_000);
+      confirmed.catch(() => {});
+      let exited = false;
+      void handler.exited.then(() => (exited = true));
+      while (counter.lines < scenario.joins) {
+        await counter.poll();
+        if (counter.lines >= scenario.joins) visibleMs = performance.now() - t0;
+        else await sleep(5);
+        if (exited) throw new Error(`tg-handler exited after writing ${counter.lines} of ${scenario.joins} rows; stderr: ${handler.stderrTail.join(' | ')}`);
+        if (performance.now() - t0 > 600_000) throw new Error(`tg-handler wrote ${counter.lines} of ${scenario.joins} rows in 10 minutes; stderr: ${handler.stderrTail.join(' | ')}`);
+      }
+      const call = await confirmed;
+      durableMs = Math.max(call.at - t0Wall, visibleMs);
+    } finally {
+      await counter.close();
+    }
+    const peakRssKiB = readPeakRssKiB(handler.pid);
+    const exit = await handler.stop();
+    handler = undefined;
+
+    const approveCalls = emu.callsTo('approveChatJoinRequest').filter((c) => c.status === 200).length;
+    if (approveCalls !== scenario.joins) problems.push(`${approveCalls} approveChatJoinRequest calls answered 200, expected ${scenario.joins}`);
+    if (exit.code !== 0) problems.push(`tg-handler exited with ${exit.code ?? exit.signal}`);
+    const appended = (await readFile(responses)).subarray(logBytes).toString('utf8').split('\n').filter((line) => line !== '');
+    const rowsWritten = appended.filter((line) => line.split('\t')[5] === 'approve').length;
+    if (rowsWritten !== scenario.joins || appended.length !== scenario.joins) problems.push(`${appended.length} rows appended (${rowsWritten} approve), expected ${scenario.joins} approve rows`);
+    return {
+      ...scenario,
+      startupMs,
+      durableMs,
+      visibleMs,
+      joinsPerSecond: perSecond(scenario.joins, durableMs),
+      startupPeakRssKiB,
+      peakRssKiB,
+      approveCalls,
+      rowsWritten,
+      exitCode: exit.code,
+      problems,
+    };
+  } finally {
+    if (handler) await handler.stop(2000);
+    await emu.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: speed and memory of tg-handler and tg-get against the Bot API emulator on
+ * 127.0.0.1, on generated data in temp folders. Prints a table of figures with their goals and writes
+ * them to bench/results/latest.json. A benchmark, not a test: a missed goal is printed, never an
+ * exit code (1 only when a part could not be measured at all, 2 for a wrong option). Options: --quick (small sizes, for trying the bench itself), --only handler,baseline,
+ * idle,links,qr (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
+ * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --profile (node
+ * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, hasGnuTime, profileChildrenInto, setBinRoot } from './child.js';
+import { figures, type Results } from './figures.js';
+import { measureIdle } from './get-idle.js';
+import { measureLinks } from './get-links.js';
+import { measureHandler } from './handler-throughput.js';
+import { measureBaseline } from './legacy-baseline.js';
+import { describeMachine } from './machine.js';
+import { measureQr } from './qr-rate.js';
+import { fmt, formatMarkdown, formatTable } from './report.js';
+
+const PARTS = ['handler', 'baseline', 'idle', 'links', 'qr'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Sizes {
+  registryLinks: number;
+  /** tg-handler runs per log size (alternating sizes); the median rate is reported. */
+  handlerRuns: number;
+  smallLog: number;
+  bigLog: number;
+  joins: number;
+  idleRows: number;
+  idleRuns: number;
+  links: number;
+  linkRuns: number;
+  qrCodes: number;
+}
+
+const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000 };
+const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100 };
+
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Runs one part; a part that fails is reported and the others still run. */
+async function part(results: Results, name: string, fn: () => Promise<void>): Promise<void> {
+  say(`\n== ${name}`);
+  try {
+    await fn();
+  } catch (error) {
+    const message = `${name}: ${(error as Error).stack ?? String(error)}`;
+    results.errors.push(message);
+    say(`!! ${message}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, profile: { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
+  const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
+  const count = (option: string, text: string): number => {
+    if (!/^[1-9]\d*$/.test(text)) throw new Error(`--${option}: "${text}" must be a whole number, 1 or more`);
+    return Number(text);
+  };
+  if (values.joins !== undefined) sizes.joins = count('joins', values.joins);
+  if (values.runs !== undefined) sizes.handlerRuns = count('runs', values.runs);
+  if (values.bins !== undefined) setBinRoot(values.bins);
+  const asked = values.only === undefined ? [...PARTS] : values.only.split(',').map((s) => s.trim());
+  const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--only: ${unknown.join(', ')} unknown; choose from ${PARTS.join(', ')}`);
+  const only = new Set(asked as Part[]);
+  const machine = describeMachine();
+  if (values.profile) {
+    const dir = path.join(REPO_ROOT, 'bench', 'results', 'profiles', machine.date.replace(/[:.]/g, '-'));
+    mkdirSync(dir, { recursive: true });
+    profileChildrenInto(dir);
+    say(`profiling every tg-get / tg-handler run into ${path.relative(process.cwd(), dir)} (the figures include the profiler's cost)`);
+  }
+  say(`bench: ${machine.cores} cores (${machine.cpuModel}), ${fmt.count(machine.totalMemoryMiB)} MB, Node ${machine.node}, temp on ${machine.tmpFileSystem}, load ${machine.loadAverage.join(' ')}, peak RSS of short runs by ${hasGnuTime ? 'GNU time' : '/proc sampling'}`);
+  if ((machine.loadAverage[0] ?? 0) > 0.5) say('note: the machine is busy (1-minute load above 0.5): figures will be lower than on an idle machine');
+
+  const results: Results = { handler: [], baseline: [], idle: null, links: null, qr: null, errors: [] };
+  if (only.has('handler')) {
+    // Sizes alternate, so a change in the machine's load during the bench hits both alike.
+    for (let run = 1; run <= sizes.handlerRuns; run++) {
+      for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
+        await part(results, `tg-handler, ${fmt.count(existingRows)} rows in the join log, run ${run}/${sizes.handlerRuns}`, async () => {
+          const h = await measureHandler({ existingRows, registryLinks: sizes.registryLinks, joins: sizes.joins }, say);
+          results.handler.push(h);
+          say(`  ${fmt.rate(h.joinsPerSecond)} (${fmt.ms(h.durableMs)} to durable, ${fmt.ms(h.visibleMs)} to visible), start-up ${fmt.ms(h.startupMs)}, peak RSS ${fmt.mib(h.startupPeakRssKiB)} by "started", ${fmt.mib(h.peakRssKiB)} in all`);
+          for (const p of h.problems) say(`  !! ${p}`);
+        });
+      }
+    }
+  }
+  if (only.has('baseline')) {
+    await part(results, 'baseline: the old whole-file rewrite per join', async () => {
+      for (const fsync of [true, false]) {
+        for (const rows of [sizes.smallLog, sizes.bigLog]) {
+          const b = await measureBaseline(rows, fsync);
+          results.baseline.push(b);
+          say(`  ${fmt.count(rows)} rows${fsync ? ' + fsync' : ''}: ${fmt.rate(b.joinsPerSecond)} (${b.joins} joins)`);
+        }
+      }
+    });
+  }
+  if (only.has('idle')) {
+    await part(results, 'tg-get idle', async () => {
+      const idle = await measureIdle({ registryRows: sizes.idleRows, scheduleRows: sizes.idleRows, runs: sizes.idleRuns }, say);
+      results.idle = idle;
+      const list = (runs: number[]) => runs.map((n) => Math.round(n)).join(', ');
+      say(`  tg-get ${fmt.ms(idle.tgGetMs)} (every row checked: ${fmt.ms(idle.fullMs)}) vs node -e 0 ${fmt.ms(idle.nodeMs)}; runs ${list(idle.tgGetRunsMs)} / ${list(idle.fullRunsMs)} / ${list(idle.nodeRunsMs)}`);
+      for (const p of idle.problems) say(`  !! ${p}`);
+    });
+  }
+  if (only.has('links')) {
+    await part(results, `tg-get making ${fmt.count(sizes.links)} links`, async () => {
+      const links = await measureLinks({ links: sizes.links, runs: sizes.linkRuns }, say);
+      results.links = links;
+      for (const p of links.problems) say(`  !! ${p}`);
+    });
+  }
+  if (only.has('qr')) {
+    await part(results, 'QR codes on their own', async () => {
+      results.qr = await measureQr(sizes.qrCodes);
+    });
+  }
+
+  const table = figures(results, sizes);
+  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...results.errors];
+  process.stdout.write(`\ntg-invite-tracker benchmarks, ${machine.date}\n`);
+  process.stdout.write(`machine: ${machine.cores} cores, ${fmt.count(machine.totalMemoryMiB)} MB RAM, ${machine.cpuModel}; Node ${machine.node}; ${machine.platform}; temp dir on ${machine.tmpFileSystem}; load average at start ${machine.loadAverage.join(' ')}\n\n`);
+  if (values.quick) process.stdout.write('--quick: small sizes, for trying the bench; the goals are for the full sizes\n\n');
+  process.stdout.write(`${formatTable(table)}\n`);
+  if (problems.length > 0) process.stdout.write(`\nproblems (figures above may not mean what they say):\n${problems.map((p) => `- ${p.split('\n')[0]}`).join('\n')}\n`);
+
+  const dir = path.join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ machine, sizes, quick: values.quick === true, figures: table, results }, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'latest.md'), `${formatMarkdown(table)}\n`);
+  say(`\nfigures written to ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}`);
+  // A bench that could not measure something is broken; a slow figure is not.
+  return results.errors.length > 0 ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  say(`bench: ${(error as Error).message}`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { GROUP, inviteId, registryText, responsesText, scheduleText } from '../../bench/data.js';
+import { inviteSpec, InviteIndex } from '../../src/shared/repos/invites.js';
+import { parseFile } from '../../src/shared/repos/repo.js';
+import { responseSpec } from '../../src/shared/repos/responses.js';
+import { scheduleSpec } from '../../src/shared/repos/schedule.js';
+import { planPosts } from '../../src/get-exec/post-plan.js';
+
+const ZONE = 'Europe/Berlin';
+const links = ['https://t.me/+AAAAAAAAAAAAAAAA', 'https://t.me/+BBBBBBBBBBBBBBBB', 'https://t.me/+CCCCCCCCCCCCCCCC'];
+
+describe('bench data', () => {
+  it('makes a registry every row of which the programs accept, each link findable', () => {
+    const { entries, problems } = parseFile(registryText(links), 'invite_data.txt', inviteSpec(ZONE));
+    expect(problems.map((p) => p.message)).toEqual([]);
+    expect(entries.map((e) => e.value.id)).toEqual([inviteId(0), inviteId(1), inviteId(2)]);
+    const index = new InviteIndex(entries);
+    expect(index.find(links[1], undefined)?.value.id).toBe(inviteId(1));
+  });
+
+  it('leaves the link cells blank for rows tg-get must make', () => {
+    const { entries, problems } = parseFile(registryText([null, null]), 'invite_data.txt', inviteSpec(ZONE));
+    expect(problems).toEqual([]);
+    expect(entries.map((e) => [e.value.link, e.value.chat_id])).toEqual([
+      ['', String(GROUP)],
+      ['', String(GROUP)],
+    ]);
+  });
+
+  it('makes a join log in the current layout, every row valid and with its own request', () => {
+    const text = responsesText(50, links);
+    const { table, entries, problems } = parseFile(text, 'responde_data.txt', responseSpec(ZONE));
+    expect(problems.map((p) => p.message)).toEqual([]);
+    expect(table.header.cells).toEqual([...responseSpec(ZONE).columns, ...responseSpec(ZONE).appended]);
+    expect(entries).toHaveLength(50);
+    expect(new Set(entries.map((e) => `${e.value.id_tg}|${e.value.tg_request_date}`)).size).toBe(50);
+  });
+
+  it('makes a CRLF schedule with half the rows posted and the rest in the future: nothing is due', () => {
+    const text = scheduleText(40);
+    expect(text.split('\r\n')).toHaveLength(42);
+    const { entries, problems } = parseFile(text, 'text_schedule.txt', scheduleSpec(ZONE));
+    expect(problems.map((p) => p.message)).toEqual([]);
+    const plan = planPosts(entries, { now: new Date('2026-06-01T00:00:00Z'), maxLateMs: null, retryUncertain: false });
+    expect([plan.due.length, plan.missed.length, plan.interrupted.length, plan.later]).toEqual([0, 0, 0, 20]);
+  });
+});
