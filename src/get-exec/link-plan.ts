@@ -7,8 +7,8 @@ import { parseChatId } from '../shared/config.js';
 import { formatDateTime } from '../shared/dates.js';
 import { DataFileError } from '../shared/errors.js';
 import type { Invite } from '../shared/repos/invites.js';
-import { cellColumn, type Entry } from '../shared/repos/repo.js';
-import { columnIndex, type Table } from '../shared/tsv/table.js';
+import type { Entry } from '../shared/repos/repo.js';
+import { cellStart, columnIndex, type Table } from '../shared/tsv/table.js';
 
 export interface LinkJob {
   entry: Entry<Invite>;
@@ -44,7 +44,7 @@ export function planLinks(entries: readonly Entry<Invite>[], options: LinkPlanOp
   const at = (entry: Entry<Invite>, field: string) => ({
     file: options.table.file,
     line: entry.row.line,
-    column: cellColumn(entry.row, columnIndex(options.table, field)),
+    column: cellStart(entry.row, columnIndex(options.table, field)),
     field,
   });
   for (const entry of entries) {

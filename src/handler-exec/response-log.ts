@@ -9,7 +9,7 @@ import type { DataFileError } from '../shared/errors.js';
 import { headerProblem, validateRow } from '../shared/repos/repo.js';
 import { requestKey, responseSpec, type ResponseStatus } from '../shared/repos/responses.js';
 import { AppendLog, decodeUtf8, withFileLock, writeAtomic } from '../shared/tsv/file-store.js';
-import { cell, emptyTable, ensureColumns, formatRecord, scanTable, type Table } from '../shared/tsv/table.js';
+import { cell, emptyTable, ensureColumns, formatCell, formatRecord, scanTable, type Table } from '../shared/tsv/table.js';
 
 /** One line of the join log, by column name. */
 export interface ResponseRow {
@@ -82,7 +82,7 @@ export function prepareLog(text: string | null, name: string, zone: string): Pre
   const headerEnd = (frame.bom ? 1 : 0) + (empty ? source.length - (frame.bom ? 1 : 0) : (frame.header.raw ?? '').length + frame.header.eol.length);
   const rest = source.slice(headerEnd);
   const changed = ensureColumns(table, [...spec.columns, ...spec.appended]) || empty;
-  const rewrite = changed ? `${frame.bom ? '\uFEFF' : ''}${formatRecord(table, Object.fromEntries(table.header.cells.map((c) => [c, c])))}${table.header.eol || table.eol}${rest}` : null;
+  const rewrite = changed ? `${frame.bom ? '\uFEFF' : ''}${table.header.cells.map(formatCell).join('\t')}${table.header.eol || table.eol}${rest}` : null;
   const finalText = rewrite ?? source;
   const needsEol = finalText !== '' && !/[\r\n]$/.test(finalText);
   return { table, rewrite, keys, needsEol, problems, fatal: undefined };

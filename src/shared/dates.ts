@@ -4,17 +4,10 @@
  */
 import dayjs from 'dayjs';
 import customParseFormat from 'dayjs/plugin/customParseFormat.js';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
 
 dayjs.extend(customParseFormat);
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 const ISO_WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/;
-
-/** What `formatDateTime` writes and the error messages suggest. */
-export const WRITE_FORMAT = 'YYYY-MM-DD HH:mm:ss';
 
 /** The hint appended to "is not a date" messages. */
 export const DATE_HINT = 'use YYYY-MM-DD HH:mm (or YYYY.MM.DD HH:mm, or ISO 8601)';

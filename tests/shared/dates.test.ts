@@ -53,6 +53,10 @@ describe('isValidZone / parseDuration', () => {
 describe('parseDateTime across zones and DST', () => {
   it('agrees with dayjs.tz on wall-clock times through a year in several zones', async () => {
     const { default: dayjs } = await import('dayjs');
+    const { default: utc } = await import('dayjs/plugin/utc.js');
+    const { default: timezone } = await import('dayjs/plugin/timezone.js');
+    dayjs.extend(utc);
+    dayjs.extend(timezone);
     for (const zone of ['Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC']) {
       for (let day = 0; day < 365; day += 3) {
         const wall = new Date(Date.UTC(2025, 0, 1 + day, (day * 7) % 24, (day * 13) % 60));

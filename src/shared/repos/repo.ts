@@ -35,15 +35,12 @@ export interface Loaded<T> {
   problems: DataFileError[];
 }
 
-/** 1-based column where cell `index` of `row` starts; for a short row, just past its end. */
-export const cellColumn = cellStart;
-
 /** Turns a zod failure into one DataFileError per issue, each pointing at its cell. */
 function rowErrors(table: Table, row: TableRow, error: z.ZodError): DataFileError[] {
   return error.issues.map((issue) => {
     const field = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
     const index = field === undefined ? -1 : columnIndex(table, field);
-    const column = index < 0 ? 1 : cellColumn(row, index);
+    const column = index < 0 ? 1 : cellStart(row, index);
     return new DataFileError({ file: table.file, line: row.line, column, ...(field === undefined ? {} : { field }) }, issue.message);
   });
 }
