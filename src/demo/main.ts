@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorUser } from '../emulator/index.js';
+import { INVITE_FILE, RESPONSE_FILE } from '../shared/repos/file-names.js';
 import { parseTable } from '../shared/tsv/table.js';
 import { DEMO_CHAT_ID, openSandbox, runBin, startBin, waitForLine, type Sandbox } from './sandbox.js';
 
@@ -23,7 +24,7 @@ function heading(text: string): void {
 
 /** The registry's links by row id, read from the sandbox's invite_data.txt. */
 async function registryLinks(sandbox: Sandbox): Promise<Map<string, string>> {
-  const table = parseTable(await readFile(path.join(sandbox.dataDir, 'invite_data.txt'), 'utf8'), 'invite_data.txt');
+  const table = parseTable(await readFile(path.join(sandbox.dataDir, INVITE_FILE), 'utf8'), INVITE_FILE);
   const id = table.header.cells.indexOf('id');
   const link = table.header.cells.indexOf('link');
   return new Map(table.rows.filter((r) => !r.blank).map((r) => [r.cells[id] ?? '', r.cells[link] ?? '']));
@@ -105,7 +106,7 @@ async function summary(sandbox: Sandbox, links: Map<string, string>): Promise<vo
   out(`  posts sent:      ${posts.filter((m) => m.kind === 'photo').length} with a picture (the 2099 post waits for its time)`);
   out(`  members now:     ${[5001, 5002, 5003].filter((id) => emu.isMember(DEMO_CHAT_ID, id)).length} of the 3 who asked (the bot was refused, the stranger waits for an admin)`);
   out('  data/responde_data.txt:');
-  const log = await readFile(path.join(sandbox.dataDir, 'responde_data.txt'), 'utf8');
+  const log = await readFile(path.join(sandbox.dataDir, RESPONSE_FILE), 'utf8');
   for (const line of log.split('\n').filter((l) => l !== '')) out(`    ${line.replace(/\t/g, ' | ')}`);
   out(`  report:          ${path.join(sandbox.dir, 'report.html')} (open it in a browser)`);
   out();

@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import { formatDateTime, toUnixSeconds } from '../shared/dates.js';
-import { inviteSpec, rejectDuplicateIds, type Invite } from '../shared/repos/invites.js';
-import { loadFile, saveFile, type Loaded } from '../shared/repos/repo.js';
+import { INVITE_FILE } from '../shared/repos/file-names.js';
+import { inviteSpec, loadRegistry as readRegistry, type Invite } from '../shared/repos/invites.js';
+import { saveFile, type Loaded } from '../shared/repos/repo.js';
 import { formatPosition } from '../shared/errors.js';
 import { setCells } from '../shared/tsv/table.js';
 import { reportProblems, type StepContext } from './context.js';
@@ -14,8 +15,6 @@ import { planLinks, type LinkJob, type LinkPlan } from './link-plan.js';
 import { runLockedStep } from './locked-step.js';
 import { CoalescingSaver } from './saver.js';
 
-export const INVITE_FILE = 'invite_data.txt';
-
 export interface LinksOptions {
   /** --expire-days: links of rows without dt_expire expire this many days after they are made. */
   expireDays: number | null;
@@ -23,9 +22,7 @@ export interface LinksOptions {
 
 /** Reads the registry with its duplicate ids set aside. */
 export async function loadRegistry(ctx: StepContext): Promise<Loaded<Invite>> {
-  const loaded = await loadFile(path.join(ctx.config.dataDir, INVITE_FILE), inviteSpec(ctx.config.zone));
-  rejectDuplicateIds(loaded);
-  return loaded;
+  return readRegistry(path.join(ctx.config.dataDir, INVITE_FILE), ctx.config.zone);
 }
 
 function plan(ctx: StepContext, loaded: Loaded<Invite>, options: LinksOptions): LinkPlan {

@@ -12,6 +12,7 @@ import { ConfigError, DataFileError, DataFileMissingError } from '../shared/erro
 import { createLogger, type Logger } from '../shared/log.js';
 import type { RetryPolicy } from '../shared/telegram/client.js';
 import { createContext, reportProblems, type StepContext, type Tally } from './context.js';
+import { INVITE_FILE, SCHEDULE_FILE } from '../shared/repos/file-names.js';
 import { canSkip, readState, sameFingerprints, takeFingerprints, writeState, type Fingerprints } from './idle-state.js';
 
 type Step = 'links' | 'qr' | 'posts';
@@ -157,7 +158,7 @@ function settingsKey(argv: readonly string[], cwd: string, raw: RawSettings): st
 }
 
 function fingerprintsOf(dataDir: string, linksDir: string): Fingerprints {
-  return takeFingerprints(path.join(dataDir, 'invite_data.txt'), path.join(dataDir, 'text_schedule.txt'), linksDir);
+  return takeFingerprints(path.join(dataDir, INVITE_FILE), path.join(dataDir, SCHEDULE_FILE), linksDir);
 }
 
 const nothingDone = (tally: Tally): boolean => tally.linksMade + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;

@@ -10,6 +10,7 @@ import { formatDateTime } from '../shared/dates.js';
 import { formatPosition } from '../shared/errors.js';
 import type { Entry, Loaded } from '../shared/repos/repo.js';
 import { loadFile, saveFile } from '../shared/repos/repo.js';
+import { SCHEDULE_FILE } from '../shared/repos/file-names.js';
 import { scheduleSpec, type PostStatus, type ScheduledPost } from '../shared/repos/schedule.js';
 import { displayPath } from '../shared/tsv/file-store.js';
 import { ensureColumns, setCells } from '../shared/tsv/table.js';
@@ -21,7 +22,6 @@ import { planHasWork, planPosts, sentIds, type PostPlan } from './post-plan.js';
 import { runLockedStep } from './locked-step.js';
 import { CAPTION_LIMIT, MESSAGE_LIMIT, splitPost } from './split-text.js';
 
-export const SCHEDULE_FILE = 'text_schedule.txt';
 
 export interface PostsOptions {
   /** --max-late in ms: rows overdue by more are marked missed. */

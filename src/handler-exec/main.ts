@@ -18,14 +18,13 @@ import { displayPath } from '../shared/tsv/file-store.js';
 import { chatMenu } from './chat-menu.js';
 import { InFlight, describeUpdate } from './in-flight.js';
 import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
+import { INVITE_FILE, RESPONSE_FILE } from '../shared/repos/file-names.js';
 import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from './response-log.js';
 import { runBot } from './run-bot.js';
 import { parseWebhookOptions } from './webhook-options.js';
 
-export const INVITES_FILE = 'invite_data.txt';
-export const RESPONSES_FILE = 'responde_data.txt';
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -113,9 +112,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
       throw new ConfigError([`--data-dir: ${config.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
     }
     const menu = await loadMenu(path.join(config.dataDir, MENU_FILE_NAME), name(MENU_FILE_NAME));
-    const registry = new RegistryWatch({ file: path.join(config.dataDir, INVITES_FILE), name: name(INVITES_FILE), zone: config.zone, logger });
+    const registry = new RegistryWatch({ file: path.join(config.dataDir, INVITE_FILE), name: name(INVITE_FILE), zone: config.zone, logger });
     await registry.start();
-    const { log, problems } = await ResponseLog.open(path.join(config.dataDir, RESPONSES_FILE), name(RESPONSES_FILE), config.zone);
+    const { log, problems } = await ResponseLog.open(path.join(config.dataDir, RESPONSE_FILE), name(RESPONSE_FILE), config.zone);
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
     const stop = stopSignal(deps);
@@ -126,7 +125,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
       bot.use(chatMenu({ menu, dataDir: config.dataDir, logger }));
       installCatch(bot, logger);
-      logger.debug(`registry ${name(INVITES_FILE)}: ${registry.size} link(s); join log ${name(RESPONSES_FILE)}; unknown links: ${options.unknownLinks}`);
+      logger.debug(`registry ${name(INVITE_FILE)}: ${registry.size} link(s); join log ${name(RESPONSE_FILE)}; unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();

@@ -4,10 +4,7 @@
  * the file by rename, so a read never sees half a file; a change shows as a new inode, size or mtime.
  */
 import { stat } from 'node:fs/promises';
-import type { Entry } from '../shared/repos/repo.js';
-import { parseFile } from '../shared/repos/repo.js';
-import { readDataFile } from '../shared/tsv/file-store.js';
-import { InviteIndex, inviteSpec, rejectDuplicateIds, type Invite } from '../shared/repos/invites.js';
+import { InviteIndex, loadRegistry, type Invite } from '../shared/repos/invites.js';
 import type { Logger } from '../shared/log.js';
 import { messageOf } from '../shared/errors.js';
 
@@ -97,10 +94,8 @@ export class RegistryWatch implements Registry {
       return;
     }
     try {
-      const spec = inviteSpec(zone);
-      const loaded = parseFile(await readDataFile(file, spec.expected), name, spec);
-      rejectDuplicateIds(loaded);
-      this.index = new InviteIndex(loaded.entries as Entry<Invite>[]);
+      const loaded = await loadRegistry(file, zone, { name });
+      this.index = new InviteIndex(loaded.entries);
       for (const problem of loaded.problems.slice(0, MAX_LISTED_PROBLEMS)) logger.warn(`${problem.message} (this row is ignored until fixed)`);
       if (loaded.problems.length > MAX_LISTED_PROBLEMS) logger.warn(`${name}: ${loaded.problems.length - MAX_LISTED_PROBLEMS} more rows with problems; run tg-get to list them all`);
       logger.debug(`${name}: ${this.index.size} invite link(s) known`);

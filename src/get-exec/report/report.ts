@@ -9,7 +9,8 @@ import { EXIT_OK, EXIT_ROWS_FAILED } from '../../shared/cli.js';
 import type { Config } from '../../shared/config.js';
 import { ExitError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
-import { inviteSpec, rejectDuplicateIds } from '../../shared/repos/invites.js';
+import { INVITE_FILE, RESPONSE_FILE } from '../../shared/repos/file-names.js';
+import { loadRegistry } from '../../shared/repos/invites.js';
 import { loadFile } from '../../shared/repos/repo.js';
 import { responseSpec } from '../../shared/repos/responses.js';
 import { displayPath, writeAtomic } from '../../shared/tsv/file-store.js';
@@ -18,9 +19,6 @@ import { formatCsv } from './format-csv.js';
 import { formatHtml } from './format-html.js';
 import { formatTable, plural } from './format-table.js';
 
-/** The registry and the join log, in the data folder (the legacy names, spelling included). */
-export const INVITES_FILE = 'invite_data.txt';
-export const RESPONSES_FILE = 'responde_data.txt';
 /** The HTML page's default name. */
 export const REPORT_FILE = 'report.html';
 
@@ -52,10 +50,9 @@ async function writeOutput(file: string, text: string, what: string): Promise<vo
 
 /** Loads both files and reduces them; every row that cannot be used is logged as a warning with its place. */
 export async function loadReport(config: Pick<Config, 'dataDir' | 'zone'>, now: Date, log: Logger): Promise<{ report: Report; problems: number; sources: string[] }> {
-  const invitesPath = path.join(config.dataDir, INVITES_FILE);
-  const responsesPath = path.join(config.dataDir, RESPONSES_FILE);
-  const invites = await loadFile(invitesPath, inviteSpec(config.zone));
-  rejectDuplicateIds(invites);
+  const invitesPath = path.join(config.dataDir, INVITE_FILE);
+  const responsesPath = path.join(config.dataDir, RESPONSE_FILE);
+  const invites = await loadRegistry(invitesPath, config.zone);
   // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
   const responses = await loadFile(responsesPath, responseSpec(config.zone), { allowMissing: true });
   const problems = [...invites.problems, ...responses.problems];

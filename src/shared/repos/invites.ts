@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DataFileError } from '../errors.js';
 import { cellStart } from '../tsv/table.js';
 import { dateCell } from './cells.js';
-import type { Entry, FileSpec, Loaded } from './repo.js';
+import { loadFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from './repo.js';
 
 export const INVITE_COLUMNS = ['id', 'id_adress', 'link_path', 'chat_id', 'id_link', 'link', 'dt_create', 'dt_expire'] as const;
 
@@ -65,6 +65,13 @@ export function rejectDuplicateIds(loaded: Pick<Loaded<Invite>, 'table' | 'entri
     }
   }
   loaded.entries = kept;
+}
+
+/** Reads the registry, with every row whose id is already taken set aside as a problem. */
+export async function loadRegistry(file: string, zone: string, options: LoadOptions = {}): Promise<Loaded<Invite>> {
+  const loaded = await loadFile(file, inviteSpec(zone), options);
+  rejectDuplicateIds(loaded);
+  return loaded;
 }
 
 /** Looks rows up the way a join request names its link: by the full URL, else by link name. */

@@ -97,11 +97,13 @@ export function parseFile<T>(text: string, name: string, spec: FileSpec<T>): { t
 export interface LoadOptions {
   /** Treat a missing file as empty (with the spec's header) instead of failing. */
   allowMissing?: boolean;
+  /** The file's name in messages; default its path relative to the working directory. */
+  name?: string;
 }
 
 /** Reads and checks a data file. Throws DataFileMissingError (unless allowMissing) or DataFileError for non-UTF-8 text. */
 export async function loadFile<T>(file: string, spec: FileSpec<T>, options: LoadOptions = {}): Promise<Loaded<T>> {
-  const name = displayPath(file);
+  const name = options.name ?? displayPath(file);
   let text: string;
   try {
     text = await readDataFile(file, spec.expected);
