@@ -3,7 +3,7 @@
  * data files. The child runs asynchronously: the emulator answers from this very process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { PNG } from 'pngjs';
 import { BotApiEmulator } from '../../src/emulator/index.js';
 import { parseTable, rowObject } from '../../src/shared/tsv/table.js';
 import { png } from '../emulator/helpers.js';
+import { TempFolder } from '../support/temp-folder.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'tg-get');
@@ -23,29 +24,15 @@ export const INVITE_HEADER = 'id\tid_adress\tlink_path\tchat_id\tid_link\tlink\t
 export const SCHEDULE_HEADER = 'dt_time\ttext\tfile_path';
 
 /** A temp working folder with data/, assets/ and LINKS/. */
-export class Workspace {
-  readonly dir: string;
-
+export class Workspace extends TempFolder {
   constructor(files: { invites?: string; schedule?: string; assets?: Record<string, Buffer> } = {}) {
-    this.dir = mkdtempSync(path.join(os.tmpdir(), 'tg-get-'));
+    super('tg-get-');
     mkdirSync(this.path('data'));
     mkdirSync(this.path('assets'));
     mkdirSync(this.path('LINKS'));
     if (files.invites !== undefined) this.write('data/invite_data.txt', files.invites);
     if (files.schedule !== undefined) this.write('data/text_schedule.txt', files.schedule);
     for (const [name, bytes] of Object.entries(files.assets ?? {})) writeFileSync(this.path('assets', name), bytes);
-  }
-
-  path(...parts: string[]): string {
-    return path.join(this.dir, ...parts);
-  }
-
-  write(file: string, text: string | Buffer): void {
-    writeFileSync(this.path(file), text);
-  }
-
-  read(file: string): string {
-    return readFileSync(this.path(file), 'utf8');
   }
 
   bytes(file: string): Buffer {
@@ -62,9 +49,6 @@ export class Workspace {
     return readdirSync(this.path('LINKS')).filter((f) => f.endsWith('.png')).sort();
   }
 
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 export interface CliResult {

@@ -4,11 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BotApiEmulator, type EmulatorUser } from '../../src/emulator/index.js';
 import { main, type HandlerDeps } from '../../src/handler-exec/main.js';
+import { TempFolder } from '../support/temp-folder.js';
 import { REPO_ROOT } from '../support/tmp.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin', 'tg-handler');
@@ -27,10 +27,9 @@ export function inviteLine(id: string, link: string, expire = ''): string {
 }
 
 /** A temp working folder with data/ (key_bb.txt copied from the repo) and an emulator with the group. */
-export class World {
-  readonly dir: string;
+export class World extends TempFolder {
   private constructor(readonly emu: BotApiEmulator) {
-    this.dir = mkdtempSync(path.join(os.tmpdir(), 'tg-handler-'));
+    super('tg-handler-');
     mkdirSync(this.path('data'));
     writeFileSync(this.path('data', 'key_bb.txt'), readFileSync(path.join(REPO_ROOT, 'data', 'key_bb.txt')));
     emu.addChat({ id: GROUP, type: 'supergroup', title: 'The Club' });
@@ -38,18 +37,6 @@ export class World {
 
   static async create(): Promise<World> {
     return new World(await BotApiEmulator.start());
-  }
-
-  path(...parts: string[]): string {
-    return path.join(this.dir, ...parts);
-  }
-
-  write(file: string, text: string | Buffer): void {
-    writeFileSync(this.path(file), text);
-  }
-
-  read(file: string): string {
-    return readFileSync(this.path(file), 'utf8');
   }
 
   /** The join log's rows as objects by header name (blank lines skipped). */
@@ -103,7 +90,7 @@ export class World {
 
   async close(): Promise<void> {
     await this.emu.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    this.remove();
   }
 }
 
