@@ -78,11 +78,13 @@ function record(line: number, span: string, cells: string[], stripCr: boolean): 
   return { line, cells, raw, eol, starts: [], blank };
 }
 
-/** Text without any quote: every line is a record and every tab a cell border. */
-function splitPlain(body: string, emit: (row: TableRow) => void): void {
+/**
+ * Text without any quote: every line is a record and every tab a cell border. `line` is the number of
+ * the body's first line; returns the number of the line after it.
+ */
+function splitPlain(body: string, emit: (row: TableRow) => void, line = 1): number {
   const breaks = /\r\n|\n|\r/g;
   let offset = 0;
-  let line = 1;
   for (let m = breaks.exec(body); m !== null; m = breaks.exec(body)) {
     const end = m.index + m[0].length;
     emit(record(line, body.slice(offset, end), body.slice(offset, m.index).split('\t'), false));
@@ -90,6 +92,7 @@ function splitPlain(body: string, emit: (row: TableRow) => void): void {
     line++;
   }
   if (offset < body.length) emit(record(line, body.slice(offset), body.slice(offset).split('\t'), false));
+  return line;
 }
 
 /** Text with quotes: papaparse reads quoted cells (tabs and line breaks inside them). */
@@ -125,6 +128,32 @@ export interface TableFrame {
   bom: boolean;
 }
 
+/** Hands records on to `onRow`, keeping the first as the header and flagging rows wider than it. */
+function rowSink(file: string, onRow: (row: TableRow, header: TableRow) => void): { emit: (row: TableRow) => void; frame: (bom: boolean) => TableFrame } {
+  let header: TableRow | undefined;
+  return {
+    emit(row) {
+      if (header === undefined) {
+        header = row;
+        return;
+      }
+      const width = header.cells.length;
+      if (!row.blank && row.cells.length > width) {
+        row.error = new DataFileError(
+          { file, line: row.line, column: cellStart(row, width) },
+          `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
+        );
+      }
+      onRow(row, header);
+    },
+    frame(bom) {
+      const head: TableRow = header ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
+      // A header without a line ending is the whole text: there is no other line ending to follow.
+      return { header: head, eol: head.eol !== '' ? head.eol : '\n', bom };
+    },
+  };
+}
+
 /**
  * Reads tab-separated text record by record, handing each data row to `onRow` as it is read (with
  * `error` set when it has more fields than the header) without keeping it: a big file then costs
@@ -133,29 +162,59 @@ export interface TableFrame {
 export function scanTable(text: string, file: string, onRow: (row: TableRow, header: TableRow) => void): TableFrame {
   const bom = text.charCodeAt(0) === 0xfeff;
   const body = bom ? text.slice(1) : text;
-  let header: TableRow | undefined;
-  const emit = (row: TableRow): void => {
-    if (header === undefined) {
-      header = row;
+  const sink = rowSink(file, onRow);
+  if (body.length > 0) {
+    if (body.includes('"')) splitQuoted(body, sink.emit);
+    else splitPlain(body, sink.emit);
+  }
+  return sink.frame(bom);
+}
+
+/**
+ * `scanTable` for text without any quote that arrives in pieces (a big file read in chunks): the same
+ * rows, line numbers and frame as `scanTable` over the whole text, holding no more than one piece and
+ * one unfinished line. Text with a quote must go to `scanTable` whole: a quoted cell may span lines.
+ */
+export class PlainTableScanner {
+  private readonly sink: ReturnType<typeof rowSink>;
+  private pending = '';
+  private line = 1;
+  private started = false;
+  private bom = false;
+  private lastChar = '';
+
+  constructor(file: string, onRow: (row: TableRow, header: TableRow) => void) {
+    this.sink = rowSink(file, onRow);
+  }
+
+  /** Takes the next piece of the text and hands on every line it completes. */
+  push(piece: string): void {
+    if (piece === '') return;
+    this.lastChar = piece[piece.length - 1]!;
+    let text = piece;
+    if (!this.started) {
+      this.started = true;
+      this.bom = text.charCodeAt(0) === 0xfeff;
+      if (this.bom) text = text.slice(1);
+    }
+    const all = this.pending + text;
+    // Up to the last line ending; a CR at the very end waits, as it may be the first half of a CRLF.
+    let end = all.endsWith('\r') ? all.length - 1 : all.length;
+    while (end > 0 && all.charCodeAt(end - 1) !== 10 && all.charCodeAt(end - 1) !== 13) end--;
+    if (end === 0) {
+      this.pending = all;
       return;
     }
-    const width = header.cells.length;
-    if (!row.blank && row.cells.length > width) {
-      row.error = new DataFileError(
-        { file, line: row.line, column: cellStart(row, width) },
-        `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
-      );
-    }
-    onRow(row, header);
-  };
-  if (body.length > 0) {
-    if (body.includes('"')) splitQuoted(body, emit);
-    else splitPlain(body, emit);
+    this.line = splitPlain(all.slice(0, end), this.sink.emit, this.line);
+    this.pending = all.slice(end);
   }
-  const head: TableRow = header ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
-  const firstBreak = /\r\n|\n|\r/.exec(body)?.[0];
-  const eol = head.eol !== '' ? head.eol : firstBreak === '\r\n' ? '\r\n' : '\n';
-  return { header: head, eol, bom };
+
+  /** Hands on the last line and returns what scanTable would. */
+  end(): TableFrame & { endsWithLineBreak: boolean } {
+    if (this.pending !== '') this.line = splitPlain(this.pending, this.sink.emit, this.line);
+    this.pending = '';
+    return { ...this.sink.frame(this.bom), endsWithLineBreak: this.lastChar === '\n' || this.lastChar === '\r' };
+  }
 }
 
 /**

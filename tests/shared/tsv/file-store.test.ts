@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LockBusyError } from '../../../src/shared/errors.js';
-import { AppendLog, withFileLock, writeAtomic } from '../../../src/shared/tsv/file-store.js';
+import { AppendLog, scanDataFile, withFileLock, writeAtomic } from '../../../src/shared/tsv/file-store.js';
+import { scanTable, type TableRow } from '../../../src/shared/tsv/table.js';
 import { cleanup, REPO_ROOT, tempDir } from '../../support/tmp.js';
 
 const DIST = path.join(REPO_ROOT, 'dist');
@@ -103,5 +104,53 @@ describe('AppendLog', () => {
     await log.close();
     expect(await readFile(file, 'utf8')).toBe('a\nb\nc\nd\n');
     await expect(log.append('e\n')).rejects.toThrow(/closed/);
+  });
+});
+
+describe('scanDataFile', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir('tg-scan-');
+  });
+  afterEach(async () => cleanup(dir));
+
+  /** The rows and frame of scanDataFile, beside those of scanTable over the file's whole text. */
+  async function both(bytes: Buffer) {
+    const file = path.join(dir, 'f.txt');
+    await writeFile(file, bytes);
+    const viaFile: TableRow[] = [];
+    const frame = await scanDataFile(file, 'data/f.txt', 'rows', (row) => viaFile.push(row));
+    const text = bytes.toString('utf8');
+    const viaText: TableRow[] = [];
+    const whole = scanTable(text, 'data/f.txt', (row) => viaText.push(row));
+    return { viaFile, viaText, frame, whole: { ...whole, endsWithLineBreak: /[\r\n]$/.test(text) } };
+  }
+
+  it('reads a file bigger than one piece as its whole text reads', async () => {
+    // 200,000 bytes: pieces end inside two-byte letters, four-byte emoji and CRLF pairs.
+    const lines = ['id\tname'];
+    for (let i = 0; lines.join('\r\n').length < 100_000; i++) lines.push(`${i}\tЖанна 🙂 ${'é'.repeat(i % 7)}`);
+    const { viaFile, viaText, frame, whole } = await both(Buffer.from(`\uFEFF${lines.join('\r\n')}`));
+    expect(viaFile.length).toBe(lines.length - 1);
+    expect(viaFile).toEqual(viaText);
+    expect(frame).toEqual(whole);
+    expect(frame.endsWithLineBreak).toBe(false);
+  });
+
+  it('reads a file with a quote anywhere whole, as a quoted cell may hold line breaks', async () => {
+    const { viaFile, viaText, frame, whole } = await both(Buffer.from(`id\tnote\n${'x\ty\n'.repeat(20_000)}z\t"two\nlines"\n`));
+    expect(viaFile.at(-1)?.cells).toEqual(['z', 'two\nlines']);
+    expect(viaFile).toEqual(viaText);
+    expect(frame).toEqual(whole);
+  });
+
+  it('names the line of a byte that is not UTF-8, far into the file', async () => {
+    const file = path.join(dir, 'f.txt');
+    await writeFile(file, Buffer.concat([Buffer.from(`id\tname\n${'1\tok\n'.repeat(30_000)}2\tA`), Buffer.from([0xe9]), Buffer.from('B\n')]));
+    await expect(scanDataFile(file, 'data/f.txt', 'rows', () => {})).rejects.toThrow(/^data\/f\.txt:30002:4: the file is not UTF-8 text/);
+  });
+
+  it('names a missing file and what it should hold', async () => {
+    await expect(scanDataFile(path.join(dir, 'none.txt'), 'data/none.txt', 'the join log', () => {})).rejects.toThrow(/data\/none\.txt: file not found; the join log/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { appendRow, cell, ensureColumns, parseTable, rowObject, serializeTable, setCells } from '../../../src/shared/tsv/table.js';
+import { appendRow, cell, ensureColumns, parseTable, PlainTableScanner, rowObject, scanTable, serializeTable, setCells, type TableFrame, type TableRow } from '../../../src/shared/tsv/table.js';
 import { LEGACY_DIR } from '../../support/tmp.js';
 
 const legacy = (name: string) => readFileSync(path.join(LEGACY_DIR, name), 'utf8');
@@ -107,5 +107,38 @@ describe('parseTable / serializeTable', () => {
     appendRow(t, { a: ' spaced ', b: 'say "hi"', c: '"quoted' });
     expect(serializeTable(t)).toBe('a\tb\tc\n spaced \tsay "hi"\t"""quoted"\n');
     expect(parseTable(serializeTable(t), 'x.txt').rows[0]!.cells).toEqual([' spaced ', 'say "hi"', '"quoted']);
+  });
+});
+
+describe('PlainTableScanner', () => {
+  /** Every row scanTable hands out, as plain data (the error as its message). */
+  const rowsOf = (scan: (onRow: (row: TableRow) => void) => TableFrame) => {
+    const rows: unknown[] = [];
+    const frame = scan((row) => rows.push({ ...row, error: row.error?.message }));
+    return { rows, frame: { header: frame.header, eol: frame.eol, bom: frame.bom } };
+  };
+  const texts = [
+    'a\tb\r\n1\t2\r\n\t\r\n3\t4\t5\r\n',
+    '\uFEFFa\tb\n1\t2\n\n3',
+    'a\tb\r1\r\n2\n\r\n\r\r',
+    'only a header',
+    'h\r',
+    '',
+    '\uFEFF',
+    'id\tname\nx\tЖанна 🙂\ny\tÅ\n',
+  ];
+
+  it.each(texts.map((t) => [JSON.stringify(t), t]))('gives what scanTable gives for %s, however the text is cut', (_, text) => {
+    const whole = rowsOf((onRow) => scanTable(text, 'f.txt', onRow));
+    for (let size = 1; size <= Math.max(1, text.length); size++) {
+      const pieces = rowsOf((onRow) => {
+        const scanner = new PlainTableScanner('f.txt', onRow);
+        for (let i = 0; i < text.length; i += size) scanner.push(text.slice(i, i + size));
+        const { endsWithLineBreak, ...frame } = scanner.end();
+        expect(endsWithLineBreak).toBe(/[\r\n]$/.test(text));
+        return frame;
+      });
+      expect(pieces).toEqual(whole);
+    }
   });
 });
