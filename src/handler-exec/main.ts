@@ -114,7 +114,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const menu = await loadMenu(path.join(config.dataDir, MENU_FILE_NAME), name(MENU_FILE_NAME));
     const registry = new RegistryWatch({ file: path.join(config.dataDir, INVITE_FILE), name: name(INVITE_FILE), zone: config.zone, logger });
     await registry.start();
-    const { log, problems } = await ResponseLog.open(path.join(config.dataDir, RESPONSE_FILE), name(RESPONSE_FILE), config.zone);
+    const { log, problems } = await ResponseLog.open(path.join(config.dataDir, RESPONSE_FILE), name(RESPONSE_FILE), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
     const stop = stopSignal(deps);

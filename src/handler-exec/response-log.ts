@@ -5,11 +5,11 @@
  * redelivered update after a crash, or the same update twice, leaves one row.
  */
 import { readFile } from 'node:fs/promises';
-import type { DataFileError } from '../shared/errors.js';
+import { DataFileMissingError, type DataFileError } from '../shared/errors.js';
 import { headerProblem, validateRow } from '../shared/repos/repo.js';
 import { requestKey, responseSpec, type ResponseStatus } from '../shared/repos/responses.js';
-import { AppendLog, decodeUtf8, withFileLock, writeAtomic } from '../shared/tsv/file-store.js';
-import { cell, emptyTable, ensureColumns, formatCell, formatRecord, scanTable, type Table } from '../shared/tsv/table.js';
+import { AppendLog, decodeUtf8, scanDataFile, withFileLock, writeAtomic, type ScannedFrame } from '../shared/tsv/file-store.js';
+import { cell, emptyTable, ensureColumns, formatCell, formatRecord, scanTable, type Table, type TableRow } from '../shared/tsv/table.js';
 
 /** One line of the join log, by column name. */
 export interface ResponseRow {
@@ -32,60 +32,118 @@ export function rowKey(row: Pick<ResponseRow, 'chat_id' | 'id_tg' | 'tg_request_
 
 /**
  * A copy of `text` that shares no memory with the string it was cut from. A key built from cells is a
- * chain of slices of the whole file's text, which would keep all of it alive for as long as the key
- * lives (a heap snapshot showed 26 MB held that way at 100,000 rows); slicing a fresh concatenation
- * makes V8 copy the characters into a string of their own.
+ * chain of slices of the text read, which would keep all of it alive for as long as the key lives;
+ * slicing a fresh concatenation makes V8 copy the characters into a string of their own.
  */
 function detach(text: string): string {
   return `${text} `.slice(0, -1);
 }
 
-/** What start-up makes of the file's text. */
+/**
+ * How long a request's key is kept, in seconds. Telegram keeps an update it could not deliver for 24
+ * hours at most, so a request older than that never comes again; a week leaves room for a wrong clock.
+ * Keys of older rows are neither loaded at start nor kept while running: memory follows the last
+ * week's joins, not the size of the file.
+ */
+export const REDELIVERY_WINDOW_S = 7 * 24 * 3600;
+
+/** The keys of recent requests (inside the redelivery window), each with its request date. */
+export class RecentKeys {
+  private readonly dates = new Map<string, number>();
+  private lastSweepS: number;
+
+  constructor(private readonly nowS: () => number) {
+    this.lastSweepS = nowS();
+  }
+
+  /** Keeps the key when its request date (Unix seconds) is inside the window; once an hour, forgets keys that left it. */
+  add(key: string, requestDateS: number): void {
+    const now = this.nowS();
+    if (requestDateS >= now - REDELIVERY_WINDOW_S) this.dates.set(key, requestDateS);
+    if (now - this.lastSweepS >= 3600) {
+      this.lastSweepS = now;
+      for (const [k, date] of this.dates) if (date < now - REDELIVERY_WINDOW_S) this.dates.delete(k);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.dates.has(key);
+  }
+
+  get size(): number {
+    return this.dates.size;
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.dates.keys();
+  }
+}
+
+/** What start-up makes of the file. */
 export interface PreparedLog {
   table: Table;
   /** The new text when the header must change (file missing, or our columns missing); else null. */
   rewrite: string | null;
-  /** Keys of the rows already there that carry a request date (legacy rows have none). */
-  keys: Set<string>;
+  /** Keys of the recent rows that carry a request date (legacy rows have none). */
+  keys: RecentKeys;
   /** The file does not end with a line ending: the first append must start with one. */
   needsEol: boolean;
   problems: DataFileError[];
 }
 
 /**
- * Reads the join log's text (null when the file is missing) and decides what start-up must write.
- * Pure. A header without the legacy columns is a problem for the whole file: appending to it would
- * put our cells under someone else's columns, so it is returned in `problems` with `fatal` semantics
- * (the caller refuses to start).
+ * Reading the join log row by row, keeping only the recent rows' keys and the problems: the log grows
+ * without bound, start-up memory must not.
  */
-export function prepareLog(text: string | null, name: string, zone: string): PreparedLog & { fatal: DataFileError | undefined } {
+function logReader(name: string, zone: string, now: () => Date) {
   const spec = responseSpec(zone);
-  const source = text ?? '';
-  const keys = new Set<string>();
+  const nowS = () => Math.floor(now().getTime() / 1000);
+  const keys = new RecentKeys(nowS);
   const problems: DataFileError[] = [];
-  // Row by row, keeping only the keys and the problems: the log grows without bound, start-up memory must not.
+  const cutoffS = nowS() - REDELIVERY_WINDOW_S;
   let checker: Table | undefined;
-  const frame = scanTable(source, name, (row, header) => {
+  const onRow = (row: TableRow, header: TableRow): void => {
     checker ??= emptyTable(name, header.cells);
     const checked = validateRow(checker, row, spec);
     if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
     if (row.blank) return;
-    const id = cell(checker, row, 'id_tg').trim();
     const date = cell(checker, row, 'tg_request_date').trim();
-    if (id !== '' && date !== '') keys.add(detach(requestKey(cell(checker, row, 'chat_id').trim(), id, date)));
-  });
-  const empty = frame.header.cells.length === 0;
-  const table: Table = { file: name, header: empty ? emptyTable(name, spec.columns).header : frame.header, rows: [], eol: frame.eol, bom: frame.bom };
-  const fatal = headerProblem(name, table.header.cells, spec);
-  if (fatal !== undefined) return { table, rewrite: null, keys, needsEol: false, problems: [], fatal };
-  // Only the header changes: the rest of the file is written back as it was, byte for byte.
-  const headerEnd = (frame.bom ? 1 : 0) + (empty ? source.length - (frame.bom ? 1 : 0) : (frame.header.raw ?? '').length + frame.header.eol.length);
-  const rest = source.slice(headerEnd);
-  const changed = ensureColumns(table, [...spec.columns, ...spec.appended]) || empty;
-  const rewrite = changed ? `${frame.bom ? '\uFEFF' : ''}${table.header.cells.map(formatCell).join('\t')}${table.header.eol || table.eol}${rest}` : null;
-  const finalText = rewrite ?? source;
-  const needsEol = finalText !== '' && !/[\r\n]$/.test(finalText);
-  return { table, rewrite, keys, needsEol, problems, fatal: undefined };
+    const dateS = /^\d{1,12}$/.test(date) ? Number(date) : Number.NaN;
+    const id = cell(checker, row, 'id_tg').trim();
+    if (id !== '' && dateS >= cutoffS) keys.add(detach(requestKey(cell(checker, row, 'chat_id').trim(), id, date)), dateS);
+  };
+  const ours = [...spec.columns, ...spec.appended];
+  /** Start-up must rewrite the file (and so needs its whole text): it is missing or empty, or its header lacks a column. */
+  const rewrites = (frame: ScannedFrame | null): boolean => frame === null || ours.some((column) => !frame.header.cells.includes(column));
+  /**
+   * Decides what start-up must write, given the file's frame (null when the file is missing) and, when
+   * it `rewrites`, its whole text. A header without the legacy columns is `fatal`: appending would put
+   * our cells under someone else's columns (the caller refuses to start).
+   */
+  const settle = (frame: ScannedFrame | null, text: string): PreparedLog & { fatal: DataFileError | undefined } => {
+    const empty = frame === null || frame.header.cells.length === 0;
+    const header = empty ? emptyTable(name, spec.columns).header : { ...frame.header };
+    const table: Table = { file: name, header, rows: [], eol: frame?.eol ?? '\n', bom: frame?.bom ?? false };
+    const fatal = headerProblem(name, table.header.cells, spec);
+    if (fatal !== undefined) return { table, rewrite: null, keys, needsEol: false, problems: [], fatal };
+    const changed = ensureColumns(table, ours) || empty;
+    if (!changed) return { table, rewrite: null, keys, needsEol: !frame.endsWithLineBreak, problems, fatal: undefined };
+    // Only the header changes: the rest of the file is written back as it was, byte for byte.
+    const headerEnd = (table.bom ? 1 : 0) + (empty ? text.length - (table.bom ? 1 : 0) : (frame.header.raw ?? '').length + frame.header.eol.length);
+    const rewrite = `${table.bom ? '\uFEFF' : ''}${table.header.cells.map(formatCell).join('\t')}${table.header.eol || table.eol}${text.slice(headerEnd)}`;
+    return { table, rewrite, keys, needsEol: !/[\r\n]$/.test(rewrite), problems, fatal: undefined };
+  };
+  return { spec, onRow, rewrites, settle };
+}
+
+/**
+ * Start-up over the join log's text (null when the file is missing): what `ResponseLog.open` does
+ * with the file, as a pure function of its text and the clock.
+ */
+export function prepareLog(text: string | null, name: string, zone: string, now: () => Date = () => new Date()): PreparedLog & { fatal: DataFileError | undefined } {
+  const reader = logReader(name, zone, now);
+  const frame = text === null ? null : { ...scanTable(text, name, reader.onRow), endsWithLineBreak: /[\r\n]$/.test(text) };
+  return reader.settle(frame, text ?? '');
 }
 
 /**
@@ -93,7 +151,7 @@ export function prepareLog(text: string | null, name: string, zone: string): Pre
  * the line is on disk.
  */
 export class ResponseLog {
-  private readonly keys: Set<string>;
+  private readonly keys: RecentKeys;
   /** Keys being written right now: a second copy of the same request waits for the first. */
   private readonly writing = new Map<string, Promise<void>>();
   private needsEol: boolean;
@@ -113,16 +171,19 @@ export class ResponseLog {
    * file lock. Returns the problems of rows that cannot be read (they stay in the file untouched).
    * Throws DataFileError when the file is not UTF-8 or its header lacks the legacy columns.
    */
-  static async open(file: string, name: string, zone: string): Promise<{ log: ResponseLog; problems: DataFileError[] }> {
+  static async open(file: string, name: string, zone: string, options: { now?: () => Date } = {}): Promise<{ log: ResponseLog; problems: DataFileError[] }> {
     const prepared = await withFileLock(file, async () => {
-      let text: string | null;
+      const reader = logReader(name, zone, options.now ?? (() => new Date()));
+      let frame: ScannedFrame | null;
       try {
-        text = decodeUtf8(await readFile(file), name);
+        frame = await scanDataFile(file, name, reader.spec.expected, reader.onRow);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        text = null;
+        if (!(error instanceof DataFileMissingError)) throw error;
+        frame = null;
       }
-      const result = prepareLog(text, name, zone);
+      // The whole text is read only when the header must change: once, on the first start.
+      const text = frame !== null && reader.rewrites(frame) ? decodeUtf8(await readFile(file), name) : '';
+      const result = reader.settle(frame, text);
       if (result.fatal !== undefined) throw result.fatal;
       if (result.rewrite !== null) await writeAtomic(file, result.rewrite);
       return result;
@@ -157,7 +218,7 @@ export class ResponseLog {
     this.writing.set(key, write);
     try {
       await write;
-      this.keys.add(key);
+      this.keys.add(key, Number(row.tg_request_date));
       return true;
     } catch (error) {
       // The line ending may not have reached the file either; add one again rather than glue rows.

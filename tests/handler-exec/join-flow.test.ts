@@ -211,9 +211,13 @@ describe('Telegram errors', () => {
 });
 
 describe('duplicates', () => {
+  // The requests below date from 1 March 2026: the handler's clock is set a few minutes later, as a
+  // redelivery comes within Telegram's 24 hours.
+  const MARCH_1 = () => new Date('2026-03-01T12:10:00Z');
+
   test('the same request delivered twice at once gives one row', async () => {
     const link = await registryWithAnna();
-    run = await startHandler(world);
+    run = await startHandler(world, [], { now: MARCH_1 });
     world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link, date: 1772366000 });
     world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link, date: 1772366000 });
     await world.emu.waitForIdle();
@@ -222,7 +226,7 @@ describe('duplicates', () => {
 
   test('a redelivery after the row was written calls nothing and writes nothing', async () => {
     const link = await registryWithAnna();
-    run = await startHandler(world);
+    run = await startHandler(world, [], { now: MARCH_1 });
     world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link, date: 1772366000 });
     await world.emu.waitForIdle();
     world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link, date: 1772366000 });
@@ -236,7 +240,7 @@ describe('duplicates', () => {
     const link = await registryWithAnna();
     const existing = `anna-2026\t${anna.id}\tAnna\tBerg\t2026-03-01 12:00:00\tapprove\tanna\t${link}\t${GROUP}\t1772366000\n`;
     world.write('data/responde_data.txt', `${RESPONSE_HEADER}\n${existing}`);
-    run = await startHandler(world);
+    run = await startHandler(world, [], { now: MARCH_1 });
     world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link, date: 1772366000 });
     await world.emu.waitForIdle();
     expect(world.emu.callCount('approveChatJoinRequest')).toBe(0);

@@ -3,8 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadFile } from '../../src/shared/repos/repo.js';
 import { responseSpec } from '../../src/shared/repos/responses.js';
-import { prepareLog, ResponseLog, type ResponseRow } from '../../src/handler-exec/response-log.js';
+import { prepareLog, RecentKeys, REDELIVERY_WINDOW_S, ResponseLog, type ResponseRow } from '../../src/handler-exec/response-log.js';
 import { cleanup, readLegacy, tempDir } from '../support/tmp.js';
+
+/** A few minutes after the requests of these tests (1772366400 is 2026-03-01 12:00 UTC). */
+const MARCH_1 = () => new Date('2026-03-01T12:05:00Z');
+const DAY_S = 24 * 3600;
 
 const LEGACY_HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status';
 const FULL_HEADER = `${LEGACY_HEADER}\ttg_username\tlink\tchat_id\ttg_request_date`;
@@ -43,7 +47,7 @@ describe('prepareLog', () => {
 
   test('a file that has our columns is not rewritten; its request keys are known', () => {
     const text = `${FULL_HEADER}\nanna-2026\t42\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\nold\t7\tOld\t\t2025-01-01 10:00:00\tapprove`;
-    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC');
+    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC', MARCH_1);
     expect(prepared.rewrite).toBeNull();
     expect([...prepared.keys]).toEqual(['-100123|42|1772366400']);
     expect(prepared.needsEol).toBe(true);
@@ -57,9 +61,40 @@ describe('prepareLog', () => {
 
   test('rows with problems are reported, and still count as written requests', () => {
     const text = `${FULL_HEADER}\nx\t42\tAnna\t\tnot a date\tapprove\t\t\t-100123\t1772366400\n`;
-    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC');
+    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC', MARCH_1);
     expect(prepared.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^data\/responde_data.txt:2:\d+ \(dt_tg_responde\): "not a date" is not a date/)]);
     expect(prepared.keys.has('-100123|42|1772366400')).toBe(true);
+  });
+
+  test('only requests from the last week are kept as keys: older ones cannot be delivered again', () => {
+    const at = (daysAgo: number) => String(1772366400 - daysAgo * DAY_S);
+    const line = (user: string, date: string) => `x\t${user}\tA\t\t2026-03-01 13:00:00\tapprove\t\t\t-100123\t${date}`;
+    const text = [FULL_HEADER, line('1', at(30)), line('2', at(8)), line('3', at(6)), line('4', at(0)), line('5', '')].join('\n');
+    const prepared = prepareLog(text, 'data/responde_data.txt', 'UTC', MARCH_1);
+    expect([...prepared.keys]).toEqual([`-100123|3|${at(6)}`, `-100123|4|${at(0)}`]);
+    expect(prepared.problems).toEqual([]);
+  });
+});
+
+describe('RecentKeys', () => {
+  test('forgets keys once they leave the week, sweeping at most once an hour', () => {
+    const start = 1_800_000_000;
+    let now = start;
+    const keys = new RecentKeys(() => now);
+    keys.add('old', now - REDELIVERY_WINDOW_S - 1);
+    keys.add('a', now - 10);
+    expect([...keys]).toEqual(['a']);
+    // A sweep one minute before "a" leaves the window keeps it.
+    now = start - 10 + REDELIVERY_WINDOW_S - 60;
+    keys.add('b', now);
+    expect([...keys]).toEqual(['a', 'b']);
+    // "a" is out of the window now, but the last sweep was less than an hour ago: still held.
+    now += 120;
+    keys.add('c', now);
+    expect(keys.has('a')).toBe(true);
+    now += 3600;
+    keys.add('d', now);
+    expect([...keys]).toEqual(['b', 'c', 'd']);
   });
 });
 
@@ -73,7 +108,7 @@ describe('ResponseLog', () => {
   afterEach(async () => cleanup(dir));
 
   test('creates the file, appends rows, and never writes the same request twice', async () => {
-    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     expect(await log.record(row())).toBe(true);
     expect(await log.record(row({ tg_responde_status: 'missing' }))).toBe(false);
     expect(await log.record(row({ id_tg: '43', tg_f_name: 'Tab\there' }))).toBe(true);
@@ -90,7 +125,7 @@ describe('ResponseLog', () => {
   });
 
   test('two copies of one request at the same moment give one row', async () => {
-    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     const results = await Promise.all([log.record(row()), log.record(row()), log.record(row({ id_tg: '44' }))]);
     expect(results).toEqual([true, false, true]);
     await log.close();
@@ -98,10 +133,10 @@ describe('ResponseLog', () => {
   });
 
   test('a reopened log knows the rows written before', async () => {
-    const first = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const first = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     await first.log.record(row());
     await first.log.close();
-    const second = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const second = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     expect(second.log.has('-100123|42|1772366400')).toBe(true);
     expect(await second.log.record(row())).toBe(false);
     await second.log.close();
@@ -110,7 +145,7 @@ describe('ResponseLog', () => {
 
   test('a file without a final line ending gets one before the first row; CRLF files stay CRLF', async () => {
     await writeFile(file, `${FULL_HEADER}\r\nold\t7\tOld\t\t2025-01-01 10:00:00\tapprove`);
-    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     await log.record(row());
     await log.record(row({ id_tg: '43' }));
     await log.close();
@@ -120,13 +155,31 @@ describe('ResponseLog', () => {
 
   test('the legacy file: header extended, lone-tab line kept in place, rows after it', async () => {
     await writeFile(file, await readLegacy('responde_data.txt'));
-    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC');
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     await log.record(row());
     await log.close();
     const text = await readFile(file, 'utf8');
     expect(text.split('\n').slice(0, 2)).toEqual([FULL_HEADER, '\t']);
     const loaded = await loadFile(file, responseSpec('UTC'));
     expect(loaded.entries.map((e) => e.value.id_tg)).toEqual(['42']);
+  });
+
+  test('a big file is read in pieces: the same keys and problems as its whole text gives', async () => {
+    // Over 64 KiB, non-ASCII names (cut inside a character at piece borders) and CRLF endings.
+    const lines = [FULL_HEADER];
+    for (let i = 0; i < 3000; i++) lines.push(`inv-${i}\t${1000 + i}\tЖанна-${i}\tÅström\t${i === 1234 ? 'soon' : '2026-03-01 12:00:00'}\tapprove\t\t\t-100123\t${1772366400 - i}`);
+    const text = `${lines.join('\r\n')}\r\n`;
+    await writeFile(file, text);
+    const { log, problems } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
+    const whole = prepareLog(text, 'responde_data.txt', 'UTC', MARCH_1);
+    expect(problems.map((p) => p.message)).toEqual(whole.problems.map((p) => p.message));
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^responde_data.txt:1236:\d+ \(dt_tg_responde\): "soon" is not a date/)]);
+    expect(whole.keys.size).toBe(3000);
+    for (const key of whole.keys) expect(log.has(key)).toBe(true);
+    expect(await log.record(row({ id_tg: '1000', tg_request_date: '1772366400' }))).toBe(false);
+    expect(await log.record(row({ id_tg: '99' }))).toBe(true);
+    await log.close();
+    expect(await readFile(file, 'utf8')).toBe(`${text}anna-2026\t99\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\r\n`);
   });
 
   test('a broken header stops the start with a message naming the file', async () => {
