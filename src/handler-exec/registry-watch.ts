@@ -4,7 +4,7 @@
  * the file by rename, so a read never sees half a file; a change shows as a new inode, size or mtime.
  */
 import { stat } from 'node:fs/promises';
-import { InviteIndex, loadRegistry, type Invite } from '../shared/repos/invites.js';
+import { indexRegistry, InviteIndex, type Invite } from '../shared/repos/invites.js';
 import type { Logger } from '../shared/log.js';
 import { messageOf } from '../shared/errors.js';
 
@@ -66,10 +66,10 @@ export class RegistryWatch implements Registry {
   async lookup(link: string | undefined, name: string | undefined): Promise<Invite | undefined> {
     await this.refresh(false);
     const hit = this.index.find(link, name);
-    if (hit !== undefined) return hit.value;
+    if (hit !== undefined) return hit;
     // A miss may be a link tg-get made a moment ago: look at the file again, whatever the interval.
     await this.refresh(true);
-    return this.index.find(link, name)?.value;
+    return this.index.find(link, name);
   }
 
   /** Re-reads the file when its fingerprint changed; checks at most once per interval unless forced. */
@@ -94,10 +94,10 @@ export class RegistryWatch implements Registry {
       return;
     }
     try {
-      const loaded = await loadRegistry(file, zone, { name });
-      this.index = new InviteIndex(loaded.entries);
-      for (const problem of loaded.problems.slice(0, MAX_LISTED_PROBLEMS)) logger.warn(`${problem.message} (this row is ignored until fixed)`);
-      if (loaded.problems.length > MAX_LISTED_PROBLEMS) logger.warn(`${name}: ${loaded.problems.length - MAX_LISTED_PROBLEMS} more rows with problems; run tg-get to list them all`);
+      const { index, problems } = await indexRegistry(file, name, zone);
+      this.index = index;
+      for (const problem of problems.slice(0, MAX_LISTED_PROBLEMS)) logger.warn(`${problem.message} (this row is ignored until fixed)`);
+      if (problems.length > MAX_LISTED_PROBLEMS) logger.warn(`${name}: ${problems.length - MAX_LISTED_PROBLEMS} more rows with problems; run tg-get to list them all`);
       logger.debug(`${name}: ${this.index.size} invite link(s) known`);
     } catch (error) {
       // Keep the last good index: a request via a known link must not turn "unknown" over a bad save.

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DataFileError } from '../errors.js';
 import { cellStart } from '../tsv/table.js';
 import { dateCell } from './cells.js';
-import { loadFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from './repo.js';
+import { loadFile, scanFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from './repo.js';
 
 export const INVITE_COLUMNS = ['id', 'id_adress', 'link_path', 'chat_id', 'id_link', 'link', 'dt_create', 'dt_expire'] as const;
 
@@ -44,25 +44,29 @@ export function inviteSpec(zone: string): FileSpec<Invite> {
 }
 
 /**
- * A link name must name one row only: every later row with an id already used is reported (naming the
- * first row's line) and set aside; the first keeps working. Pure.
+ * A link name must name one row only: the problem of a row whose id an earlier row took (naming that
+ * row's line), or undefined after noting this row as the first with its id.
  */
+function claimId(firstLine: Map<string, number>, file: string, entry: Entry<Invite>): DataFileError | undefined {
+  const seen = firstLine.get(entry.value.id);
+  if (seen === undefined) {
+    firstLine.set(entry.value.id, entry.row.line);
+    return undefined;
+  }
+  return new DataFileError(
+    { file, line: entry.row.line, column: cellStart(entry.row, 0), field: 'id' },
+    `"${entry.value.id}" is already the id on line ${seen}; ids name invite links and must be unique`,
+  );
+}
+
+/** Sets aside, as a problem, every row whose id an earlier row took; the first keeps working. Pure. */
 export function rejectDuplicateIds(loaded: Pick<Loaded<Invite>, 'table' | 'entries' | 'problems'>): void {
   const firstLine = new Map<string, number>();
   const kept: Entry<Invite>[] = [];
   for (const entry of loaded.entries) {
-    const seen = firstLine.get(entry.value.id);
-    if (seen === undefined) {
-      firstLine.set(entry.value.id, entry.row.line);
-      kept.push(entry);
-    } else {
-      loaded.problems.push(
-        new DataFileError(
-          { file: loaded.table.file, line: entry.row.line, column: cellStart(entry.row, 0), field: 'id' },
-          `"${entry.value.id}" is already the id on line ${seen}; ids name invite links and must be unique`,
-        ),
-      );
-    }
+    const problem = claimId(firstLine, loaded.table.file, entry);
+    if (problem === undefined) kept.push(entry);
+    else loaded.problems.push(problem);
   }
   loaded.entries = kept;
 }
@@ -74,17 +78,32 @@ export async function loadRegistry(file: string, zone: string, options: LoadOpti
   return loaded;
 }
 
+/**
+ * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
+ * kept (the same rows and problems as `loadRegistry`), so memory holds the rows' values and no more.
+ */
+export async function indexRegistry(file: string, name: string, zone: string): Promise<{ index: InviteIndex; problems: DataFileError[] }> {
+  const firstLine = new Map<string, number>();
+  const invites: Invite[] = [];
+  const problems = await scanFile(file, name, inviteSpec(zone), (entry) => {
+    const problem = claimId(firstLine, name, entry);
+    if (problem === undefined) invites.push(entry.value);
+    return problem;
+  });
+  return { index: new InviteIndex(invites), problems };
+}
+
 /** Looks rows up the way a join request names its link: by the full URL, else by link name. */
 export class InviteIndex {
-  private readonly byLink = new Map<string, Entry<Invite>>();
-  private readonly byName = new Map<string, Entry<Invite>>();
+  private readonly byLink = new Map<string, Invite>();
+  private readonly byName = new Map<string, Invite>();
 
-  constructor(entries: readonly Entry<Invite>[]) {
-    for (const entry of entries) {
-      const link = entry.value.link.trim();
-      if (link !== '') this.byLink.set(link, entry);
-      const name = entry.value.id_link.trim() || entry.value.id;
-      if (link !== '' && !this.byName.has(name)) this.byName.set(name, entry);
+  constructor(invites: Iterable<Invite>) {
+    for (const invite of invites) {
+      const link = invite.link.trim();
+      if (link !== '') this.byLink.set(link, invite);
+      const name = invite.id_link.trim() || invite.id;
+      if (link !== '' && !this.byName.has(name)) this.byName.set(name, invite);
     }
   }
 
@@ -94,7 +113,7 @@ export class InviteIndex {
    * registry row's link begins with the visible part, so another admin's link that merely shares a
    * name is never taken for ours.
    */
-  find(link: string | undefined, name: string | undefined): Entry<Invite> | undefined {
+  find(link: string | undefined, name: string | undefined): Invite | undefined {
     if (link !== undefined) {
       const hit = this.byLink.get(link);
       if (hit) return hit;
@@ -103,7 +122,7 @@ export class InviteIndex {
     const byName = this.byName.get(name);
     if (byName === undefined || link === undefined) return byName;
     const visible = link.endsWith('…') ? link.slice(0, -1) : null;
-    return visible !== null && visible.length > 0 && byName.value.link.trim().startsWith(visible) ? byName : undefined;
+    return visible !== null && visible.length > 0 && byName.link.trim().startsWith(visible) ? byName : undefined;
   }
 
   get size(): number {

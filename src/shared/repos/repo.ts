@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { displayPath, readDataFile, writeAtomic } from '../tsv/file-store.js';
+import { displayPath, readDataFile, scanDataFile, writeAtomic } from '../tsv/file-store.js';
 import { cellStart, columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from '../tsv/table.js';
 
 /** How one data file looks. */
@@ -112,6 +112,35 @@ export async function loadFile<T>(file: string, spec: FileSpec<T>, options: Load
     else throw error;
   }
   return { path: file, ...parseFile(text, name, spec) };
+}
+
+/**
+ * `loadFile` for a reader that keeps no table: each usable row goes to `onEntry` as it is read (the
+ * file itself is read in pieces when it can be, see `scanDataFile`), and only the problems are
+ * collected, including one `onEntry` may return for its row. A header that lacks a required column
+ * is then the only problem, and no row is handed on. Throws as `loadFile` does (the file's name in
+ * messages is `name`).
+ */
+export async function scanFile<T>(file: string, name: string, spec: FileSpec<T>, onEntry: (entry: Entry<T>) => DataFileError | undefined): Promise<DataFileError[]> {
+  const problems: DataFileError[] = [];
+  let checker: Table | undefined;
+  let broken: DataFileError | undefined;
+  const frame = await scanDataFile(file, name, spec.expected, (row, header) => {
+    if (checker === undefined) {
+      checker = emptyTable(name, header.cells);
+      broken = headerProblem(name, header.cells, spec);
+    }
+    if (broken !== undefined) return;
+    const checked = validateRow(checker, row, spec);
+    if (checked === null) return;
+    if ('problems' in checked) problems.push(...checked.problems);
+    else {
+      const problem = onEntry({ row, value: checked.value });
+      if (problem !== undefined) problems.push(problem);
+    }
+  });
+  broken ??= frame.header.cells.length === 0 ? undefined : headerProblem(name, frame.header.cells, spec);
+  return broken === undefined ? problems : [broken];
 }
 
 /** Adds our appended columns when missing, then rewrites the file atomically. */
