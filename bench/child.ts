@@ -43,10 +43,28 @@ export function profileChildrenInto(dir: string): void {
   setBinNodeFlags(['--cpu-prof', '--cpu-prof-dir', dir]);
 }
 
-/** The node flags for running `args`: the extra flags for our bins only. */
-function withFlags(args: readonly string[]): string[] {
+/** The node flags for running `args`: the bench's extra flags, then `own`, for our bins only. */
+function withFlags(args: readonly string[], own: readonly string[] = []): string[] {
   const bin = args[0] !== undefined && args[0].startsWith(path.join(binRoot, 'bin'));
-  return bin ? [...extraNodeFlags, ...args] : [...args];
+  return bin ? [...extraNodeFlags, ...own, ...args] : [...args];
+}
+
+/**
+ * The node flags a systemd unit starts a bin with: those between `node` and the bin's path on its
+ * ExecStart line (`ExecStart=/usr/bin/node --max-old-space-size=256 /opt/.../bin/tg-handler ...`
+ * gives `--max-old-space-size=256`). Pure; none when the line starts the bin some other way.
+ */
+export function unitNodeFlags(unitText: string, bin: 'tg-get' | 'tg-handler'): string[] {
+  const line = /^ExecStart=(.*)$/m.exec(unitText)?.[1] ?? '';
+  const words = line.trim().split(/\s+/);
+  const at = words.findIndex((word) => word.endsWith(`/bin/${bin}`));
+  return at > 0 && /(^|\/)node$/.test(words[0]!) ? words.slice(1, at) : [];
+}
+
+/** The node flags of `deploy/<bin>.service` in the checkout measured: the bin as the service runs it. */
+export function serviceNodeFlags(bin: 'tg-get' | 'tg-handler'): string[] {
+  const unit = path.join(binRoot, 'deploy', `${bin}.service`);
+  return existsSync(unit) ? unitNodeFlags(readFileSync(unit, 'utf8'), bin) : [];
 }
 
 /** What a bin needs to talk to the emulator. */
@@ -193,8 +211,9 @@ export class Running {
     this.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   }
 
-  static start(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Running {
-    const child = spawn(process.execPath, withFlags(args), { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Runs `node [nodeFlags] <args>`; the bench's own flags (--profile) come first. */
+  static start(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; nodeFlags?: readonly string[] }): Running {
+    const child = spawn(process.execPath, withFlags(args, options.nodeFlags), { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Running(child);
   }
 

@@ -28,17 +28,32 @@ export function registryText(links: readonly (string | null)[]): string {
 /** A user id far from the ids the join-request scenario uses. */
 const EXISTING_USER_BASE = 1_000_000_000;
 
+/** When the earlier joins of `responsesText` happened: the first one, and the seconds between two. */
+export interface JoinSpan {
+  startS: number;
+  stepS: number;
+}
+
+/** Months of use: from 1 January 2025, one join every 37 s (100,000 rows span 43 days). */
+export const MONTHS_AGO: JoinSpan = { startS: Date.UTC(2025, 0, 1) / 1000, stepS: 37 };
+
+/** `rows` joins that all happened in the last six days, up to now: every one inside tg-handler's redelivery window. */
+export function lastDays(rows: number, nowS = Math.floor(Date.now() / 1000)): JoinSpan {
+  const stepS = Math.max(1, Math.floor((6 * 24 * 3600) / Math.max(1, rows)));
+  return { startS: nowS - rows * stepS, stepS };
+}
+
 /**
  * responde_data.txt in the current layout (legacy columns + ours) with `rows` earlier joins through
- * the given links, all approved, each with its own request date: what months of use leave behind.
+ * the given links, all approved, each with its own request date: by default what months of use leave
+ * behind.
  */
-export function responsesText(rows: number, links: readonly string[]): string {
+export function responsesText(rows: number, links: readonly string[], span: JoinSpan = MONTHS_AGO): string {
   const out: string[] = [RESPONSE_HEADER];
-  const start = Date.UTC(2025, 0, 1) / 1000;
   for (let i = 0; i < rows; i++) {
     const k = i % Math.max(1, links.length);
     const user = EXISTING_USER_BASE + i;
-    const at = start + i * 37;
+    const at = span.startS + i * span.stepS;
     const when = new Date(at * 1000).toISOString().replace('T', ' ').slice(0, 19);
     out.push(`${inviteId(k)}\t${user}\tFirst${i}\tLast${i}\t${when}\tapprove\tuser_${user}\t${links[k] ?? ''}\t${GROUP}\t${at}`);
   }

@@ -59,7 +59,8 @@ export function summarizeHandler(runs: readonly HandlerFigures[]): HandlerSummar
 
 export function figures(results: Results, sizes: TableSizes): Figure[] {
   const out: Figure[] = [];
-  const bySize = (rows: number): HandlerSummary | undefined => summarizeHandler(results.handler.filter((h) => h.existingRows === rows));
+  const service = results.handler.filter((h) => h.asService && !h.recent);
+  const bySize = (rows: number): HandlerSummary | undefined => summarizeHandler(service.filter((h) => h.existingRows === rows));
   const [small, big] = [bySize(sizes.smallLog), bySize(sizes.bigLog)];
   for (const h of [small, big]) {
     if (h === undefined) continue;
@@ -71,6 +72,13 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info(`tg-handler start-up to "started", ${rows} (median)`, fmt.ms(h.startupMs)));
   }
   if (small && big) out.push(atLeast(`tg-handler rate ratio ${fmt.count(sizes.bigLog)} / ${fmt.count(sizes.smallLog)} rows`, big.joinsPerSecond / small.joinsPerSecond, 0.8, fmt.ratio));
+  const once = (h: HandlerFigures) => `${fmt.mib(h.peakRssKiB)} (${fmt.mib(h.startupPeakRssKiB)} by "started"; ${fmt.rate(h.joinsPerSecond)})`;
+  for (const h of results.handler.filter((r) => r.recent)) {
+    out.push(info(`tg-handler peak RSS, ${fmt.count(h.existingRows)} rows in log all from the last six days (every key kept; 1 run)`, once(h)));
+  }
+  for (const h of results.handler.filter((r) => !r.asService)) {
+    out.push(info(`tg-handler peak RSS by hand, no heap setting, ${fmt.count(h.existingRows)} rows in log (1 run)`, once(h)));
+  }
   for (const b of results.baseline) {
     out.push(info(`baseline: rewrite whole log per join${b.fsync ? ' + fsync' : ', no fsync'}, ${fmt.count(b.existingRows)} rows (NOT tg-handler)`, fmt.rate(b.joinsPerSecond)));
   }

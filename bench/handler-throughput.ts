@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BotApiEmulator } from '../src/emulator/index.js';
 import { Running, binPath, childEnv, readPeakRssKiB } from './child.js';
-import { GROUP, registryText, responsesText } from './data.js';
+import { GROUP, lastDays, MONTHS_AGO, registryText, responsesText } from './data.js';
 import { createBotLinks } from './links.js';
 import { perSecond } from './stats.js';
 
@@ -23,6 +23,12 @@ export interface HandlerScenario {
   registryLinks: number;
   /** Join requests queued at once. */
   joins: number;
+  /** The existing rows all date from the last six days (every key kept in memory), not from months ago. */
+  recent: boolean;
+  /** tg-handler runs with the node flags of its systemd unit (true), or with none, as `node bin/tg-handler` by hand. */
+  asService: boolean;
+  /** The node flags it runs with. */
+  nodeFlags: readonly string[];
 }
 
 export interface HandlerFigures extends HandlerScenario {
@@ -82,13 +88,14 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
     emu.addChat({ id: GROUP, type: 'supergroup', title: 'Bench group' });
     const links = await createBotLinks(emu, GROUP, scenario.registryLinks);
     const responses = path.join(dir, 'responde_data.txt');
-    const logText = responsesText(scenario.existingRows, links);
+    const logText = responsesText(scenario.existingRows, links, scenario.recent ? lastDays(scenario.existingRows) : MONTHS_AGO);
     await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
     await writeFile(responses, logText);
 
     const started = performance.now();
     handler = Running.start([binPath('tg-handler'), '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')], {
       env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }),
+      nodeFlags: scenario.nodeFlags,
     });
     await handler.waitForLine(/ started as /, 300_000);
     const startupMs = performance.now() - started;

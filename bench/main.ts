@@ -10,11 +10,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, hasGnuTime, profileChildrenInto, setBinRoot } from './child.js';
+import { REPO_ROOT, hasGnuTime, profileChildrenInto, serviceNodeFlags, setBinRoot } from './child.js';
 import { figures, type Results } from './figures.js';
 import { measureIdle } from './get-idle.js';
 import { measureLinks } from './get-links.js';
-import { measureHandler } from './handler-throughput.js';
+import { measureHandler, type HandlerScenario } from './handler-throughput.js';
 import { measureBaseline } from './legacy-baseline.js';
 import { describeMachine } from './machine.js';
 import { measureQr } from './qr-rate.js';
@@ -83,16 +83,27 @@ async function main(): Promise<number> {
 
   const results: Results = { handler: [], baseline: [], idle: null, links: null, qr: null, errors: [] };
   if (only.has('handler')) {
+    const unitFlags = serviceNodeFlags('tg-handler');
+    say(`tg-handler runs as deploy/tg-handler.service starts it: node ${[...unitFlags, 'bin/tg-handler'].join(' ')}`);
+    const measure = (label: string, scenario: HandlerScenario) =>
+      part(results, label, async () => {
+        const h = await measureHandler(scenario, say);
+        results.handler.push(h);
+        say(`  ${fmt.rate(h.joinsPerSecond)} (${fmt.ms(h.durableMs)} to durable, ${fmt.ms(h.visibleMs)} to visible), start-up ${fmt.ms(h.startupMs)}, peak RSS ${fmt.mib(h.startupPeakRssKiB)} by "started", ${fmt.mib(h.peakRssKiB)} in all`);
+        for (const p of h.problems) say(`  !! ${p}`);
+      });
+    const base = { registryLinks: sizes.registryLinks, joins: sizes.joins, recent: false, asService: true, nodeFlags: unitFlags };
     // Sizes alternate, so a change in the machine's load during the bench hits both alike.
     for (let run = 1; run <= sizes.handlerRuns; run++) {
       for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
-        await part(results, `tg-handler, ${fmt.count(existingRows)} rows in the join log, run ${run}/${sizes.handlerRuns}`, async () => {
-          const h = await measureHandler({ existingRows, registryLinks: sizes.registryLinks, joins: sizes.joins }, say);
-          results.handler.push(h);
-          say(`  ${fmt.rate(h.joinsPerSecond)} (${fmt.ms(h.durableMs)} to durable, ${fmt.ms(h.visibleMs)} to visible), start-up ${fmt.ms(h.startupMs)}, peak RSS ${fmt.mib(h.startupPeakRssKiB)} by "started", ${fmt.mib(h.peakRssKiB)} in all`);
-          for (const p of h.problems) say(`  !! ${p}`);
-        });
+        await measure(`tg-handler, ${fmt.count(existingRows)} rows in the join log, run ${run}/${sizes.handlerRuns}`, { ...base, existingRows });
       }
+    }
+    // Once each: memory's worst case (every row recent, so every request key is kept), and the
+    // program started by hand, without the unit's heap setting.
+    await measure(`tg-handler, ${fmt.count(sizes.bigLog)} rows in the join log, all from the last six days`, { ...base, existingRows: sizes.bigLog, recent: true });
+    for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
+      await measure(`tg-handler by hand (node bin/tg-handler, no heap setting), ${fmt.count(existingRows)} rows in the join log`, { ...base, existingRows, asService: false, nodeFlags: [] });
     }
   }
   if (only.has('baseline')) {

@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { atLeast, atMost, fmt, formatMarkdown, formatTable, info } from '../../bench/report.js';
 import { figures, summarizeHandler } from '../../bench/figures.js';
 import { median, perSecond } from '../../bench/stats.js';
+import { REPO_ROOT, unitNodeFlags } from '../../bench/child.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 describe('bench figures', () => {
   it('checks goals both ways and leaves figures without a goal unjudged', () => {
@@ -44,6 +47,9 @@ describe('bench table of figures', () => {
     rowsWritten: 100,
     exitCode: 0,
     problems: [],
+    recent: false,
+    asService: true,
+    nodeFlags: ['--max-old-space-size=256'],
   });
 
   it('reports the median rate and the highest peak of each log size, and their ratio', () => {
@@ -53,5 +59,31 @@ describe('bench table of figures', () => {
     const ratio = rows.find((f) => f.name.startsWith('tg-handler rate ratio'));
     expect(ratio).toMatchObject({ value: '0.70x', met: false });
     expect(rows.filter((f) => f.name.startsWith('tg-handler joins/s')).map((f) => f.value)).toEqual(['3,000/s (1,000-4,000)', '2,100/s (2,000-2,200)']);
+  });
+
+  it('keeps the one-off runs (recent rows, by hand) out of the medians and the goals, each on a line of its own', () => {
+    const recent = { ...run(9, 100, 900 * 1024), recent: true };
+    const byHand = { ...run(9, 50, 800 * 1024), asService: false, nodeFlags: [] };
+    const results = { handler: [run(1, 3000, 100), run(9, 2000, 400), recent, byHand], baseline: [], idle: null, links: null, qr: null, errors: [] };
+    const rows = figures(results, { smallLog: 1, bigLog: 9 });
+    expect(rows.find((f) => f.name.startsWith('tg-handler rate ratio'))).toMatchObject({ value: '0.67x' });
+    expect(rows.filter((f) => f.name.startsWith('tg-handler peak RSS, 9 rows in log (highest'))).toEqual([expect.objectContaining({ value: '0.4 MB', met: true })]);
+    expect(rows.find((f) => f.name.includes('all from the last six days'))).toMatchObject({ value: '900.0 MB (1.0 MB by "started"; 100/s)', met: null });
+    expect(rows.find((f) => f.name.includes('by hand, no heap setting'))).toMatchObject({ value: '800.0 MB (1.0 MB by "started"; 50.0/s)', met: null });
+  });
+});
+
+describe('the service as its unit runs it', () => {
+  it('takes the node flags between node and the bin on the ExecStart line', () => {
+    const unit = '[Service]\nExecStart=/usr/bin/node --max-old-space-size=256 /opt/t/bin/tg-handler --token-file ${CREDENTIALS_DIRECTORY}/bot-token\n';
+    expect(unitNodeFlags(unit, 'tg-handler')).toEqual(['--max-old-space-size=256']);
+    expect(unitNodeFlags('ExecStart=/usr/bin/node /opt/t/bin/tg-get\n', 'tg-get')).toEqual([]);
+    expect(unitNodeFlags('ExecStart=/opt/t/bin/tg-handler\n', 'tg-handler')).toEqual([]);
+    expect(unitNodeFlags('# no ExecStart\n', 'tg-handler')).toEqual([]);
+  });
+
+  it('reads the flags of the unit this repository ships', async () => {
+    const unit = await readFile(path.join(REPO_ROOT, 'deploy', 'tg-handler.service'), 'utf8');
+    expect(unitNodeFlags(unit, 'tg-handler')).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/)]);
   });
 });
