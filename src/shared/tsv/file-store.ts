@@ -90,7 +90,9 @@ export async function scanDataFile(file: string, name: string, expected: string,
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     if (await holdsByte(handle, buffer, 0x22)) {
-      const text = decodeUtf8(await readFile(file), name);
+      // Through the open handle, from the start (the reads so far were positioned): the same file,
+      // even if another one was renamed over it meanwhile.
+      const text = decodeUtf8(await handle.readFile(), name);
       return { ...scanTable(text, name, onRow), endsWithLineBreak: /[\r\n]$/.test(text) };
     }
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -98,7 +100,7 @@ export async function scanDataFile(file: string, name: string, expected: string,
       try {
         return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
       } catch (error) {
-        decodeUtf8(await readFile(file), name); // throws the error that names the bad byte's line
+        decodeUtf8(await handle.readFile(), name); // throws the error that names the bad byte's line
         throw error;
       }
     };
