@@ -15,14 +15,15 @@ export function describeUpdate(update: Update): string {
 }
 
 export class InFlight {
-  private readonly active = new Map<number, string>();
+  /** The updates being handled, by id; described only when a stop has to say which. */
+  private readonly active = new Map<number, Update>();
   private waiters: Array<() => void> = [];
 
   /** The first middleware: marks the update busy until every later middleware has finished. */
   middleware(): MiddlewareFn<Context> {
     return async (ctx, next) => {
       const id = ctx.update.update_id;
-      this.active.set(id, describeUpdate(ctx.update));
+      this.active.set(id, ctx.update);
       try {
         await next();
       } finally {
@@ -38,7 +39,7 @@ export class InFlight {
 
   /** The busy updates, for a log line. */
   describe(): string {
-    return [...this.active.values()].join(', ');
+    return [...this.active.values()].map(describeUpdate).join(', ');
   }
 
   /** Resolves when no update is being handled. */

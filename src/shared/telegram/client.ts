@@ -46,6 +46,21 @@ export const DEFAULT_RETRY: RetryPolicy = {
 };
 
 type CallApi = Telegram['callApi'];
+
+/**
+ * Runs `call` with a signal that aborts after `ms` (or with `outer`), clearing the timer as soon as the
+ * call settles. Not AbortSignal.timeout: its timer and its finalization-registry entry outlive a fast
+ * call by the whole time limit, and a burst of join requests kept thousands of them alive at once.
+ */
+async function withinTime<T>(ms: number, outer: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const limit = new AbortController();
+  const timer = setTimeout(() => limit.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+  try {
+    return await call(outer ? AbortSignal.any([outer, limit.signal]) : limit.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const wrapped = new WeakSet<object>();
 
 /**
@@ -61,9 +76,8 @@ export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy =
     let failures = 0;
     let rateLimited = 0;
     for (;;) {
-      const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(policy.timeoutMs)]) : AbortSignal.timeout(policy.timeoutMs);
       try {
-        return await original(method, payload, { signal });
+        return await withinTime(policy.timeoutMs, options.signal, (signal) => original(method, payload, { signal }));
       } catch (error) {
         if (options.signal?.aborted) throw error;
         const failure = classify(error);
