@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { GROUP, inviteId, registryText, responsesText, scheduleText } from '../../bench/data.js';
+import { GROUP, inviteId, lastDays, registryText, responsesText, scheduleText } from '../../bench/data.js';
+import { prepareLog } from '../../src/handler-exec/response-log.js';
 import { inviteSpec, InviteIndex } from '../../src/shared/repos/invites.js';
 import { parseFile } from '../../src/shared/repos/repo.js';
 import { responseSpec } from '../../src/shared/repos/responses.js';
@@ -34,6 +35,15 @@ describe('bench data', () => {
     expect(table.header.cells).toEqual([...responseSpec(ZONE).columns, ...responseSpec(ZONE).appended]);
     expect(entries).toHaveLength(50);
     expect(new Set(entries.map((e) => `${e.value.id_tg}|${e.value.tg_request_date}`)).size).toBe(50);
+  });
+
+  it('dates the worst-case join log inside the redelivery window, every row a kept key; the default log outside it', () => {
+    const now = new Date('2026-11-24T12:00:00Z');
+    const nowS = now.getTime() / 1000;
+    const recent = prepareLog(responsesText(500, links, lastDays(500, nowS)), 'responde_data.txt', ZONE, () => now);
+    expect(recent.problems).toEqual([]);
+    expect(recent.keys.size).toBe(500);
+    expect(prepareLog(responsesText(500, links), 'responde_data.txt', ZONE, () => now).keys.size).toBe(0);
   });
 
   it('makes a CRLF schedule with half the rows posted and the rest in the future: nothing is due', () => {
