@@ -10,10 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { createContext } from '../src/get-exec/context.js';
 import { renderQrPng } from '../src/get-exec/qr-image.js';
 import { writeQrCodes } from '../src/get-exec/qr.js';
-import type { Config } from '../src/shared/config.js';
-import { silentLogger } from '../src/shared/log.js';
-import { inviteSpec } from '../src/shared/repos/invites.js';
-import { loadFile } from '../src/shared/repos/repo.js';
+import type { Config } from '../src/shared/config/schema.js';
+import { silentLogger } from '../src/shared/cli/log.js';
+import { inviteSpec } from '../src/shared/registry/registry.js';
+import { loadFile } from '../src/shared/files/data-file.js';
 import { registryText } from './data.js';
 import { perSecond } from './stats.js';
 

@@ -5,8 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorUser } from '../emulator/index.js';
-import { INVITE_FILE, RESPONSE_FILE } from '../shared/repos/file-names.js';
-import { parseTable } from '../shared/tsv/table.js';
+import { INVITE_FILE, RESPONSE_FILE } from '../shared/files/names.js';
+import { parseTable } from '../shared/files/tsv.js';
 import { DEMO_CHAT_ID, openSandbox, runBin, startBin, waitForLine, type Sandbox } from './sandbox.js';
 
 const ZONE = 'UTC';

@@ -3,9 +3,9 @@
  * (so a run with nothing to send never loads telegraf), and the tally the summary line is made of.
  */
 import type { Telegram } from 'telegraf';
-import type { Config } from '../shared/config.js';
+import type { Config } from '../shared/config/schema.js';
 import type { DataFileError } from '../shared/errors.js';
-import type { Logger } from '../shared/log.js';
+import type { Logger } from '../shared/cli/log.js';
 import type { RetryPolicy } from '../shared/telegram/client.js';
 
 export interface Tally {

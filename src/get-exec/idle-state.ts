@@ -67,6 +67,6 @@ export function readState(dataDir: string): IdleState | null {
 
 /** Records that a run with these fingerprints had nothing to do. */
 export async function writeState(dataDir: string, state: Omit<IdleState, 'version'>): Promise<void> {
-  const { writeAtomic } = await import('../shared/tsv/file-store.js');
+  const { writeAtomic } = await import('../shared/files/store.js');
   await writeAtomic(path.join(dataDir, STATE_FILE), `${JSON.stringify({ version: VERSION, ...state })}\n`);
 }

@@ -3,12 +3,12 @@
  * names its group when it holds a valid id; a cell a spreadsheet mangled (`-1,00E+12`) is reported
  * once and the group of CHAT_ID is used instead.
  */
-import { parseChatId } from '../shared/config.js';
+import { parseChatId } from '../shared/config/schema.js';
 import { formatDateTime } from '../shared/dates.js';
 import { DataFileError } from '../shared/errors.js';
-import type { Invite } from '../shared/repos/invites.js';
-import type { Entry } from '../shared/repos/repo.js';
-import { cellStart, columnIndex, type Table } from '../shared/tsv/table.js';
+import type { Invite } from '../shared/registry/registry.js';
+import type { Entry } from '../shared/files/data-file.js';
+import { cellStart, columnIndex, type Table } from '../shared/files/tsv.js';
 
 export interface LinkJob {
   entry: Entry<Invite>;

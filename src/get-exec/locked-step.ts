@@ -6,7 +6,7 @@
  * wait, this run leaves the step to it.
  */
 import { LockBusyError } from '../shared/errors.js';
-import { displayPath, withFileLock } from '../shared/tsv/file-store.js';
+import { displayPath, withFileLock } from '../shared/files/store.js';
 import type { StepContext } from './context.js';
 
 export interface LockedStep<L> {

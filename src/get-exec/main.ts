@@ -5,14 +5,14 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { addCommonOptions, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, loadConfig, loggerFor, packageVersion, processIo, readRawSettings, reportFailure, type Io, type RawSettings } from '../shared/cli.js';
-import type { CommonOptions, Config } from '../shared/config.js';
+import { addCommonOptions, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, loadConfig, loggerFor, packageVersion, processIo, readRawSettings, reportFailure, type Io, type RawSettings } from '../shared/cli/cli.js';
+import type { CommonOptions, Config } from '../shared/config/schema.js';
 import { parseDuration } from '../shared/dates.js';
 import { ConfigError, DataFileError, DataFileMissingError } from '../shared/errors.js';
-import { createLogger, type Logger } from '../shared/log.js';
+import { createLogger, type Logger } from '../shared/cli/log.js';
 import type { RetryPolicy } from '../shared/telegram/client.js';
 import { createContext, reportProblems, type StepContext, type Tally } from './context.js';
-import { INVITE_FILE, SCHEDULE_FILE } from '../shared/repos/file-names.js';
+import { INVITE_FILE, SCHEDULE_FILE } from '../shared/files/names.js';
 import { canSkip, readState, sameFingerprints, takeFingerprints, writeState, type Fingerprints } from './idle-state.js';
 
 type Step = 'links' | 'qr' | 'posts';

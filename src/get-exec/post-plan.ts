@@ -3,8 +3,8 @@
  * left `sending` by a run that died mid-call may have reached the group and becomes `uncertain`, and
  * `uncertain` rows wait for the admin (or --retry-uncertain).
  */
-import type { Entry } from '../shared/repos/repo.js';
-import type { ScheduledPost } from '../shared/repos/schedule.js';
+import type { Entry } from '../shared/files/data-file.js';
+import type { ScheduledPost } from '../shared/schedule/schedule.js';
 import { WINDOW_MS } from './pacer.js';
 
 /** The message ids a row has on record: one per piece already delivered, space-separated in the file. */

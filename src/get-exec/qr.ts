@@ -5,9 +5,9 @@
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Invite } from '../shared/repos/invites.js';
-import type { Loaded } from '../shared/repos/repo.js';
-import { displayPath } from '../shared/tsv/file-store.js';
+import type { Invite } from '../shared/registry/registry.js';
+import type { Loaded } from '../shared/files/data-file.js';
+import { displayPath } from '../shared/files/store.js';
 import type { StepContext } from './context.js';
 import { readQrLink, renderQrPng } from './qr-image.js';
 import { qrFileName } from './safe-name.js';

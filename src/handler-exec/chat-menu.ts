@@ -6,7 +6,7 @@
 import { Composer, Markup, type Context } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { messageOf } from '../shared/errors.js';
-import type { Logger } from '../shared/log.js';
+import type { Logger } from '../shared/cli/log.js';
 import { TelegramError } from '../shared/telegram/errors.js';
 import { greetingFor, type Menu } from './menu-file.js';
 import { readFileInside } from './send-file.js';

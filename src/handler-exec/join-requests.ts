@@ -8,12 +8,12 @@
 import { Composer, type Context } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
 import { formatDateTime } from '../shared/dates.js';
-import type { Logger } from '../shared/log.js';
-import type { Invite } from '../shared/repos/invites.js';
-import { requestKey, type ResponseStatus } from '../shared/repos/responses.js';
+import type { Logger } from '../shared/cli/log.js';
+import type { Invite } from '../shared/registry/registry.js';
+import { requestKey, type ResponseStatus } from '../shared/join-log/schema.js';
 import { isRefusal } from '../shared/telegram/errors.js';
 import type { Registry } from './registry-watch.js';
-import type { ResponseLog, ResponseRow } from './response-log.js';
+import type { ResponseLog, ResponseRow } from '../shared/join-log/append.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';

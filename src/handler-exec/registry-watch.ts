@@ -4,8 +4,8 @@
  * the file by rename, so a read never sees half a file; a change shows as a new inode, size or mtime.
  */
 import { stat } from 'node:fs/promises';
-import { indexRegistry, InviteIndex, type Invite } from '../shared/repos/invites.js';
-import type { Logger } from '../shared/log.js';
+import { indexRegistry, InviteIndex, type Invite } from '../shared/registry/registry.js';
+import type { Logger } from '../shared/cli/log.js';
 import { messageOf } from '../shared/errors.js';
 
 /** How often at most the file is looked at while lookups keep finding their rows. */

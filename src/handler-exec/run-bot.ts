@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { Telegraf } from 'telegraf';
 import { ConfigError, messageOf } from '../shared/errors.js';
-import type { Logger } from '../shared/log.js';
+import type { Logger } from '../shared/cli/log.js';
 import type { InFlight } from './in-flight.js';
 import type { WebhookOptions } from './webhook-options.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { GROUP, inviteId, lastDays, registryText, responsesText, scheduleText } from '../../bench/data.js';
-import { prepareLog } from '../../src/handler-exec/response-log.js';
-import { inviteSpec, InviteIndex } from '../../src/shared/repos/invites.js';
-import { parseFile } from '../../src/shared/repos/repo.js';
-import { responseSpec } from '../../src/shared/repos/responses.js';
-import { scheduleSpec } from '../../src/shared/repos/schedule.js';
+import { prepareLog } from '../../src/shared/join-log/append.js';
+import { inviteSpec, InviteIndex } from '../../src/shared/registry/registry.js';
+import { parseFile } from '../../src/shared/files/data-file.js';
+import { responseSpec } from '../../src/shared/join-log/schema.js';
+import { scheduleSpec } from '../../src/shared/schedule/schedule.js';
 import { planPosts } from '../../src/get-exec/post-plan.js';
 
 const ZONE = 'Europe/Berlin';

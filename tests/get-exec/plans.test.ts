@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { planLinks } from '../../src/get-exec/link-plan.js';
 import { planHasWork, planPosts, sentIds } from '../../src/get-exec/post-plan.js';
-import { inviteSpec, rejectDuplicateIds } from '../../src/shared/repos/invites.js';
-import { parseFile } from '../../src/shared/repos/repo.js';
-import { scheduleSpec } from '../../src/shared/repos/schedule.js';
+import { inviteSpec, rejectDuplicateIds } from '../../src/shared/registry/registry.js';
+import { parseFile } from '../../src/shared/files/data-file.js';
+import { scheduleSpec } from '../../src/shared/schedule/schedule.js';
 
 const zone = 'UTC';
 const now = new Date('2026-03-01T12:00:00Z');

@@ -4,9 +4,9 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadFile } from '../../src/shared/repos/repo.js';
-import { responseSpec } from '../../src/shared/repos/responses.js';
-import { writeAtomic } from '../../src/shared/tsv/file-store.js';
+import { loadFile } from '../../src/shared/files/data-file.js';
+import { responseSpec } from '../../src/shared/join-log/schema.js';
+import { writeAtomic } from '../../src/shared/files/store.js';
 import { anna, boris, GROUP, INVITE_HEADER, inviteLine, RESPONSE_HEADER, robot, startHandler, World, InProcess } from './helpers.js';
 import { LEGACY_DIR } from '../support/tmp.js';
 

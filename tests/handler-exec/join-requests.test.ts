@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { TelegramError } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
-import type { Invite } from '../../src/shared/repos/invites.js';
+import type { Invite } from '../../src/shared/registry/registry.js';
 import { decide, describeRequest, responseRow, settledStatus } from '../../src/handler-exec/join-requests.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

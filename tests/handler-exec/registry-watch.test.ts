@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeAtomic } from '../../src/shared/tsv/file-store.js';
-import type { Logger } from '../../src/shared/log.js';
+import { writeAtomic } from '../../src/shared/files/store.js';
+import type { Logger } from '../../src/shared/cli/log.js';
 import { RegistryWatch } from '../../src/handler-exec/registry-watch.js';
 import { cleanup, tempDir } from '../support/tmp.js';
 

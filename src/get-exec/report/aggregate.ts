@@ -6,8 +6,8 @@
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
-import type { Invite } from '../../shared/repos/invites.js';
-import type { Response, ResponseStatus } from '../../shared/repos/responses.js';
+import type { Invite } from '../../shared/registry/registry.js';
+import type { Response, ResponseStatus } from '../../shared/join-log/schema.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);

@@ -5,15 +5,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_OK, EXIT_ROWS_FAILED } from '../../shared/cli.js';
-import type { Config } from '../../shared/config.js';
+import { EXIT_OK, EXIT_ROWS_FAILED } from '../../shared/cli/cli.js';
+import type { Config } from '../../shared/config/schema.js';
 import { ExitError } from '../../shared/errors.js';
-import type { Logger } from '../../shared/log.js';
-import { INVITE_FILE, RESPONSE_FILE } from '../../shared/repos/file-names.js';
-import { loadRegistry } from '../../shared/repos/invites.js';
-import { loadFile } from '../../shared/repos/repo.js';
-import { responseSpec } from '../../shared/repos/responses.js';
-import { displayPath, writeAtomic } from '../../shared/tsv/file-store.js';
+import type { Logger } from '../../shared/cli/log.js';
+import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
+import { loadRegistry } from '../../shared/registry/registry.js';
+import { loadFile } from '../../shared/files/data-file.js';
+import { responseSpec } from '../../shared/join-log/schema.js';
+import { displayPath, writeAtomic } from '../../shared/files/store.js';
 import { aggregate, type Report } from './aggregate.js';
 import { formatCsv } from './format-csv.js';
 import { formatHtml } from './format-html.js';

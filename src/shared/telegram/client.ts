@@ -5,7 +5,7 @@
  * harmless. Sends are never repeated blindly: a group must not see a post twice.
  */
 import { Telegraf, type Telegram } from 'telegraf';
-import type { Logger } from '../log.js';
+import type { Logger } from '../cli/log.js';
 import { classify, NetworkError } from './errors.js';
 
 /** Methods that can be called again after no answer without harm (Telegram answers a repeat sanely). */

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Papa from 'papaparse';
 import { defaultHtmlPath, runReport } from '../../../src/get-exec/report/report.js';
-import { parseConfig, type Config } from '../../../src/shared/config.js';
+import { parseConfig, type Config } from '../../../src/shared/config/schema.js';
 import { DataFileMissingError, ExitError } from '../../../src/shared/errors.js';
-import { createLogger, type Logger } from '../../../src/shared/log.js';
+import { createLogger, type Logger } from '../../../src/shared/cli/log.js';
 import { cleanup, LEGACY_DIR, tempDir } from '../../support/tmp.js';
 import { EVIL_ID, inviteFileText, NOW, RESPONSE_HEADER, responseFileText, WIDE_ID, writeDataFiles, ZONE } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { BotApiEmulator } from '../../../src/emulator/index.js';
-import { createLogger } from '../../../src/shared/log.js';
+import { createLogger } from '../../../src/shared/cli/log.js';
 import { createBot, DEFAULT_RETRY, type RetryPolicy } from '../../../src/shared/telegram/client.js';
 import { classify, NetworkError, TelegramError } from '../../../src/shared/telegram/errors.js';
 

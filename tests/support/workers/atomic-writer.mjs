@@ -1,6 +1,6 @@
 // Rewrites a file atomically forever, alternating two large contents, until killed.
 const [, , distRoot, file] = process.argv;
-const { writeAtomic } = await import(`${distRoot}/shared/tsv/file-store.js`);
+const { writeAtomic } = await import(`${distRoot}/shared/files/store.js`);
 const a = 'A'.repeat(2_000_000);
 const b = 'B'.repeat(2_000_000);
 process.stdout.write('ready\n');

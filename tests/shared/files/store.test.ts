@@ -3,8 +3,8 @@ import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LockBusyError } from '../../../src/shared/errors.js';
-import { AppendLog, scanDataFile, withFileLock, writeAtomic } from '../../../src/shared/tsv/file-store.js';
-import { scanTable, type TableRow } from '../../../src/shared/tsv/table.js';
+import { AppendLog, scanDataFile, withFileLock, writeAtomic } from '../../../src/shared/files/store.js';
+import { scanTable, type TableRow } from '../../../src/shared/files/tsv.js';
 import { cleanup, REPO_ROOT, tempDir } from '../../support/tmp.js';
 
 const DIST = path.join(REPO_ROOT, 'dist');

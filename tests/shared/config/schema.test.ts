@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { mergeDotEnv, parseChatId, parseConfig } from '../../src/shared/config.js';
-import { ConfigError } from '../../src/shared/errors.js';
+import { mergeDotEnv, parseChatId, parseConfig } from '../../../src/shared/config/schema.js';
+import { ConfigError } from '../../../src/shared/errors.js';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const both = { token: true, chat: true };

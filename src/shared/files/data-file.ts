@@ -4,8 +4,8 @@
  */
 import type { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { displayPath, readDataFile, scanDataFile, writeAtomic } from '../tsv/file-store.js';
-import { cellStart, columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from '../tsv/table.js';
+import { displayPath, readDataFile, scanDataFile, writeAtomic } from './store.js';
+import { cellStart, columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from './tsv.js';
 
 /** How one data file looks. */
 export interface FileSpec<T> {

@@ -3,8 +3,8 @@
  * columns to remember what happened to each row, so that no row is ever posted twice.
  */
 import { z } from 'zod';
-import { requiredDateCell, dateCell } from './cells.js';
-import type { FileSpec } from './repo.js';
+import { requiredDateCell, dateCell } from '../files/cells.js';
+import type { FileSpec } from '../files/data-file.js';
 
 export const SCHEDULE_COLUMNS = ['dt_time', 'text', 'file_path'] as const;
 export const SCHEDULE_APPENDED = ['post_status', 'dt_posted', 'message_id'] as const;

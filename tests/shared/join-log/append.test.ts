@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadFile } from '../../src/shared/repos/repo.js';
-import { responseSpec } from '../../src/shared/repos/responses.js';
-import { prepareLog, RecentKeys, REDELIVERY_WINDOW_S, ResponseLog, type ResponseRow } from '../../src/handler-exec/response-log.js';
-import { cleanup, readLegacy, tempDir } from '../support/tmp.js';
+import { loadFile } from '../../../src/shared/files/data-file.js';
+import { responseSpec } from '../../../src/shared/join-log/schema.js';
+import { prepareLog, RecentKeys, REDELIVERY_WINDOW_S, ResponseLog, type ResponseRow } from '../../../src/shared/join-log/append.js';
+import { cleanup, readLegacy, tempDir } from '../../support/tmp.js';
 
 /** A few minutes after the requests of these tests (1772366400 is 2026-03-01 12:00 UTC). */
 const MARCH_1 = () => new Date('2026-03-01T12:05:00Z');

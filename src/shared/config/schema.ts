@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { isValidZone, systemZone } from './dates.js';
-import { ConfigError } from './errors.js';
+import { isValidZone, systemZone } from '../dates.js';
+import { ConfigError } from '../errors.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { DataFileError, DataFileMissingError, LockBusyError } from '../errors.js';
-import { PlainTableScanner, scanTable, type TableFrame, type TableRow } from './table.js';
+import { PlainTableScanner, scanTable, type TableFrame, type TableRow } from './tsv.js';
 
 /** A path as messages show it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd = process.cwd()): string {

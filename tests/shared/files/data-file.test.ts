@@ -1,11 +1,11 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { inviteSpec, InviteIndex, rejectDuplicateIds } from '../../../src/shared/repos/invites.js';
-import { loadFile, parseFile, saveFile } from '../../../src/shared/repos/repo.js';
-import { responseSpec } from '../../../src/shared/repos/responses.js';
-import { scheduleSpec } from '../../../src/shared/repos/schedule.js';
-import { setCells } from '../../../src/shared/tsv/table.js';
+import { inviteSpec, InviteIndex, rejectDuplicateIds } from '../../../src/shared/registry/registry.js';
+import { loadFile, parseFile, saveFile } from '../../../src/shared/files/data-file.js';
+import { responseSpec } from '../../../src/shared/join-log/schema.js';
+import { scheduleSpec } from '../../../src/shared/schedule/schedule.js';
+import { setCells } from '../../../src/shared/files/tsv.js';
 import { cleanup, LEGACY_DIR, tempDir } from '../../support/tmp.js';
 
 const ZONE = 'Europe/Berlin';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { appendRow, cell, ensureColumns, parseTable, PlainTableScanner, rowObject, scanTable, serializeTable, setCells, type TableFrame, type TableRow } from '../../../src/shared/tsv/table.js';
+import { appendRow, cell, ensureColumns, parseTable, PlainTableScanner, rowObject, scanTable, serializeTable, setCells, type TableFrame, type TableRow } from '../../../src/shared/files/tsv.js';
 import { LEGACY_DIR } from '../../support/tmp.js';
 
 const legacy = (name: string) => readFileSync(path.join(LEGACY_DIR, name), 'utf8');

@@ -3,8 +3,8 @@
  * only ever appends whole lines to it; the report reads it.
  */
 import { z } from 'zod';
-import { dateCell } from './cells.js';
-import type { FileSpec } from './repo.js';
+import { dateCell } from '../files/cells.js';
+import type { FileSpec } from '../files/data-file.js';
 
 export const RESPONSE_COLUMNS = ['id_link', 'id_tg', 'tg_f_name', 'tg_l_name', 'dt_tg_responde', 'tg_responde_status'] as const;
 /** Ours: the user's @name, the full link, the group, and the join request's own date (Unix seconds). */

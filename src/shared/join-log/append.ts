@@ -5,11 +5,11 @@
  * redelivered update after a crash, or the same update twice, leaves one row.
  */
 import { readFile } from 'node:fs/promises';
-import { DataFileMissingError, type DataFileError } from '../shared/errors.js';
-import { headerProblem, validateRow } from '../shared/repos/repo.js';
-import { requestKey, responseSpec, type ResponseStatus } from '../shared/repos/responses.js';
-import { AppendLog, decodeUtf8, scanDataFile, withFileLock, writeAtomic, type ScannedFrame } from '../shared/tsv/file-store.js';
-import { cell, emptyTable, ensureColumns, formatCell, formatRecord, scanTable, type Table, type TableRow } from '../shared/tsv/table.js';
+import { DataFileMissingError, type DataFileError } from '../errors.js';
+import { headerProblem, validateRow } from '../files/data-file.js';
+import { requestKey, responseSpec, type ResponseStatus } from './schema.js';
+import { AppendLog, decodeUtf8, scanDataFile, withFileLock, writeAtomic, type ScannedFrame } from '../files/store.js';
+import { cell, emptyTable, ensureColumns, formatCell, formatRecord, scanTable, type Table, type TableRow } from '../files/tsv.js';
 
 /** One line of the join log, by column name. */
 export interface ResponseRow {

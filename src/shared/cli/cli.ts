@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { CommonOptions, Config, Needs } from './config.js';
-import { ConfigError, DataFileError, DataFileMissingError, ExitError, LockBusyError, messageOf } from './errors.js';
+import type { CommonOptions, Config, Needs } from '../config/schema.js';
+import { ConfigError, DataFileError, DataFileMissingError, ExitError, LockBusyError, messageOf } from '../errors.js';
 import { createLogger, redact, type Logger } from './log.js';
-import { fatalHint } from './telegram/errors.js';
+import { fatalHint } from '../telegram/errors.js';
 
 /** Exit codes: every row fine, some row failed, the configuration is wrong. */
 export const EXIT_OK = 0;
@@ -18,7 +18,7 @@ export const EXIT_CONFIG = 2;
 
 /** The version printed by --version, from package.json. */
 export function packageVersion(): string {
-  const file = new URL('../../package.json', import.meta.url);
+  const file = new URL('../../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
@@ -80,7 +80,7 @@ export function readRawSettings(env: Readonly<Record<string, string | undefined>
  */
 export async function loadConfig(env: Readonly<Record<string, string | undefined>>, options: CommonOptions, needs: Needs, cwd: string, raw?: RawSettings): Promise<Config> {
   const settings = raw ?? readRawSettings(env, options, cwd);
-  const { mergeDotEnv, parseConfig } = await import('./config.js');
+  const { mergeDotEnv, parseConfig } = await import('../config/schema.js');
   const merged = mergeDotEnv(settings.env, settings.dotEnv);
   if (settings.tokenFromFile !== undefined) merged.BOT_TOKEN = settings.tokenFromFile;
   return parseConfig(merged, options, needs, cwd);

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { cellStart } from '../tsv/table.js';
-import { dateCell } from './cells.js';
-import { loadFile, scanFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from './repo.js';
+import { cellStart } from '../files/tsv.js';
+import { dateCell } from '../files/cells.js';
+import { loadFile, scanFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
 
 export const INVITE_COLUMNS = ['id', 'id_adress', 'link_path', 'chat_id', 'id_link', 'link', 'dt_create', 'dt_expire'] as const;
 
