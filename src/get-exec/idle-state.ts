@@ -5,15 +5,14 @@
  * and settings are the same, before that time, has nothing to do either: it reads no data file and
  * loads none of the parsing code. Any edit, new file, deleted QR code or due post means a full run.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The file, in the data folder (LINKS/ is fingerprinted itself, so it cannot hold it). */
 export const STATE_FILE = '.tg-get-state.json';
 const VERSION = 1;
 
-/** What identifies a file's content without reading it; null when it does not exist. */
-export type Fingerprint = { size: number; mtimeMs: number; ino: number } | null;
+import { fingerprintSync, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
 
 export interface Fingerprints {
   registry: Fingerprint;
@@ -30,23 +29,14 @@ export interface IdleState {
   nextDueMs: number | null;
 }
 
-function fingerprint(file: string): Fingerprint {
-  try {
-    const s = statSync(file);
-    return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
-  } catch {
-    return null;
-  }
-}
-
 /** Fingerprints the three places a run depends on. */
 export function takeFingerprints(registry: string, schedule: string, linksDir: string): Fingerprints {
-  return { registry: fingerprint(registry), schedule: fingerprint(schedule), links: fingerprint(linksDir) };
+  return { registry: fingerprintSync(registry), schedule: fingerprintSync(schedule), links: fingerprintSync(linksDir) };
 }
 
 /** True when both sets name the same files in the same state. Pure. */
 export function sameFingerprints(a: Fingerprints, b: Fingerprints): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return sameFingerprint(a.registry, b.registry) && sameFingerprint(a.schedule, b.schedule) && sameFingerprint(a.links, b.links);
 }
 
 /** True when a run with these fingerprints and settings, at `now`, has nothing to do. Pure. */

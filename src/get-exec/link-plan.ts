@@ -8,7 +8,8 @@ import { formatDateTime } from '../shared/dates.js';
 import { DataFileError } from '../shared/errors.js';
 import type { Invite } from '../shared/registry/registry.js';
 import type { Entry } from '../shared/files/data-file.js';
-import { cellStart, columnIndex, type Table } from '../shared/files/tsv.js';
+import { cellStart, columnIndex } from '../shared/files/table.js';
+import { type Table } from '../shared/files/tsv.js';
 
 export interface LinkJob {
   entry: Entry<Invite>;

@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { formatDateTime, toUnixSeconds } from '../shared/dates.js';
 import { INVITE_FILE } from '../shared/files/names.js';
-import { inviteSpec, loadRegistry as readRegistry, type Invite } from '../shared/registry/registry.js';
+import { inviteSpec, readRegistry, type Invite } from '../shared/registry/registry.js';
 import { saveFile, type Loaded } from '../shared/files/data-file.js';
 import { formatPosition } from '../shared/errors.js';
-import { setCells } from '../shared/files/tsv.js';
+import { setCells } from '../shared/files/table.js';
 import { reportProblems, type StepContext } from './context.js';
 import { describeFailure, isFatal, refusesChat } from './failures.js';
 import { planLinks, type LinkJob, type LinkPlan } from './link-plan.js';

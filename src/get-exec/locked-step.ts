@@ -6,7 +6,8 @@
  * wait, this run leaves the step to it.
  */
 import { LockBusyError } from '../shared/errors.js';
-import { displayPath, withFileLock } from '../shared/files/store.js';
+import { displayPath } from '../shared/files/store.js';
+import { withFileLock } from '../shared/files/lock.js';
 import type { StepContext } from './context.js';
 
 export interface LockedStep<L> {

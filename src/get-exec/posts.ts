@@ -13,7 +13,7 @@ import { loadFile, saveFile } from '../shared/files/data-file.js';
 import { SCHEDULE_FILE } from '../shared/files/names.js';
 import { scheduleSpec, type PostStatus, type ScheduledPost } from '../shared/schedule/schedule.js';
 import { displayPath } from '../shared/files/store.js';
-import { ensureColumns, setCells } from '../shared/files/tsv.js';
+import { ensureColumns, setCells } from '../shared/files/table.js';
 import { reportProblems, type StepContext } from './context.js';
 import { certainlyNotSent, describeFailure, isFatal } from './failures.js';
 import { Pacer, GROUP_SENDS_PER_MINUTE } from './pacer.js';

@@ -10,10 +10,10 @@ import type { ChatJoinRequest } from 'telegraf/types';
 import { formatDateTime } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Invite } from '../shared/registry/registry.js';
-import { requestKey, type ResponseStatus } from '../shared/join-log/schema.js';
+import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
 import { isRefusal } from '../shared/telegram/errors.js';
 import type { Registry } from './registry-watch.js';
-import type { ResponseLog, ResponseRow } from '../shared/join-log/append.js';
+import type { ResponseLog } from '../shared/join-log/append.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';
@@ -61,7 +61,7 @@ export function settledStatus(action: 'approve' | 'decline', error: unknown): Re
 }
 
 /** The join-log row for a request. Pure. */
-export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string): ResponseRow {
+export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string): ResponseCells {
   const { from } = request;
   return {
     id_link: invite !== undefined ? invite.id_link.trim() || invite.id : (request.invite_link?.name ?? ''),

@@ -3,8 +3,9 @@
  * changed, so links tg-get adds while the handler runs are known without a restart. tg-get replaces
  * the file by rename, so a read never sees half a file; a change shows as a new inode, size or mtime.
  */
-import { stat } from 'node:fs/promises';
-import { indexRegistry, InviteIndex, type Invite } from '../shared/registry/registry.js';
+import { fingerprint, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
+import { indexRegistry, type Invite } from '../shared/registry/registry.js';
+import { LinkIndex } from '../shared/registry/match.js';
 import type { Logger } from '../shared/cli/log.js';
 import { messageOf } from '../shared/errors.js';
 
@@ -30,21 +31,11 @@ export interface RegistryWatchOptions {
   clock?: () => number;
 }
 
-/** A fingerprint of the file's version; 'missing' when there is no file. */
-async function fingerprint(file: string): Promise<string> {
-  try {
-    const s = await stat(file);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    return `error:${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`;
-  }
-}
-
-/** Keeps an InviteIndex of the registry fresh. */
+/** Keeps a LinkIndex of the registry fresh. */
 export class RegistryWatch implements Registry {
-  private index = new InviteIndex([]);
-  private seen: string | undefined;
+  private index = new LinkIndex<Invite>([]);
+  /** The version read last; undefined before the first look. */
+  private seen: Fingerprint | undefined;
   private lastCheck = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
   private readonly clock: () => number;
@@ -85,11 +76,17 @@ export class RegistryWatch implements Registry {
   private async reloadIfChanged(): Promise<void> {
     this.lastCheck = this.clock();
     const { file, name, zone, logger } = this.options;
-    const print = await fingerprint(file);
-    if (print === this.seen) return;
+    let print: Fingerprint;
+    try {
+      print = await fingerprint(file);
+    } catch (error) {
+      logger.warn(`${name}: ${messageOf(error)} (keeping the ${this.index.size} link(s) read before)`);
+      return;
+    }
+    if (this.seen !== undefined && sameFingerprint(print, this.seen)) return;
     this.seen = print;
-    if (print === 'missing') {
-      this.index = new InviteIndex([]);
+    if (print === null) {
+      this.index = new LinkIndex<Invite>([]);
       logger.warn(`${name}: file not found; every join request is left to an admin until tg-get makes links (the handler notices the file without a restart)`);
       return;
     }

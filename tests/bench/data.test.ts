@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { GROUP, inviteId, lastDays, registryText, responsesText, scheduleText } from '../../bench/data.js';
 import { prepareLog } from '../../src/shared/join-log/append.js';
-import { inviteSpec, InviteIndex } from '../../src/shared/registry/registry.js';
+import { inviteSpec } from '../../src/shared/registry/registry.js';
+import { LinkIndex } from '../../src/shared/registry/match.js';
 import { parseFile } from '../../src/shared/files/data-file.js';
 import { responseSpec } from '../../src/shared/join-log/schema.js';
 import { scheduleSpec } from '../../src/shared/schedule/schedule.js';
@@ -15,7 +16,7 @@ describe('bench data', () => {
     const { entries, problems } = parseFile(registryText(links), 'invite_data.txt', inviteSpec(ZONE));
     expect(problems.map((p) => p.message)).toEqual([]);
     expect(entries.map((e) => e.value.id)).toEqual([inviteId(0), inviteId(1), inviteId(2)]);
-    const index = new InviteIndex(entries.map((e) => e.value));
+    const index = new LinkIndex(entries.map((e) => e.value));
     expect(index.find(links[1], undefined)?.id).toBe(inviteId(1));
   });
 

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { BotApiEmulator } from '../../src/emulator/index.js';
-import { parseTable, rowObject } from '../../src/shared/files/tsv.js';
+import { parseTable } from '../../src/shared/files/tsv.js';
+import { rowObject } from '../../src/shared/files/table.js';
 import { png } from '../emulator/helpers.js';
 import { TempFolder } from '../support/temp-folder.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomic } from '../../src/shared/files/store.js';
 import type { Logger } from '../../src/shared/cli/log.js';
@@ -92,9 +92,20 @@ describe('RegistryWatch', () => {
     const registry = watch(logger);
     await registry.start();
     await rm(file);
-    await writeFile(file, Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xff, 0xfe, 0x0a])]));
+    // A folder where the file was: seen (stat works), but it cannot be read.
+    await mkdir(file);
     clock = 5000;
     expect((await registry.lookup('https://t.me/+AAAA', undefined))?.id).toBe('anna');
-    expect(logger.warnings).toEqual([expect.stringMatching(/is not UTF-8 text.*\(keeping the 1 link\(s\) read before\)$/)]);
+    expect(logger.warnings).toEqual([expect.stringMatching(/EISDIR.*\(keeping the 1 link\(s\) read before\)$/)]);
+  });
+
+  test('a line that is not UTF-8 costs that row only: the other rows\' links work', async () => {
+    const bad = Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`${line('anna', 'https://t.me/+AAAA')}\n`)]);
+    await writeFile(file, bad);
+    const logger = recorder();
+    const registry = watch(logger);
+    await registry.start();
+    expect((await registry.lookup('https://t.me/+AAAA', undefined))?.id).toBe('anna');
+    expect(logger.warnings).toEqual([expect.stringMatching(/^data\/invite_data.txt:2:1: this line is not UTF-8 text.*\(this row is ignored until fixed\)$/)]);
   });
 });

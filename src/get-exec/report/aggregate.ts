@@ -7,6 +7,7 @@ import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
 import type { Invite } from '../../shared/registry/registry.js';
+import { LinkIndex } from '../../shared/registry/match.js';
 import type { Response, ResponseStatus } from '../../shared/join-log/schema.js';
 
 dayjs.extend(utc);
@@ -94,38 +95,6 @@ function merge(into: Counts, from: Counts): void {
   if (from.lastJoin !== null && (into.lastJoin === null || from.lastJoin > into.lastJoin)) into.lastJoin = from.lastJoin;
 }
 
-/**
- * Finds the registry row a join-log row belongs to. A row that names its full link is matched by that
- * link only: link names are not unique (another admin's link may carry the same name), so a link we
- * do not know stays unattributed even when its name matches a row. Legacy rows have no link column;
- * they are matched by id_link against a row's id_link, then its id.
- */
-export class Attribution<T extends RegistryRow> {
-  private readonly byLink = new Map<string, T>();
-  private readonly byIdLink = new Map<string, T>();
-  private readonly byId = new Map<string, T>();
-
-  constructor(rows: readonly T[]) {
-    for (const row of rows) {
-      const link = row.link.trim();
-      if (link !== '' && !this.byLink.has(link)) this.byLink.set(link, row);
-      const idLink = row.id_link.trim();
-      if (idLink !== '' && !this.byIdLink.has(idLink)) this.byIdLink.set(idLink, row);
-      const id = row.id.trim();
-      if (id !== '' && !this.byId.has(id)) this.byId.set(id, row);
-    }
-  }
-
-  /** The registry row a join-log row came through, or undefined when it is unattributed. */
-  find(join: Pick<JoinRow, 'link' | 'id_link'>): T | undefined {
-    const link = join.link.trim();
-    if (link !== '') return this.byLink.get(link);
-    const name = join.id_link.trim();
-    if (name === '') return undefined;
-    return this.byIdLink.get(name) ?? this.byId.get(name);
-  }
-}
-
 /** `YYYY-MM-DD` of a moment in `zone`. */
 export function calendarDay(date: Date, zone: string): string {
   return dayjs(date).tz(zone).format('YYYY-MM-DD');
@@ -146,12 +115,12 @@ export function daysBetween(first: string, last: string): string[] {
 export function aggregate(registry: readonly RegistryRow[], joins: readonly JoinRow[], zone: string, now?: Date): Report {
   const rows: LinkStats[] = registry.map((r) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...emptyCounts() }));
   const statsOf = new Map<RegistryRow, LinkStats>(registry.map((r, i) => [r, rows[i]!]));
-  const attribution = new Attribution(registry);
+  const links = new LinkIndex(registry);
   const unattributed = emptyCounts();
   const byDay = new Map<string, number>();
   let undated = 0;
   for (const join of joins) {
-    const owner = attribution.find(join);
+    const owner = links.find(join.link, join.id_link);
     add(owner === undefined ? unattributed : statsOf.get(owner)!, join);
     if (join.tg_responde_status !== 'approve') continue;
     const at = joinTime(join);

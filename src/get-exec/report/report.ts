@@ -10,7 +10,7 @@ import type { Config } from '../../shared/config/schema.js';
 import { ExitError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
-import { loadRegistry } from '../../shared/registry/registry.js';
+import { readRegistry } from '../../shared/registry/registry.js';
 import { loadFile } from '../../shared/files/data-file.js';
 import { responseSpec } from '../../shared/join-log/schema.js';
 import { displayPath, writeAtomic } from '../../shared/files/store.js';
@@ -52,7 +52,7 @@ async function writeOutput(file: string, text: string, what: string): Promise<vo
 export async function loadReport(config: Pick<Config, 'dataDir' | 'zone'>, now: Date, log: Logger): Promise<{ report: Report; problems: number; sources: string[] }> {
   const invitesPath = path.join(config.dataDir, INVITE_FILE);
   const responsesPath = path.join(config.dataDir, RESPONSE_FILE);
-  const invites = await loadRegistry(invitesPath, config.zone);
+  const invites = await readRegistry(invitesPath, config.zone);
   // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
   const responses = await loadFile(responsesPath, responseSpec(config.zone), { allowMissing: true });
   const problems = [...invites.problems, ...responses.problems];

@@ -26,6 +26,3 @@ export function requiredDateCell(zone: string, what: string) {
     return date;
   });
 }
-
-/** A Telegram user id: digits only; blank allowed where `optional`. */
-export const userIdCell = z.string().regex(/^\d{1,20}$/, { error: 'is not a Telegram user id; it must be digits only' });

@@ -4,8 +4,9 @@
  */
 import type { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { displayPath, readDataFile, scanDataFile, writeAtomic } from './store.js';
-import { cellStart, columnIndex, emptyTable, ensureColumns, parseTable, rowObject, serializeTable, type Table, type TableRow } from './tsv.js';
+import { displayPath, loadTable, readTable, writeTable } from './store.js';
+import { cellStart, columnIndex, emptyTable, ensureColumns, rowObject } from './table.js';
+import { parseTable, type Table, type TableRow } from './tsv.js';
 
 /** How one data file looks. */
 export interface FileSpec<T> {
@@ -101,37 +102,35 @@ export interface LoadOptions {
   name?: string;
 }
 
-/** Reads and checks a data file. Throws DataFileMissingError (unless allowMissing) or DataFileError for non-UTF-8 text. */
+/** Reads and checks a data file (see `readTable`). Throws DataFileMissingError unless allowMissing. */
 export async function loadFile<T>(file: string, spec: FileSpec<T>, options: LoadOptions = {}): Promise<Loaded<T>> {
   const name = options.name ?? displayPath(file);
-  let text: string;
+  let table: Table;
   try {
-    text = await readDataFile(file, spec.expected);
+    table = await loadTable(file, name, spec.expected);
   } catch (error) {
-    if (options.allowMissing && (error as Error).name === 'DataFileMissingError') text = '';
-    else throw error;
+    if (!(options.allowMissing && (error as Error).name === 'DataFileMissingError')) throw error;
+    table = emptyTable(name, spec.columns);
   }
-  return { path: file, ...parseFile(text, name, spec) };
+  if (table.header.cells.length === 0 && table.rows.length === 0) table = emptyTable(name, spec.columns);
+  return { path: file, table, ...validateTable(table, spec) };
 }
 
 /**
- * `loadFile` for a reader that keeps no table: each usable row goes to `onEntry` as it is read (the
- * file itself is read in pieces when it can be, see `scanDataFile`), and only the problems are
- * collected, including one `onEntry` may return for its row. A header that lacks a required column
- * is then the only problem, and no row is handed on. Throws as `loadFile` does (the file's name in
- * messages is `name`).
+ * `loadFile` for a reader that keeps no table: each usable row goes to `onEntry` as it is read, and
+ * only the problems are collected, including one `onEntry` may return for its row. A header that
+ * lacks a required column is then the only problem, and no row is handed on. Throws as `loadFile`
+ * does (the file's name in messages is `name`).
  */
 export async function scanFile<T>(file: string, name: string, spec: FileSpec<T>, onEntry: (entry: Entry<T>) => DataFileError | undefined): Promise<DataFileError[]> {
   const problems: DataFileError[] = [];
   let checker: Table | undefined;
   let broken: DataFileError | undefined;
-  const frame = await scanDataFile(file, name, spec.expected, (row, header) => {
-    if (checker === undefined) {
-      checker = emptyTable(name, header.cells);
-      broken = headerProblem(name, header.cells, spec);
-    }
+  const frame = await readTable(file, name, spec.expected, (row, header) => {
+    if (checker === undefined) broken = headerProblem(name, header.cells, spec);
+    const table = (checker ??= emptyTable(name, header.cells));
     if (broken !== undefined) return;
-    const checked = validateRow(checker, row, spec);
+    const checked = validateRow(table, row, spec);
     if (checked === null) return;
     if ('problems' in checked) problems.push(...checked.problems);
     else {
@@ -146,5 +145,5 @@ export async function scanFile<T>(file: string, name: string, spec: FileSpec<T>,
 /** Adds our appended columns when missing, then rewrites the file atomically. */
 export async function saveFile<T>(loaded: Loaded<T>, spec: FileSpec<T>): Promise<void> {
   ensureColumns(loaded.table, [...spec.columns, ...spec.appended]);
-  await writeAtomic(loaded.path, serializeTable(loaded.table));
+  await writeTable(loaded.path, loaded.table);
 }

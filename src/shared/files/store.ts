@@ -1,14 +1,14 @@
 /**
- * The I/O beside the pure table code: reading a data file strictly as UTF-8, rewriting it atomically,
- * locking it against other processes, and appending whole lines.
+ * The I/O beside the pure table code: reading a data file (`readTable`) and replacing it whole or
+ * its head only, atomically. Locking is in lock.ts, appending whole lines in append-log.ts.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
-import { DataFileError, DataFileMissingError, LockBusyError } from '../errors.js';
-import { PlainTableScanner, scanTable, type TableFrame, type TableRow } from './tsv.js';
+import { DataFileMissingError } from '../errors.js';
+import { encodeTable } from './table.js';
+import { TsvScanner, type Table, type TableFrame, type TableRow } from './tsv.js';
 
 /** A path as messages show it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd = process.cwd()): string {
@@ -16,70 +16,66 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
- * Reads a data file as UTF-8 (with or without BOM). Throws DataFileMissingError naming what the file
- * should contain when it does not exist, and DataFileError when it is not UTF-8 (we would lose bytes
- * writing it back, so we refuse to read it at all).
- */
-export async function readDataFile(file: string, expected: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DataFileMissingError(displayPath(file), expected, { cause: error });
-    throw error;
-  }
-  return decodeUtf8(bytes, displayPath(file));
-}
-
-/** Decodes bytes that must be UTF-8, naming the line of the first bad byte on failure. */
-export function decodeUtf8(bytes: Uint8Array, name: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch (error) {
-    // The lenient decoder marks bad bytes with U+FFFD; the first one is where the trouble starts.
-    const lenient = Buffer.from(bytes).toString('utf8');
-    const before = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD')));
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
-    throw new DataFileError(
-      { file: name, line, column },
-      'the file is not UTF-8 text; save it as "UTF-8" (or "Unicode text") in your editor or spreadsheet and run again',
-      { cause: error },
-    );
-  }
-}
-
-/** What `scanDataFile` learns of a file besides its rows. */
-export type ScannedFrame = TableFrame & { endsWithLineBreak: boolean };
-
-/**
- * Bytes read at a time by `scanDataFile`. Small on purpose: Node hands a decoded piece of about 1 MB
+ * Bytes read at a time by `readTable`. Small on purpose: Node hands a decoded piece of about 1 MB
  * or more to V8 as an external string, which stays in memory until a full collection (1 MiB pieces
  * of a 14 MB log held 30 MB at once; 64 KiB pieces hold under 2 MB).
  */
 const CHUNK_BYTES = 1 << 16;
 
-/** True when the open file holds the byte anywhere; reads it through `buffer`. */
-async function holdsByte(handle: FileHandle, buffer: Buffer, byte: number): Promise<boolean> {
-  for (let position = 0; ; ) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) return false;
-    if (buffer.subarray(0, bytesRead).includes(byte)) return true;
-    position += bytesRead;
+/** Where the last whole line of `bytes` ends: after its last LF, or after a CR that is not the last byte. */
+function lastLineEnd(bytes: Buffer): number {
+  const lf = bytes.lastIndexOf(10);
+  if (lf >= 0) return lf + 1;
+  const cr = bytes.lastIndexOf(13, bytes.length - 2);
+  return cr >= 0 ? cr + 1 : 0;
+}
+
+/** Splits bytes into lines, each with its line ending. */
+function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 10 && b !== 13) continue;
+    const crlf = b === 13 && bytes[i + 1] === 10;
+    yield [bytes.subarray(start, i), crlf ? '\r\n' : b === 10 ? '\n' : '\r'];
+    if (crlf) i++;
+    start = i + 1;
+  }
+  if (start < bytes.length) yield [bytes.subarray(start), ''];
+}
+
+/**
+ * Hands whole lines of bytes to the scanner as text. Text that is all UTF-8 goes in one piece; when
+ * it is not, line by line, and a line that is not UTF-8 goes as its bytes (an error row the writer
+ * puts back as it was), so one bad byte costs one row, not the file.
+ */
+function feed(scanner: TsvScanner, decoder: { decode(bytes: Uint8Array): string }, bytes: Buffer, atLineEnd: boolean): void {
+  try {
+    scanner.push(decoder.decode(bytes), atLineEnd);
+    return;
+  } catch {
+    // Not all UTF-8: find the line(s) at fault.
+  }
+  for (const [line, eol] of byteLines(bytes)) {
+    let text: string;
+    try {
+      text = decoder.decode(line);
+    } catch {
+      scanner.pushUndecodable(Buffer.from(line), eol);
+      continue;
+    }
+    scanner.push(text + eol, atLineEnd || eol !== '');
   }
 }
 
 /**
- * `scanTable` over a data file without holding the whole of it: the join log grows without bound, and
- * its text (plus the bytes it was decoded from) would be most of a process's memory. Text with no
- * quote at all, as tg-handler writes it, is read and decoded 64 KiB at a time; a file with a quote
- * anywhere is read whole, as a quoted cell may hold line breaks. Same rows, line numbers and errors
- * as `scanTable(readDataFile(file))`, `name` standing for the file in messages.
+ * The one reader of a data file: reads it 64 KiB at a time and hands each record to `onRow` as the
+ * `TsvScanner` completes it, keeping nothing but an unfinished line, so a file of any size costs
+ * the memory of one piece. `name` stands for the file in messages. Throws DataFileMissingError
+ * (naming what the file should hold, `expected`) when there is no file.
  */
-export async function scanDataFile(file: string, name: string, expected: string, onRow: (row: TableRow, header: TableRow) => void): Promise<ScannedFrame> {
+export async function readTable(file: string, name: string, expected: string, onRow: (row: TableRow, header: TableRow) => void): Promise<TableFrame> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
@@ -88,46 +84,49 @@ export async function scanDataFile(file: string, name: string, expected: string,
     throw error;
   }
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    if (await holdsByte(handle, buffer, 0x22)) {
-      // Through the open handle, from the start (the reads so far were positioned): the same file,
-      // even if another one was renamed over it meanwhile.
-      const text = decodeUtf8(await handle.readFile(), name);
-      return { ...scanTable(text, name, onRow), endsWithLineBreak: /[\r\n]$/.test(text) };
-    }
+    const scanner = new TsvScanner(name, onRow);
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    const decode = async (bytes?: Buffer): Promise<string> => {
-      try {
-        return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
-      } catch (error) {
-        decodeUtf8(await handle.readFile(), name); // throws the error that names the bad byte's line
-        throw error;
-      }
-    };
-    const scanner = new PlainTableScanner(name, onRow);
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let carry = Buffer.alloc(0);
     for (let position = 0; ; ) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      scanner.push(await decode(buffer.subarray(0, bytesRead)));
+      const bytes = carry.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
+      const cut = lastLineEnd(bytes);
+      if (cut > 0) feed(scanner, decoder, bytes.subarray(0, cut), true);
+      carry = Buffer.from(bytes.subarray(cut));
     }
-    scanner.push(await decode());
+    if (carry.length > 0) feed(scanner, decoder, carry, false);
     return scanner.end();
   } finally {
     await handle.close();
   }
 }
 
+/** Reads a whole data file into a table (see `readTable`). */
+export async function loadTable(file: string, name: string, expected: string): Promise<Table> {
+  const rows: TableRow[] = [];
+  const { header, eol, bom } = await readTable(file, name, expected, (row) => rows.push(row));
+  return { file: name, header, rows, eol, bom };
+}
+
+/** Rewrites a table's file atomically (see `writeAtomic`): untouched rows keep their bytes. */
+export async function writeTable(file: string, table: Table): Promise<void> {
+  await writeAtomic(file, encodeTable(table));
+}
+
 /**
  * Replaces a file's content atomically: a temp file in the same folder, fsync, rename, then fsync of
  * the folder. A crash at any moment leaves either the old or the new file, never a mix.
  */
-export async function writeAtomic(file: string, text: string): Promise<void> {
+export async function writeAtomic(file: string, text: string | Buffer): Promise<void> {
   await writeFileAtomic(file, text, { fsync: true });
   fsyncDir(path.dirname(file));
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a rename in `dir` durable; a file system that cannot fsync a folder is let be. */
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
@@ -139,98 +138,35 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** How long a lock may go without a heartbeat before another process may take it over. */
-export const LOCK_STALE_MS = 10_000;
-
-export interface LockOptions {
-  /** How long to wait for another holder; default 30 s (a crashed holder's lock goes stale after 10 s). */
-  waitMs?: number;
-  /** Told when the lock could not be kept (the folder vanished, the clock jumped). */
-  onCompromised?: (error: Error) => void;
-}
-
 /**
- * Runs `fn` holding a cross-process lock on `file` (a `<file>.lock` folder kept fresh while held).
- * Another tg-get or tg-handler waits for it; a lock left by a killed process goes stale and is taken
- * over. Throws LockBusyError when the wait runs out.
+ * Replaces the first `headBytes` bytes of a file with `head`, copying the rest 64 KiB at a time into
+ * a temp file that is then renamed over it (fsynced, as `writeAtomic`): a crash leaves the old file
+ * or the new one, and a file of any size costs one piece of memory.
  */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const waitMs = options.waitMs ?? 30_000;
-  const retryEveryMs = 100;
-  let release: () => Promise<void>;
+export async function replaceHead(file: string, headBytes: number, head: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const source = await open(file, 'r');
   try {
-    release = await lockfile.lock(file, {
-      realpath: false,
-      lockfilePath: `${file}.lock`,
-      stale: LOCK_STALE_MS,
-      update: LOCK_STALE_MS / 4,
-      retries: { retries: Math.max(0, Math.ceil(waitMs / retryEveryMs)), factor: 1, minTimeout: retryEveryMs, maxTimeout: retryEveryMs },
-      onCompromised: options.onCompromised ?? (() => {}),
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new LockBusyError(displayPath(file), { cause: error });
-    throw error;
-  }
-  try {
-    return await fn();
-  } finally {
-    await release().catch(() => {});
-  }
-}
-
-/**
- * Appends whole lines to a file opened in append mode. Lines handed over in the same tick are written
- * with one write() and made durable with one fdatasync() (group commit), so many writers cost one
- * disk flush; each `append` resolves once its lines are on disk. O_APPEND keeps every write whole
- * even beside other processes appending to the same file.
- */
-export class AppendLog {
-  private pending: { text: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushing: Promise<void> | null = null;
-  private closed = false;
-
-  private constructor(private readonly handle: FileHandle, readonly file: string) {}
-
-  /** Opens (creating when missing) `file` for appending. */
-  static async open(file: string): Promise<AppendLog> {
-    return new AppendLog(await open(file, 'a'), file);
-  }
-
-  /** Appends `text` (one or more complete lines, each with its line ending). Resolves when durable. */
-  append(text: string): Promise<void> {
-    if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ text, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
-  }
-
-  private async flushLoop(): Promise<void> {
-    // Let every append of this tick join the batch.
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        const data = Buffer.from(batch.map((p) => p.text).join(''), 'utf8');
-        let written = 0;
-        while (written < data.length) {
-          const { bytesWritten } = await this.handle.write(data, written, data.length - written);
-          written += bytesWritten;
-        }
-        await this.handle.datasync();
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        for (const p of batch) p.reject(error);
+    const target = await open(temp, 'wx', (await source.stat()).mode);
+    try {
+      await target.write(Buffer.from(head, 'utf8'));
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (let position = headBytes; ; ) {
+        const { bytesRead } = await source.read(buffer, 0, buffer.length, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        await target.write(buffer, 0, bytesRead);
       }
+      await target.sync();
+    } finally {
+      await target.close();
     }
-    this.flushing = null;
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  } finally {
+    await source.close();
   }
-
-  /** Waits for every pending line, then closes the file. */
-  async close(): Promise<void> {
-    this.closed = true;
-    while (this.flushing) await this.flushing;
-    await this.handle.close();
-  }
+  fsyncDir(path.dirname(file));
 }

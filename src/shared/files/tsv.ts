@@ -1,10 +1,12 @@
 /**
- * Tab-separated text <-> rows, with no I/O. A table remembers every record's text as it was read, so
- * writing back an untouched table gives the same bytes: BOM, line endings, quoting, blank lines and
- * rows shorter than the header all survive. Only rows we change (or add) are formatted anew.
+ * Tab-separated text -> rows, with no I/O: the one reader under every data file (`TsvScanner`; its
+ * writer is `encodeTable` in table.ts). A row remembers its text as it was read, so writing back an
+ * untouched table gives the same bytes: BOM, line endings, quoting, blank lines, rows shorter than
+ * the header, and even a line that is not UTF-8 all survive. Only rows we change (or add) are
+ * formatted anew.
  */
-import Papa from 'papaparse';
 import { DataFileError } from '../errors.js';
+import { cellStart } from './table.js';
 
 /** One record of the file: the header, a data row, or a blank line kept in place. */
 export interface TableRow {
@@ -14,14 +16,26 @@ export interface TableRow {
   cells: string[];
   /** The record's text as read, without its line ending; null once the row is changed or when it is new. */
   raw: string | null;
+  /** The line's bytes when they are not UTF-8: written back exactly as they were. */
+  bytes?: Buffer;
   /** The line ending that followed the record ('' for a last line without one). */
   eol: string;
   /** Cache for `cellStart`: 1-based columns where the cells start; empty until asked for. */
   starts: number[];
   /** An empty line or a line of tabs only: kept in the file, never read as data. */
   blank: boolean;
-  /** Set when the record cannot be used (too many fields); it is kept as it was. */
+  /** Set when the record cannot be used (too many fields, a broken quote, bytes that are not UTF-8); it is kept as it was. */
   error?: DataFileError;
+}
+
+/** What a scan learns of a file besides its rows. */
+export interface TableFrame {
+  header: TableRow;
+  /** The line ending for new records: the header's own, else LF. */
+  eol: string;
+  bom: boolean;
+  /** The text ends with a line ending (an append must not glue its row onto the last one). */
+  endsWithLineBreak: boolean;
 }
 
 /** A whole file. `rows` excludes the header. */
@@ -35,160 +49,108 @@ export interface Table {
   bom: boolean;
 }
 
-/** Splits a record's first line into cell start columns, honouring quoted cells. */
-function cellStarts(raw: string): number[] {
-  const starts = [1];
-  let quoted = false;
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i];
-    if (ch === '\n' || ch === '\r') break;
-    if (ch === '"') quoted = !quoted;
-    else if (ch === '\t' && !quoted) starts.push(i + 2);
-  }
-  return starts;
-}
+/**
+ * Longest record a quoted cell may stretch over, in characters. A quote that opens a cell and never
+ * closes would otherwise swallow the rest of the file into one cell; no post or name comes near this.
+ */
+export const MAX_QUOTED_RECORD = 65_536;
 
-function splitEol(span: string): [string, string] {
-  if (span.endsWith('\r\n')) return [span.slice(0, -2), '\r\n'];
-  if (span.endsWith('\n') || span.endsWith('\r')) return [span.slice(0, -1), span.slice(-1)];
-  return [span, ''];
-}
+type Parsed = { cells: string[] } | { open: true } | { bad: number; opening: number };
 
-function countLineBreaks(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) n++;
-  }
-  return n;
-}
-
-function record(line: number, span: string, cells: string[], stripCr: boolean): TableRow {
-  const [raw, eol] = splitEol(span);
-  const last = cells.length - 1;
-  if (stripCr && eol === '\r\n' && last >= 0) cells[last] = (cells[last] ?? '').replace(/\r$/, '');
-  let blank = true;
-  for (const c of cells) {
-    if (c.trim() !== '') {
-      blank = false;
+/**
+ * Splits one record's text (its lines joined with their line endings, without the last one) into
+ * cells. A cell that starts with a quote runs to the quote that is followed by a tab or the record's
+ * end; `""` inside it is one quote. Anything else after a closing quote is `bad` (with the offsets of
+ * the stray quote and of the quote that opened the cell); a quote still open at the end is `open`.
+ */
+function parseRecord(text: string): Parsed {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) !== 34) {
+      const tab = text.indexOf('\t', i);
+      if (tab < 0) {
+        cells.push(text.slice(i));
+        return { cells };
+      }
+      cells.push(text.slice(i, tab));
+      i = tab + 1;
+      continue;
+    }
+    const opening = i;
+    let value = '';
+    let from = i + 1;
+    for (;;) {
+      const quote = text.indexOf('"', from);
+      if (quote < 0) return { open: true };
+      value += text.slice(from, quote);
+      const next = text.charCodeAt(quote + 1);
+      if (next === 34) {
+        value += '"';
+        from = quote + 2;
+        continue;
+      }
+      if (Number.isNaN(next)) {
+        cells.push(value);
+        return { cells };
+      }
+      if (next !== 9) return { bad: quote, opening };
+      cells.push(value);
+      i = quote + 2;
+      if (i === text.length) {
+        cells.push('');
+        return { cells };
+      }
       break;
     }
   }
-  return { line, cells, raw, eol, starts: [], blank };
 }
 
-/**
- * Text without any quote: every line is a record and every tab a cell border. `line` is the number of
- * the body's first line; returns the number of the line after it.
- */
-function splitPlain(body: string, emit: (row: TableRow) => void, line = 1): number {
+function isBlank(cells: readonly string[]): boolean {
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
+/** The 1-based line (counted from the record's first) and column of `offset` in a record's text. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 0;
+  let start = 0;
   const breaks = /\r\n|\n|\r/g;
-  let offset = 0;
-  for (let m = breaks.exec(body); m !== null; m = breaks.exec(body)) {
-    const end = m.index + m[0].length;
-    emit(record(line, body.slice(offset, end), body.slice(offset, m.index).split('\t'), false));
-    offset = end;
+  for (let m = breaks.exec(text); m !== null && m.index < offset; m = breaks.exec(text)) {
     line++;
+    start = m.index + m[0].length;
   }
-  if (offset < body.length) emit(record(line, body.slice(offset), body.slice(offset).split('\t'), false));
-  return line;
-}
-
-/** Text with quotes: papaparse reads quoted cells (tabs and line breaks inside them). */
-function splitQuoted(body: string, emit: (row: TableRow) => void): void {
-  // A file that is all CRLF is parsed with CRLF; a mixed file with LF, taking a stray CR off each record.
-  const newline = body.includes('\n') ? (/(^|[^\r])\n/.test(body) ? '\n' : '\r\n') : body.includes('\r') ? '\r' : '\n';
-  let held: TableRow | undefined;
-  let offset = 0;
-  let line = 1;
-  Papa.parse<string[]>(body, {
-    delimiter: '\t',
-    newline,
-    quoteChar: '"',
-    skipEmptyLines: false,
-    step: (result) => {
-      const end = result.meta.cursor;
-      const span = body.slice(offset, end);
-      if (held) emit(held);
-      held = record(line, span, result.data, newline === '\n');
-      line += countLineBreaks(span);
-      offset = end;
-    },
-  });
-  // papaparse reports a last, empty record when the text ends with a line ending: nothing to keep.
-  if (held && !(held.raw === '' && held.eol === '')) emit(held);
-}
-
-/** What `scanTable` learns of a file besides its rows. */
-export interface TableFrame {
-  header: TableRow;
-  /** The line ending for new records: the header's own, else the file's first one, else LF. */
-  eol: string;
-  bom: boolean;
-}
-
-/** Hands records on to `onRow`, keeping the first as the header and flagging rows wider than it. */
-function rowSink(file: string, onRow: (row: TableRow, header: TableRow) => void): { emit: (row: TableRow) => void; frame: (bom: boolean) => TableFrame } {
-  let header: TableRow | undefined;
-  return {
-    emit(row) {
-      if (header === undefined) {
-        header = row;
-        return;
-      }
-      const width = header.cells.length;
-      if (!row.blank && row.cells.length > width) {
-        row.error = new DataFileError(
-          { file, line: row.line, column: cellStart(row, width) },
-          `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
-        );
-      }
-      onRow(row, header);
-    },
-    frame(bom) {
-      const head: TableRow = header ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
-      // A header without a line ending is the whole text: there is no other line ending to follow.
-      return { header: head, eol: head.eol !== '' ? head.eol : '\n', bom };
-    },
-  };
+  return { line, column: offset - start + 1 };
 }
 
 /**
- * Reads tab-separated text record by record, handing each data row to `onRow` as it is read (with
- * `error` set when it has more fields than the header) without keeping it: a big file then costs
- * no more memory than one row. Returns the header. `parseTable` is this, keeping the rows.
+ * The one reader of tab-separated text: takes the text in pieces of any size (or whole), hands each
+ * record to `onRow` as soon as it is complete, and keeps nothing but an unfinished record. The first
+ * record is the header. Never throws: a record that cannot be used is handed on with `error` set (a
+ * row wider than the header, a quoted cell that does not close properly, a line that is not UTF-8),
+ * and the records after it are read as usual.
  */
-export function scanTable(text: string, file: string, onRow: (row: TableRow, header: TableRow) => void): TableFrame {
-  const bom = text.charCodeAt(0) === 0xfeff;
-  const body = bom ? text.slice(1) : text;
-  const sink = rowSink(file, onRow);
-  if (body.length > 0) {
-    if (body.includes('"')) splitQuoted(body, sink.emit);
-    else splitPlain(body, sink.emit);
-  }
-  return sink.frame(bom);
-}
-
-/**
- * `scanTable` for text without any quote that arrives in pieces (a big file read in chunks): the same
- * rows, line numbers and frame as `scanTable` over the whole text, holding no more than one piece and
- * one unfinished line. Text with a quote must go to `scanTable` whole: a quoted cell may span lines.
- */
-export class PlainTableScanner {
-  private readonly sink: ReturnType<typeof rowSink>;
+export class TsvScanner {
+  private header: TableRow | undefined;
   private pending = '';
+  /** Lines of a record whose quoted cell is still open: [text, eol] each. */
+  private record: Array<[string, string]> = [];
+  private recordLength = 0;
   private line = 1;
   private started = false;
   private bom = false;
   private lastChar = '';
 
-  constructor(file: string, onRow: (row: TableRow, header: TableRow) => void) {
-    this.sink = rowSink(file, onRow);
-  }
+  constructor(
+    private readonly file: string,
+    private readonly onRow: (row: TableRow, header: TableRow) => void,
+  ) {}
 
-  /** Takes the next piece of the text and hands on every line it completes. */
-  push(piece: string): void {
+  /**
+   * Takes the next piece of text. `atLineEnd` says the piece ends where a line does, so a CR at its
+   * very end is a whole line ending (not the first half of a CRLF still to come).
+   */
+  push(piece: string, atLineEnd = false): void {
     if (piece === '') return;
     this.lastChar = piece[piece.length - 1]!;
     let text = piece;
@@ -198,128 +160,143 @@ export class PlainTableScanner {
       if (this.bom) text = text.slice(1);
     }
     const all = this.pending + text;
-    // Up to the last line ending; a CR at the very end waits, as it may be the first half of a CRLF.
-    let end = all.endsWith('\r') ? all.length - 1 : all.length;
+    let end = all.endsWith('\r') && !atLineEnd ? all.length - 1 : all.length;
     while (end > 0 && all.charCodeAt(end - 1) !== 10 && all.charCodeAt(end - 1) !== 13) end--;
-    if (end === 0) {
-      this.pending = all;
+    this.pending = all.slice(end);
+    const breaks = /\r\n|\n|\r/g;
+    let offset = 0;
+    const body = end === all.length ? all : all.slice(0, end);
+    for (let m = breaks.exec(body); m !== null; m = breaks.exec(body)) {
+      const lineText = body.slice(offset, m.index);
+      offset = m.index + m[0].length;
+      this.takeLine(lineText, m[0]);
+    }
+  }
+
+  /** Takes one whole line whose bytes are not UTF-8 (the reader found them): kept exactly, reported once. */
+  pushUndecodable(bytes: Buffer, eol: string): void {
+    if (this.pending !== '') throw new Error('TsvScanner.pushUndecodable: a line is unfinished');
+    this.started = true;
+    this.lastChar = eol === '' ? 'x' : eol[eol.length - 1]!;
+    this.flushOpenRecord();
+    const lenient = bytes.toString('utf8');
+    const bad = lenient.indexOf('\uFFFD');
+    const line = this.line++;
+    const row: TableRow = { line, cells: [], raw: lenient, bytes, eol, starts: [], blank: false };
+    row.error = new DataFileError(
+      { file: this.file, line, column: bad + 1 },
+      'this line is not UTF-8 text, so it is left exactly as it is and not read; save the file as "UTF-8" (or "Unicode text") in your editor or spreadsheet',
+    );
+    this.emit(row);
+  }
+
+  /** Hands on what is left and returns the frame. */
+  end(): TableFrame {
+    if (this.pending !== '') {
+      const last = this.pending;
+      this.pending = '';
+      this.takeLine(last, '');
+    }
+    this.flushOpenRecord();
+    const header: TableRow = this.header ?? { line: 1, cells: [], raw: null, eol: '', starts: [], blank: true };
+    return { header, eol: header.eol !== '' ? header.eol : '\n', bom: this.bom, endsWithLineBreak: this.lastChar === '\n' || this.lastChar === '\r' };
+  }
+
+  private takeLine(text: string, eol: string): void {
+    if (this.record.length === 0 && text.indexOf('"') < 0) {
+      const cells = text.split('\t');
+      this.emit({ line: this.line, cells, raw: text, eol, starts: [], blank: isBlank(cells) });
+      this.line++;
       return;
     }
-    this.line = splitPlain(all.slice(0, end), this.sink.emit, this.line);
-    this.pending = all.slice(end);
+    this.record.push([text, eol]);
+    this.recordLength += text.length + eol.length;
+    // An open quoted cell can only close on a line that has a quote.
+    if (this.record.length === 1 || text.indexOf('"') >= 0 || this.recordLength > MAX_QUOTED_RECORD) this.settleRecord(false);
   }
 
-  /** Hands on the last line and returns what scanTable would. */
-  end(): TableFrame & { endsWithLineBreak: boolean } {
-    if (this.pending !== '') this.line = splitPlain(this.pending, this.sink.emit, this.line);
-    this.pending = '';
-    return { ...this.sink.frame(this.bom), endsWithLineBreak: this.lastChar === '\n' || this.lastChar === '\r' };
+  /** Emits the pending record when it is complete; at the end (or past the size limit) an open one is broken. */
+  private settleRecord(atEnd: boolean): void {
+    while (this.record.length > 0) {
+      const lines = this.record;
+      const text = lines.map(([t, e], i) => (i === lines.length - 1 ? t : t + e)).join('');
+      const parsed = parseRecord(text);
+      if ('cells' in parsed) {
+        this.record = [];
+        this.recordLength = 0;
+        this.emit({ line: this.line, cells: parsed.cells, raw: text, eol: lines[lines.length - 1]![1], starts: [], blank: isBlank(parsed.cells) });
+        this.line += lines.length;
+        return;
+      }
+      if ('open' in parsed && !atEnd && this.recordLength <= MAX_QUOTED_RECORD) return;
+      this.breakRecord(text, parsed);
+    }
+  }
+
+  /**
+   * The record's first line cannot be read: it is handed on as an error row (kept as it was), and
+   * the lines after it are read again as records of their own, so one stray quote costs one row.
+   */
+  private breakRecord(text: string, parsed: Parsed): void {
+    const [first, firstEol] = this.record[0]!;
+    const rest = this.record.slice(1);
+    this.record = [];
+    this.recordLength = 0;
+    const line = this.line++;
+    const opening = 'opening' in parsed ? parsed.opening : text.indexOf('"');
+    const openAt = lineAndColumn(text, opening);
+    let problem: string;
+    if ('bad' in parsed) {
+      const stray = lineAndColumn(text, parsed.bad);
+      const where = stray.line === 0 ? `column ${stray.column}` : `line ${line + stray.line} column ${stray.column}`;
+      problem = `this cell starts with a quote, so it must end with one right before a tab or the line's end, and a quote inside it must be doubled (""), but the quote at ${where} is followed by more text; remove the opening quote or double the quotes inside the cell`;
+    } else {
+      problem = 'this cell starts with a quote that never closes (a quoted cell may hold tabs and line breaks, so every row after it would be swallowed into it); remove the opening quote or add the closing one';
+    }
+    const cells = first.split('\t');
+    const row: TableRow = { line, cells, raw: first, eol: firstEol, starts: [], blank: false };
+    const column = openAt.line === 0 ? openAt.column : 1;
+    const index = cellIndexAt(first, column);
+    const field = this.header?.cells[index];
+    row.error = new DataFileError({ file: this.file, line, column, ...(field !== undefined && this.header !== undefined ? { field } : {}) }, problem);
+    this.emit(row);
+    for (const [t, e] of rest) this.takeLine(t, e);
+  }
+
+  private flushOpenRecord(): void {
+    if (this.record.length > 0) this.settleRecord(true);
+  }
+
+  /** Keeps the first record as the header; flags a row wider than it. */
+  private emit(row: TableRow): void {
+    if (this.header === undefined) {
+      this.header = row;
+      return;
+    }
+    const width = this.header.cells.length;
+    if (row.error === undefined && !row.blank && row.cells.length > width) {
+      row.error = new DataFileError(
+        { file: this.file, line: row.line, column: cellStart(row, width) },
+        `row has ${row.cells.length} fields but the header names ${width} columns; remove the extra tab(s) or add a column name to the header`,
+      );
+    }
+    this.onRow(row, this.header);
   }
 }
 
-/**
- * Parses tab-separated text. The first record is the header. Never throws: a record with more fields
- * than the header is kept with `error` set, so the caller can report it and still write it back.
- */
+/** The index of the cell that holds 1-based `column` of a line read as plain tab-separated text. */
+function cellIndexAt(line: string, column: number): number {
+  let index = 0;
+  for (let i = 0; i < column - 1 && i < line.length; i++) if (line.charCodeAt(i) === 9) index++;
+  return index;
+}
+
+/** Parses a whole text. Pure; never throws (see `TsvScanner`). */
 export function parseTable(text: string, file: string): Table {
   const rows: TableRow[] = [];
-  const frame = scanTable(text, file, (row) => rows.push(row));
-  return { file, rows, ...frame };
+  const scanner = new TsvScanner(file, (row) => rows.push(row));
+  scanner.push(text);
+  const { header, eol, bom } = scanner.end();
+  return { file, header, rows, eol, bom };
 }
 
-/**
- * The 1-based column (character) where cell `index` starts on the row's first line; for a cell the
- * row does not have, just past the line's end, where it would begin. Computed on demand: only
- * messages need it.
- */
-export function cellStart(row: TableRow, index: number): number {
-  if (row.starts.length === 0) row.starts = cellStarts(row.raw ?? row.cells.map(formatCell).join('\t'));
-  const start = row.starts[index];
-  if (start !== undefined) return start;
-  return (row.raw ?? row.cells.map(formatCell).join('\t')).split(/\r\n|\n|\r/)[0]!.length + 1;
-}
-
-/** Quotes a cell only when tab-separated text needs it (a tab, a line break, or a leading quote). */
-export function formatCell(value: string): string {
-  if (/[\t\r\n]/.test(value) || value.startsWith('"')) return `"${value.replace(/"/g, '""')}"`;
-  return value;
-}
-
-/** Writes a table back: untouched records as they were read, changed and new ones formatted. */
-export function serializeTable(table: Table): string {
-  const parts: string[] = [table.bom ? '\uFEFF' : ''];
-  const all = [table.header, ...table.rows];
-  for (const record of all) {
-    parts.push(record.raw ?? record.cells.map(formatCell).join('\t'), record.eol);
-  }
-  return parts.join('');
-}
-
-/** Index of a column by name, or -1. */
-export function columnIndex(table: Table, name: string): number {
-  return table.header.cells.indexOf(name);
-}
-
-/** A cell by column name; '' when the column or the cell is missing. */
-export function cell(table: Table, row: TableRow, name: string): string {
-  const i = columnIndex(table, name);
-  return i < 0 ? '' : (row.cells[i] ?? '');
-}
-
-/** The row as an object of column name -> value (missing cells are ''). */
-export function rowObject(table: Table, row: TableRow): Record<string, string> {
-  const out: Record<string, string> = {};
-  table.header.cells.forEach((name, i) => {
-    if (!(name in out)) out[name] = row.cells[i] ?? '';
-  });
-  return out;
-}
-
-/** Adds the columns that are missing at the end of the header. Returns true when the header changed. */
-export function ensureColumns(table: Table, names: readonly string[]): boolean {
-  const missing = names.filter((n) => !table.header.cells.includes(n));
-  if (missing.length === 0) return false;
-  table.header.cells = [...table.header.cells, ...missing];
-  table.header.raw = null;
-  if (table.header.eol === '') table.header.eol = table.eol;
-  return true;
-}
-
-/** Sets cells by column name (the columns must exist), padding a short row with blanks. */
-export function setCells(table: Table, row: TableRow, values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const i = columnIndex(table, name);
-    if (i < 0) throw new Error(`setCells: ${table.file} has no column "${name}"`);
-    while (row.cells.length <= i) row.cells.push('');
-    row.cells[i] = value;
-  }
-  row.raw = null;
-}
-
-/** The text of one new record (no line ending), cells in header order. */
-export function formatRecord(table: Table, values: Record<string, string>): string {
-  return table.header.cells.map((name) => formatCell(values[name] ?? '')).join('\t');
-}
-
-/** Appends a new row at the end, keeping whether the file ended with a line ending. */
-export function appendRow(table: Table, values: Record<string, string>): TableRow {
-  const previous = table.rows[table.rows.length - 1] ?? table.header;
-  const endsWithEol = previous.eol !== '' || (previous === table.header && table.rows.length === 0);
-  if (previous.eol === '') previous.eol = table.eol;
-  const cells = table.header.cells.map((name) => values[name] ?? '');
-  const line = previous.line + 1 + countLineBreaks(previous.cells.join(''));
-  const row: TableRow = { line, cells, raw: null, eol: endsWithEol ? table.eol : '', starts: [], blank: false };
-  table.rows.push(row);
-  return row;
-}
-
-/** An empty table with the given header, for a file that does not exist yet. */
-export function emptyTable(file: string, columns: readonly string[], eol = '\n'): Table {
-  return {
-    file,
-    header: { line: 1, cells: [...columns], raw: null, eol, starts: [], blank: false },
-    rows: [],
-    eol,
-    bom: false,
-  };
-}

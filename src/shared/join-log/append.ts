@@ -4,29 +4,17 @@
  * A request already in the file (same chat, user and request date) never gets a second line, so a
  * redelivered update after a crash, or the same update twice, leaves one row.
  */
-import { readFile } from 'node:fs/promises';
 import { DataFileMissingError, type DataFileError } from '../errors.js';
+import { AppendLog } from '../files/append-log.js';
 import { headerProblem, validateRow } from '../files/data-file.js';
-import { requestKey, responseSpec, type ResponseStatus } from './schema.js';
-import { AppendLog, decodeUtf8, scanDataFile, withFileLock, writeAtomic, type ScannedFrame } from '../files/store.js';
-import { cell, emptyTable, ensureColumns, formatCell, formatRecord, scanTable, type Table, type TableRow } from '../files/tsv.js';
-
-/** One line of the join log, by column name. */
-export interface ResponseRow {
-  id_link: string;
-  id_tg: string;
-  tg_f_name: string;
-  tg_l_name: string;
-  dt_tg_responde: string;
-  tg_responde_status: ResponseStatus;
-  tg_username: string;
-  link: string;
-  chat_id: string;
-  tg_request_date: string;
-}
+import { withFileLock } from '../files/lock.js';
+import { readTable, replaceHead, writeAtomic } from '../files/store.js';
+import { cell, emptyTable, formatCell, formatRecord } from '../files/table.js';
+import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
+import { requestKey, responseSpec, type ResponseCells } from './schema.js';
 
 /** The key of a row: the same request (chat, user, request date) has the same key. */
-export function rowKey(row: Pick<ResponseRow, 'chat_id' | 'id_tg' | 'tg_request_date'>): string {
+export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'>): string {
   return requestKey(row.chat_id, row.id_tg, row.tg_request_date);
 }
 
@@ -81,19 +69,27 @@ export class RecentKeys {
 
 /** What start-up makes of the file. */
 export interface PreparedLog {
-  table: Table;
-  /** The new text when the header must change (file missing, or our columns missing); else null. */
-  rewrite: string | null;
+  /** The header's columns and the line ending for new rows. */
+  header: string[];
+  eol: string;
+  /** The new header record (BOM and line ending included) when ours are missing, or the file is missing or empty; else null. */
+  newHead: string | null;
+  /** Bytes of the file that `newHead` replaces: the old header record. */
+  oldHeadBytes: number;
   /** Keys of the recent rows that carry a request date (legacy rows have none). */
   keys: RecentKeys;
   /** The file does not end with a line ending: the first append must start with one. */
   needsEol: boolean;
+  /** Problems of the recent rows; older ones are history the report reads, not start-up's business. */
   problems: DataFileError[];
+  /** The header lacks the legacy columns: appending would put our cells under someone else's columns. */
+  fatal: DataFileError | undefined;
 }
 
 /**
- * Reading the join log row by row, keeping only the recent rows' keys and the problems: the log grows
- * without bound, start-up memory must not.
+ * Reading the join log row by row, keeping only the recent rows' keys and problems: the log grows
+ * without bound, start-up time and memory must not. Rows older than the redelivery window are not
+ * checked (a request among them cannot come again; the report checks them all).
  */
 function logReader(name: string, zone: string, now: () => Date) {
   const spec = responseSpec(zone);
@@ -103,47 +99,54 @@ function logReader(name: string, zone: string, now: () => Date) {
   const cutoffS = nowS() - REDELIVERY_WINDOW_S;
   let checker: Table | undefined;
   const onRow = (row: TableRow, header: TableRow): void => {
-    checker ??= emptyTable(name, header.cells);
-    const checked = validateRow(checker, row, spec);
-    if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
+    const table = (checker ??= emptyTable(name, header.cells));
     if (row.blank) return;
-    const date = cell(checker, row, 'tg_request_date').trim();
+    const date = cell(table, row, 'tg_request_date').trim();
     const dateS = /^\d{1,12}$/.test(date) ? Number(date) : Number.NaN;
-    const id = cell(checker, row, 'id_tg').trim();
-    if (id !== '' && dateS >= cutoffS) keys.add(detach(requestKey(cell(checker, row, 'chat_id').trim(), id, date)), dateS);
+    if (!(dateS >= cutoffS)) return;
+    const checked = validateRow(table, row, spec);
+    if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
+    const id = cell(table, row, 'id_tg').trim();
+    if (id !== '') keys.add(detach(requestKey(cell(table, row, 'chat_id').trim(), id, date)), dateS);
   };
-  const ours = [...spec.columns, ...spec.appended];
-  /** Start-up must rewrite the file (and so needs its whole text): it is missing or empty, or its header lacks a column. */
-  const rewrites = (frame: ScannedFrame | null): boolean => frame === null || ours.some((column) => !frame.header.cells.includes(column));
-  /**
-   * Decides what start-up must write, given the file's frame (null when the file is missing) and, when
-   * it `rewrites`, its whole text. A header without the legacy columns is `fatal`: appending would put
-   * our cells under someone else's columns (the caller refuses to start).
-   */
-  const settle = (frame: ScannedFrame | null, text: string): PreparedLog & { fatal: DataFileError | undefined } => {
+  /** What start-up must write, given the file's frame (null when the file is missing). */
+  const settle = (frame: TableFrame | null): PreparedLog => {
     const empty = frame === null || frame.header.cells.length === 0;
-    const header = empty ? emptyTable(name, spec.columns).header : { ...frame.header };
-    const table: Table = { file: name, header, rows: [], eol: frame?.eol ?? '\n', bom: frame?.bom ?? false };
-    const fatal = headerProblem(name, table.header.cells, spec);
-    if (fatal !== undefined) return { table, rewrite: null, keys, needsEol: false, problems: [], fatal };
-    const changed = ensureColumns(table, ours) || empty;
-    if (!changed) return { table, rewrite: null, keys, needsEol: !frame.endsWithLineBreak, problems, fatal: undefined };
-    // Only the header changes: the rest of the file is written back as it was, byte for byte.
-    const headerEnd = (table.bom ? 1 : 0) + (empty ? text.length - (table.bom ? 1 : 0) : (frame.header.raw ?? '').length + frame.header.eol.length);
-    const rewrite = `${table.bom ? '\uFEFF' : ''}${table.header.cells.map(formatCell).join('\t')}${table.header.eol || table.eol}${text.slice(headerEnd)}`;
-    return { table, rewrite, keys, needsEol: !/[\r\n]$/.test(rewrite), problems, fatal: undefined };
+    const eol = frame?.eol ?? '\n';
+    const bom = frame?.bom ?? false;
+    const header = empty ? [...spec.columns] : [...frame.header.cells];
+    const fatal = headerProblem(name, header, spec);
+    // A header-only file without a line ending gets one with a new header.
+    const needsEol = !empty && !frame.endsWithLineBreak;
+    const base = { eol, keys, needsEol, problems, fatal, oldHeadBytes: 0, newHead: null };
+    if (fatal !== undefined) return { ...base, header, problems: [] };
+    const missing = [...spec.columns, ...spec.appended].filter((column) => !header.includes(column));
+    if (missing.length === 0 && !empty) return { ...base, header };
+    const columns = [...header, ...missing];
+    // Only the header changes: the rest of the file is copied as it was, byte for byte.
+    const oldHeadBytes = empty ? 0 : (bom ? 3 : 0) + Buffer.byteLength(`${frame.header.raw ?? ''}${frame.header.eol}`, 'utf8');
+    const newHead = `${bom ? '\uFEFF' : ''}${columns.map(formatCell).join('\t')}${empty ? eol : frame.header.eol || eol}`;
+    return { ...base, header: columns, oldHeadBytes, newHead, needsEol: needsEol && frame?.header.eol !== '' };
   };
-  return { spec, onRow, rewrites, settle };
+  return { spec, onRow, settle };
 }
 
 /**
- * Start-up over the join log's text (null when the file is missing): what `ResponseLog.open` does
- * with the file, as a pure function of its text and the clock.
+ * Start-up over the join log's text (null when the file is missing): what `ResponseLog.open` makes
+ * of the file, as a pure function of its text and the clock. `rewrite` is the file's new text when
+ * its header must change, else null.
  */
-export function prepareLog(text: string | null, name: string, zone: string, now: () => Date = () => new Date()): PreparedLog & { fatal: DataFileError | undefined } {
+export function prepareLog(text: string | null, name: string, zone: string, now: () => Date = () => new Date()): PreparedLog & { rewrite: string | null } {
   const reader = logReader(name, zone, now);
-  const frame = text === null ? null : { ...scanTable(text, name, reader.onRow), endsWithLineBreak: /[\r\n]$/.test(text) };
-  return reader.settle(frame, text ?? '');
+  let frame: TableFrame | null = null;
+  if (text !== null) {
+    const scanner = new TsvScanner(name, reader.onRow);
+    scanner.push(text);
+    frame = scanner.end();
+  }
+  const prepared = reader.settle(frame);
+  const rest = text === null || prepared.oldHeadBytes === 0 ? '' : Buffer.from(text, 'utf8').subarray(prepared.oldHeadBytes).toString('utf8');
+  return { ...prepared, rewrite: prepared.newHead === null ? null : prepared.newHead + rest };
 }
 
 /**
@@ -154,15 +157,14 @@ export class ResponseLog {
   private readonly keys: RecentKeys;
   /** Keys being written right now: a second copy of the same request waits for the first. */
   private readonly writing = new Map<string, Promise<void>>();
-  private needsEol: boolean;
-
-  /** The header and line ending only: the rows read at start are not kept, so memory does not grow with the file. */
-  private readonly table: Table;
+  /** The header's columns and the line ending: the rows read at start are not kept, so memory does not grow with the file. */
+  private readonly columns: readonly string[];
+  private readonly eol: string;
 
   private constructor(private readonly out: AppendLog, prepared: PreparedLog) {
-    this.table = emptyTable(prepared.table.file, prepared.table.header.cells, prepared.table.eol);
+    this.columns = prepared.header;
+    this.eol = prepared.eol;
     this.keys = prepared.keys;
-    this.needsEol = prepared.needsEol;
   }
 
   /**
@@ -174,21 +176,22 @@ export class ResponseLog {
   static async open(file: string, name: string, zone: string, options: { now?: () => Date } = {}): Promise<{ log: ResponseLog; problems: DataFileError[] }> {
     const prepared = await withFileLock(file, async () => {
       const reader = logReader(name, zone, options.now ?? (() => new Date()));
-      let frame: ScannedFrame | null;
+      let frame: TableFrame | null;
       try {
-        frame = await scanDataFile(file, name, reader.spec.expected, reader.onRow);
+        frame = await readTable(file, name, reader.spec.expected, reader.onRow);
       } catch (error) {
         if (!(error instanceof DataFileMissingError)) throw error;
         frame = null;
       }
-      // The whole text is read only when the header must change: once, on the first start.
-      const text = frame !== null && reader.rewrites(frame) ? decodeUtf8(await readFile(file), name) : '';
-      const result = reader.settle(frame, text);
+      const result = reader.settle(frame);
       if (result.fatal !== undefined) throw result.fatal;
-      if (result.rewrite !== null) await writeAtomic(file, result.rewrite);
+      if (result.newHead !== null) {
+        if (frame === null) await writeAtomic(file, result.newHead);
+        else await replaceHead(file, result.oldHeadBytes, result.newHead);
+      }
       return result;
     });
-    const out = await AppendLog.open(file);
+    const out = await AppendLog.open(file, prepared.eol);
     return { log: new ResponseLog(out, prepared), problems: prepared.problems };
   }
 
@@ -202,7 +205,7 @@ export class ResponseLog {
    * fsync), false for a duplicate. Rejects when the write failed; the key is then free again, so a
    * redelivered update can try once more.
    */
-  async record(row: ResponseRow): Promise<boolean> {
+  async record(row: ResponseCells): Promise<boolean> {
     const key = rowKey(row);
     const inFlight = this.writing.get(key);
     if (inFlight !== undefined) {
@@ -211,19 +214,13 @@ export class ResponseLog {
       return this.record(row);
     }
     if (this.keys.has(key)) return false;
-    const prefix = this.needsEol ? this.table.eol : '';
-    this.needsEol = false;
-    const values: Record<string, string> = { ...row };
-    const write = this.out.append(`${prefix}${formatRecord(this.table, values)}${this.table.eol}`);
+    // A torn last line (no line ending) is closed by the AppendLog before this row.
+    const write = this.out.append(`${formatRecord(this.columns, row)}${this.eol}`);
     this.writing.set(key, write);
     try {
       await write;
       this.keys.add(key, Number(row.tg_request_date));
       return true;
-    } catch (error) {
-      // The line ending may not have reached the file either; add one again rather than glue rows.
-      if (prefix !== '') this.needsEol = true;
-      throw error;
     } finally {
       this.writing.delete(key);
     }

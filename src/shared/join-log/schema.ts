@@ -1,14 +1,11 @@
 /**
- * Who asked to join through which link, and what the bot decided: data/responde_data.txt. tg-handler
- * only ever appends whole lines to it; the report reads it.
+ * Who asked to join through which link, and what was decided: data/responde_data.txt. Its columns,
+ * their checks and the row types all come from the two shapes below: adding a column is one entry
+ * in `ourColumns` (new columns only ever go at the end of the header).
  */
 import { z } from 'zod';
 import { dateCell } from '../files/cells.js';
 import type { FileSpec } from '../files/data-file.js';
-
-export const RESPONSE_COLUMNS = ['id_link', 'id_tg', 'tg_f_name', 'tg_l_name', 'dt_tg_responde', 'tg_responde_status'] as const;
-/** Ours: the user's @name, the full link, the group, and the join request's own date (Unix seconds). */
-export const RESPONSE_APPENDED = ['tg_username', 'link', 'chat_id', 'tg_request_date'] as const;
 
 /**
  * `approve` and `decline` are the legacy values. `pending`: left to a human admin (unknown link).
@@ -17,21 +14,34 @@ export const RESPONSE_APPENDED = ['tg_username', 'link', 'chat_id', 'tg_request_
 export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing'] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
-export const responseSchema = (zone: string) =>
-  z.object({
-    id_link: z.string(),
-    id_tg: z.string().regex(/^\d{1,20}$/, { error: 'is not a Telegram user id; it must be digits only' }),
-    tg_f_name: z.string(),
-    tg_l_name: z.string(),
-    dt_tg_responde: dateCell(zone),
-    tg_responde_status: z.enum(RESPONSE_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a status; use ${RESPONSE_STATUSES.join(', ')}` }),
-    tg_username: z.string(),
-    link: z.string(),
-    chat_id: z.string(),
-    tg_request_date: z.string().regex(/^(\d{1,12})?$/, { error: 'is not a Unix time; it must be digits only or blank' }),
-  });
+/** The legacy columns, in the legacy order. */
+const legacyColumns = (zone: string) => ({
+  id_link: z.string(),
+  id_tg: z.string().regex(/^\d{1,20}$/, { error: 'is not a Telegram user id; it must be digits only' }),
+  tg_f_name: z.string(),
+  tg_l_name: z.string(),
+  dt_tg_responde: dateCell(zone),
+  tg_responde_status: z.enum(RESPONSE_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a status; use ${RESPONSE_STATUSES.join(', ')}` }),
+});
 
+/** Ours, appended: the user's @name, the full link, the group, and the join request's own date (Unix seconds). */
+const ourColumns = () => ({
+  tg_username: z.string(),
+  link: z.string(),
+  chat_id: z.string(),
+  tg_request_date: z.string().regex(/^(\d{1,12})?$/, { error: 'is not a Unix time; it must be digits only or blank' }),
+});
+
+export const responseSchema = (zone: string) => z.object({ ...legacyColumns(zone), ...ourColumns() });
+
+/** A join-log row as read: dates parsed. */
 export type Response = z.output<ReturnType<typeof responseSchema>>;
+/** A join-log row as written: every cell as text, by column name. */
+export type ResponseCells = z.input<ReturnType<typeof responseSchema>>;
+
+type Column = keyof ResponseCells;
+export const RESPONSE_COLUMNS = Object.keys(legacyColumns('UTC')) as readonly Column[];
+export const RESPONSE_APPENDED = Object.keys(ourColumns()) as readonly Column[];
 
 export function responseSpec(zone: string): FileSpec<Response> {
   return {

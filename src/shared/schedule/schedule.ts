@@ -1,13 +1,11 @@
 /**
  * The post schedule, data/text_schedule.txt: a time, a text and a picture per row. We append our own
- * columns to remember what happened to each row, so that no row is ever posted twice.
+ * columns to remember what happened to each row, so that no row is ever posted twice. Columns, checks
+ * and row type come from the two shapes below.
  */
 import { z } from 'zod';
 import { requiredDateCell, dateCell } from '../files/cells.js';
 import type { FileSpec } from '../files/data-file.js';
-
-export const SCHEDULE_COLUMNS = ['dt_time', 'text', 'file_path'] as const;
-export const SCHEDULE_APPENDED = ['post_status', 'dt_posted', 'message_id'] as const;
 
 /**
  * What happened to a row. '' is due (or not yet due). `sending` is written BEFORE the call to Telegram:
@@ -17,20 +15,31 @@ export const SCHEDULE_APPENDED = ['post_status', 'dt_posted', 'message_id'] as c
 export const POST_STATUSES = ['', 'sending', 'posted', 'uncertain', 'missed'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
+/** The legacy columns, in the legacy order. */
+const legacyColumns = (zone: string) => ({
+  dt_time: requiredDateCell(zone, 'when to post'),
+  text: z.string(),
+  file_path: z.string(),
+});
+
+/** Ours, appended: what happened to the row. */
+const ourColumns = (zone: string) => ({
+  post_status: z.enum(POST_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a post status; use one of posted, uncertain, missed, or leave it blank to post the row` }),
+  dt_posted: dateCell(zone),
+  message_id: z.string(),
+});
+
 export function scheduleSchema(zone: string) {
   return z
-    .object({
-      dt_time: requiredDateCell(zone, 'when to post'),
-      text: z.string(),
-      file_path: z.string(),
-      post_status: z.enum(POST_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a post status; use one of posted, uncertain, missed, or leave it blank to post the row` }),
-      dt_posted: dateCell(zone),
-      message_id: z.string(),
-    })
+    .object({ ...legacyColumns(zone), ...ourColumns(zone) })
     .refine((row) => row.text.trim() !== '' || row.file_path.trim() !== '', { error: 'the row has neither text nor a picture: nothing to post', path: ['text'] });
 }
 
 export type ScheduledPost = z.output<ReturnType<typeof scheduleSchema>>;
+
+type Column = keyof z.input<ReturnType<typeof scheduleSchema>>;
+export const SCHEDULE_COLUMNS = Object.keys(legacyColumns('UTC')) as readonly Column[];
+export const SCHEDULE_APPENDED = Object.keys(ourColumns('UTC')) as readonly Column[];
 
 export function scheduleSpec(zone: string): FileSpec<ScheduledPost> {
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { aggregate, Attribution, daysBetween, joinTime, type JoinRow, type RegistryRow } from '../../../src/get-exec/report/aggregate.js';
+import { LinkIndex } from '../../../src/shared/registry/match.js';
+import { aggregate, daysBetween, joinTime, type JoinRow, type RegistryRow } from '../../../src/get-exec/report/aggregate.js';
 import { formatDateTime, parseDateTime } from '../../../src/shared/dates.js';
 import { EVIL_ID, joinRows, LINK, NOW, registryRows, WIDE_ID, ZONE } from './fixtures.js';
 
@@ -98,22 +99,22 @@ describe('aggregate', () => {
   });
 });
 
-describe('Attribution', () => {
+describe('LinkIndex, as the report uses it: a join-log row\'s link and id_link', () => {
   it('prefers id_link over id when a name could mean two rows', () => {
     const a = row('x', { id_link: 'shared', link: '' });
     const b = row('shared', { id_link: 'other', link: '' });
-    const attribution = new Attribution([b, a]);
-    expect(attribution.find({ id_link: 'shared', link: '' })).toBe(a);
-    expect(attribution.find({ id_link: 'other', link: '' })).toBe(b);
-    expect(attribution.find({ id_link: '', link: '' })).toBeUndefined();
+    const index = new LinkIndex([b, a]);
+    expect(index.find('', 'shared')).toBe(a);
+    expect(index.find('', 'other')).toBe(b);
+    expect(index.find('', '')).toBeUndefined();
   });
 
   it('matches the link with surrounding spaces trimmed, and never falls back to the name when a link is given', () => {
     const a = row('a');
-    const attribution = new Attribution([a]);
-    expect(attribution.find({ id_link: '', link: ` ${a.link} ` })).toBe(a);
-    expect(attribution.find({ id_link: 'a', link: 'https://t.me/+other' })).toBeUndefined();
-    expect(attribution.find({ id_link: 'a', link: '' })).toBe(a);
+    const index = new LinkIndex([a]);
+    expect(index.find(` ${a.link} `, '')).toBe(a);
+    expect(index.find('https://t.me/+other', 'a')).toBeUndefined();
+    expect(index.find('', 'a')).toBe(a);
   });
 });
 

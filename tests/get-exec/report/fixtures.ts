@@ -47,8 +47,9 @@ export const JOINS: [string, string, string, string, string, string][] = [
   ['anna-2026', '201', 'approve', '2026-01-04 10:00:00', LINK.boris, '1767517200'],
   ['boris', '202', 'pending', '2026-01-04 11:00:00', LINK.boris, '1767520800'],
   ['boris', '203', 'missing', '2026-01-04 12:00:00', LINK.boris, '1767524400'],
-  // Another admin's link named like anna's: Telegram masks the link, so it matches no row.
-  ['anna-2026', '301', 'pending', '2026-01-05 13:00:00', 'https://t.me/+AAAA…', '1767614400'],
+  // Another admin's link named like anna's: Telegram masks it, and its visible part is not anna's
+  // link, so it matches no row (the rule tg-handler decides by; a visible part that fits would).
+  ['anna-2026', '301', 'pending', '2026-01-05 13:00:00', 'https://t.me/+ZZZZ…', '1767614400'],
   // No link at all (a public group).
   ['', '302', 'pending', '2026-01-05 14:00:00', '', '1767618000'],
   // A legacy row: no link column, only id_link, matched to the row whose id is "4".

@@ -1,11 +1,12 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { inviteSpec, InviteIndex, rejectDuplicateIds } from '../../../src/shared/registry/registry.js';
+import { inviteSpec, rejectDuplicateIds } from '../../../src/shared/registry/registry.js';
+import { LinkIndex } from '../../../src/shared/registry/match.js';
 import { loadFile, parseFile, saveFile } from '../../../src/shared/files/data-file.js';
 import { responseSpec } from '../../../src/shared/join-log/schema.js';
 import { scheduleSpec } from '../../../src/shared/schedule/schedule.js';
-import { setCells } from '../../../src/shared/files/tsv.js';
+import { setCells } from '../../../src/shared/files/table.js';
 import { cleanup, LEGACY_DIR, tempDir } from '../../support/tmp.js';
 
 const ZONE = 'Europe/Berlin';
@@ -81,7 +82,7 @@ describe('invite registry', () => {
   it('finds a row by full link first, then by name only when the masked link fits', () => {
     const text = 'id\tid_link\tlink\nanna\tanna\thttps://t.me/+AnnaAnna12345678\nboris\tboris\thttps://t.me/+BorisBor12345678\nnolink\t\t\n';
     const { entries } = parseFile(text, 'x', inviteSpec(ZONE));
-    const index = new InviteIndex(entries.map((e) => e.value));
+    const index = new LinkIndex(entries.map((e) => e.value));
     expect(index.find('https://t.me/+BorisBor12345678', 'anna')?.id).toBe('boris');
     // Another admin made the registry's link: Telegram shows it masked, the visible part fits.
     expect(index.find('https://t.me/+AnnaAnna…', 'anna')?.id).toBe('anna');
@@ -89,7 +90,10 @@ describe('invite registry', () => {
     expect(index.find('https://t.me/+Zzzzzzzz…', 'anna')).toBeUndefined();
     expect(index.find('https://t.me/+FullButUnknown1', 'anna')).toBeUndefined();
     expect(index.find(undefined, 'anna')?.id).toBe('anna');
-    expect(index.find(undefined, 'nolink')).toBeUndefined();
+    // Without a URL (a legacy join-log row) the name alone decides, the same rule for the report and
+    // tg-handler; a join request without a link has no name either, so it never matches a row.
+    expect(index.find(undefined, 'nolink')?.id).toBe('nolink');
+    expect(index.find(undefined, undefined)).toBeUndefined();
     expect(index.find('https://t.me/+nope', undefined)).toBeUndefined();
   });
 
@@ -97,10 +101,16 @@ describe('invite registry', () => {
     await expect(loadFile(path.join(dir, 'invite_data.txt'), inviteSpec(ZONE))).rejects.toThrow(/invite_data\.txt: file not found; the registry of invitees/);
   });
 
-  it('refuses a file that is not UTF-8, naming the line', async () => {
+  it('reports a line that is not UTF-8 as a row problem naming the line; the other rows go on, its bytes stay', async () => {
     const file = path.join(dir, 'invite_data.txt');
-    await writeFile(file, Buffer.concat([Buffer.from('id\tlink\nok\t\n'), Buffer.from([0x41, 0xe9, 0x42]), Buffer.from('\t\n')]));
-    await expect(loadFile(file, inviteSpec(ZONE))).rejects.toThrow(/invite_data\.txt:3:2: the file is not UTF-8 text/);
+    const bytes = Buffer.concat([Buffer.from('id\tlink\nok\t\n'), Buffer.from([0x41, 0xe9, 0x42]), Buffer.from('\t\nnext\t\n')]);
+    await writeFile(file, bytes);
+    const loaded = await loadFile(file, inviteSpec(ZONE));
+    expect(loaded.problems.map((p) => p.message)).toEqual([expect.stringMatching(/invite_data\.txt:3:2: this line is not UTF-8 text/)]);
+    expect(loaded.entries.map((e) => e.value.id)).toEqual(['ok', 'next']);
+    await saveFile(loaded, inviteSpec(ZONE));
+    const written = await readFile(file);
+    expect(written.subarray(written.indexOf(0x0a) + 1)).toEqual(bytes.subarray(bytes.indexOf(0x0a) + 1));
   });
 });
 

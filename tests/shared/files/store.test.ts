@@ -3,8 +3,11 @@ import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LockBusyError } from '../../../src/shared/errors.js';
-import { AppendLog, scanDataFile, withFileLock, writeAtomic } from '../../../src/shared/files/store.js';
-import { scanTable, type TableRow } from '../../../src/shared/files/tsv.js';
+import { AppendLog } from '../../../src/shared/files/append-log.js';
+import { loadTable, readTable, replaceHead, writeAtomic, writeTable } from '../../../src/shared/files/store.js';
+import { withFileLock } from '../../../src/shared/files/lock.js';
+import { setCells } from '../../../src/shared/files/table.js';
+import { TsvScanner, type TableRow } from '../../../src/shared/files/tsv.js';
 import { cleanup, REPO_ROOT, tempDir } from '../../support/tmp.js';
 
 const DIST = path.join(REPO_ROOT, 'dist');
@@ -107,23 +110,40 @@ describe('AppendLog', () => {
   });
 });
 
-describe('scanDataFile', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir('tg-scan-');
+describe('AppendLog: a torn last line', () => {
+  it('is closed with the given line ending before the first row, never glued to it', async () => {
+    const file = path.join(dir, 'log.txt');
+    await writeFile(file, 'a\tb\r\n1\t2');
+    const log = await AppendLog.open(file, '\r\n');
+    await log.append('3\t4\r\n');
+    await log.append('5\t6\r\n');
+    await log.close();
+    expect(await readFile(file, 'utf8')).toBe('a\tb\r\n1\t2\r\n3\t4\r\n5\t6\r\n');
   });
-  afterEach(async () => cleanup(dir));
 
-  /** The rows and frame of scanDataFile, beside those of scanTable over the file's whole text. */
+  it('is closed when a failed write or another writer left one between two of our appends', async () => {
+    const file = path.join(dir, 'log.txt');
+    await writeFile(file, 'h\n');
+    const log = await AppendLog.open(file);
+    await log.append('1\n');
+    await writeFile(file, 'half a li', { flag: 'a' });
+    await log.append('2\n');
+    await log.close();
+    expect(await readFile(file, 'utf8')).toBe('h\n1\nhalf a li\n2\n');
+  });
+});
+
+describe('readTable', () => {
+  /** The rows and frame of readTable, beside those of the scanner over the file's whole text. */
   async function both(bytes: Buffer) {
     const file = path.join(dir, 'f.txt');
     await writeFile(file, bytes);
     const viaFile: TableRow[] = [];
-    const frame = await scanDataFile(file, 'data/f.txt', 'rows', (row) => viaFile.push(row));
-    const text = bytes.toString('utf8');
+    const frame = await readTable(file, 'data/f.txt', 'rows', (row) => viaFile.push(row));
     const viaText: TableRow[] = [];
-    const whole = scanTable(text, 'data/f.txt', (row) => viaText.push(row));
-    return { viaFile, viaText, frame, whole: { ...whole, endsWithLineBreak: /[\r\n]$/.test(text) } };
+    const scanner = new TsvScanner('data/f.txt', (row) => viaText.push(row));
+    scanner.push(bytes.toString('utf8'));
+    return { viaFile, viaText, frame, whole: scanner.end() };
   }
 
   it('reads a file bigger than one piece as its whole text reads', async () => {
@@ -137,20 +157,38 @@ describe('scanDataFile', () => {
     expect(frame.endsWithLineBreak).toBe(false);
   });
 
-  it('reads a file with a quote anywhere whole, as a quoted cell may hold line breaks', async () => {
+  it('reads quoted cells with line breaks across pieces', async () => {
     const { viaFile, viaText, frame, whole } = await both(Buffer.from(`id\tnote\n${'x\ty\n'.repeat(20_000)}z\t"two\nlines"\n`));
     expect(viaFile.at(-1)?.cells).toEqual(['z', 'two\nlines']);
     expect(viaFile).toEqual(viaText);
     expect(frame).toEqual(whole);
   });
 
-  it('names the line of a byte that is not UTF-8, far into the file', async () => {
+  it('a line that is not UTF-8, far into the file, is one row error; its bytes are written back as they were', async () => {
     const file = path.join(dir, 'f.txt');
-    await writeFile(file, Buffer.concat([Buffer.from(`id\tname\n${'1\tok\n'.repeat(30_000)}2\tA`), Buffer.from([0xe9]), Buffer.from('B\n')]));
-    await expect(scanDataFile(file, 'data/f.txt', 'rows', () => {})).rejects.toThrow(/^data\/f\.txt:30002:4: the file is not UTF-8 text/);
+    const bytes = Buffer.concat([Buffer.from(`id\tname\n${'1\tok\n'.repeat(30_000)}2\tA`), Buffer.from([0xe9]), Buffer.from('B\n3\tafter\n')]);
+    await writeFile(file, bytes);
+    const table = await loadTable(file, 'data/f.txt', 'rows');
+    const errors = table.rows.filter((row) => row.error !== undefined);
+    expect(errors.map((row) => row.error?.message)).toEqual([expect.stringMatching(/^data\/f\.txt:30002:4: this line is not UTF-8 text/)]);
+    expect(table.rows.at(-1)?.cells).toEqual(['3', 'after']);
+    setCells(table, table.rows.at(-1)!, { name: 'changed' });
+    await writeTable(file, table);
+    expect(await readFile(file)).toEqual(Buffer.concat([bytes.subarray(0, bytes.length - 'after\n'.length), Buffer.from('changed\n')]));
   });
 
   it('names a missing file and what it should hold', async () => {
-    await expect(scanDataFile(path.join(dir, 'none.txt'), 'data/none.txt', 'the join log', () => {})).rejects.toThrow(/data\/none\.txt: file not found; the join log/);
+    await expect(readTable(path.join(dir, 'none.txt'), 'data/none.txt', 'the join log', () => {})).rejects.toThrow(/data\/none\.txt: file not found; the join log/);
+  });
+});
+
+describe('replaceHead', () => {
+  it('replaces the first bytes and copies the rest as it was, in pieces', async () => {
+    const file = path.join(dir, 'log.txt');
+    const rest = Buffer.concat([Buffer.from('é'.repeat(70_000)), Buffer.from([0xff, 0x0a])]);
+    await writeFile(file, Buffer.concat([Buffer.from('old head\n'), rest]));
+    await replaceHead(file, 'old head\n'.length, 'the new, longer head\n');
+    expect(await readFile(file)).toEqual(Buffer.concat([Buffer.from('the new, longer head\n'), rest]));
+    expect((await readdir(dir)).sort()).toEqual(['log.txt']);
   });
 });

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { appendRow, cell, ensureColumns, parseTable, PlainTableScanner, rowObject, scanTable, serializeTable, setCells, type TableFrame, type TableRow } from '../../../src/shared/files/tsv.js';
+import { cell, encodeTable, ensureColumns, formatRecord, rowObject, setCells } from '../../../src/shared/files/table.js';
+import { parseTable, TsvScanner, type Table, type TableFrame, type TableRow } from '../../../src/shared/files/tsv.js';
+
+const serializeTable = (table: Table): string => encodeTable(table).toString('utf8');
 import { LEGACY_DIR } from '../../support/tmp.js';
 
 const legacy = (name: string) => readFileSync(path.join(LEGACY_DIR, name), 'utf8');
@@ -93,29 +96,25 @@ describe('parseTable / serializeTable', () => {
     expect(out.slice(out.indexOf('\r\n'))).toBe(text.slice(text.indexOf('\r\n')));
   });
 
-  it('appends a row with the file\'s own line ending, mending a missing final one', () => {
-    const t = parseTable('a\tb\r\n1\t2', 'x.txt');
-    appendRow(t, { a: '3', b: 'x\ty' });
-    expect(serializeTable(t)).toBe('a\tb\r\n1\t2\r\n3\t"x\ty"');
-    const u = parseTable('a\tb\n', 'y.txt');
-    appendRow(u, { b: '9' });
-    expect(serializeTable(u)).toBe('a\tb\n\t9\n');
-  });
-
   it('quotes only what tab-separated text needs when writing', () => {
     const t = parseTable('a\tb\tc\n', 'x.txt');
-    appendRow(t, { a: ' spaced ', b: 'say "hi"', c: '"quoted' });
-    expect(serializeTable(t)).toBe('a\tb\tc\n spaced \tsay "hi"\t"""quoted"\n');
-    expect(parseTable(serializeTable(t), 'x.txt').rows[0]!.cells).toEqual([' spaced ', 'say "hi"', '"quoted']);
+    const line = formatRecord(t.header.cells, { a: ' spaced ', b: 'say "hi"', c: '"quoted' });
+    expect(line).toBe(' spaced \tsay "hi"\t"""quoted"');
+    expect(parseTable(`a\tb\tc\n${line}\n`, 'x.txt').rows[0]!.cells).toEqual([' spaced ', 'say "hi"', '"quoted']);
   });
 });
 
-describe('PlainTableScanner', () => {
-  /** Every row scanTable hands out, as plain data (the error as its message). */
+describe('TsvScanner', () => {
+  /** Every row the scanner hands out, as plain data (the error as its message). */
   const rowsOf = (scan: (onRow: (row: TableRow) => void) => TableFrame) => {
     const rows: unknown[] = [];
     const frame = scan((row) => rows.push({ ...row, error: row.error?.message }));
-    return { rows, frame: { header: frame.header, eol: frame.eol, bom: frame.bom } };
+    return { rows, frame };
+  };
+  const whole = (text: string) => (onRow: (row: TableRow) => void) => {
+    const scanner = new TsvScanner('f.txt', onRow);
+    scanner.push(text);
+    return scanner.end();
   };
   const texts = [
     'a\tb\r\n1\t2\r\n\t\r\n3\t4\t5\r\n',
@@ -126,19 +125,61 @@ describe('PlainTableScanner', () => {
     '',
     '\uFEFF',
     'id\tname\nx\tЖанна 🙂\ny\tÅ\n',
+    'a\tb\n"x\ty"\t"two\r\nlines"\n3\t"4"\n',
+    'a\tb\n1\t"open\n2\tx\n',
   ];
 
-  it.each(texts.map((t) => [JSON.stringify(t), t]))('gives what scanTable gives for %s, however the text is cut', (_, text) => {
-    const whole = rowsOf((onRow) => scanTable(text, 'f.txt', onRow));
+  it.each(texts.map((t) => [JSON.stringify(t), t]))('gives the same rows for %s however the text is cut', (_, text) => {
+    const all = rowsOf(whole(text));
     for (let size = 1; size <= Math.max(1, text.length); size++) {
       const pieces = rowsOf((onRow) => {
-        const scanner = new PlainTableScanner('f.txt', onRow);
+        const scanner = new TsvScanner('f.txt', onRow);
         for (let i = 0; i < text.length; i += size) scanner.push(text.slice(i, i + size));
-        const { endsWithLineBreak, ...frame } = scanner.end();
-        expect(endsWithLineBreak).toBe(/[\r\n]$/.test(text));
-        return frame;
+        return scanner.end();
       });
-      expect(pieces).toEqual(whole);
+      expect(pieces).toEqual(all);
     }
+    expect(all.frame.endsWithLineBreak).toBe(/[\r\n]$/.test(text));
+  });
+});
+
+describe('a broken quote costs one row, never the rows after it', () => {
+  const header = 'id\tid_adress\tlink';
+
+  it('a quote inside a quoted cell that is not doubled: that row is an error naming line and column; the next rows read', () => {
+    const text = `${header}\n1\t"Anna (the "boss\t\n2\tBoris\t\n3\tCarl\t\n`;
+    const t = parseTable(text, 'data/invite_data.txt');
+    expect(t.rows.map((r) => r.error?.message)).toEqual([
+      expect.stringMatching(/^data\/invite_data\.txt:2:3 \(id_adress\): this cell starts with a quote, so it must end with one .*the quote at column 14 is followed by more text/),
+      undefined,
+      undefined,
+    ]);
+    expect(t.rows.slice(1).map((r) => r.cells)).toEqual([['2', 'Boris', ''], ['3', 'Carl', '']]);
+    expect(serializeTable(t)).toBe(text);
+  });
+
+  it('a quote that never closes: the row with it is an error; every row after it is still a row', () => {
+    const text = `${header}\n1\t"Anna\t\n2\tBoris\t\n3\tCarl\t`;
+    const t = parseTable(text, 'data/invite_data.txt');
+    expect(t.rows.map((r) => [r.line, r.error?.message ?? r.cells.join('|')])).toEqual([
+      [2, expect.stringMatching(/^data\/invite_data\.txt:2:3 \(id_adress\): this cell starts with a quote that never closes/)],
+      [3, '2|Boris|'],
+      [4, '3|Carl|'],
+    ]);
+    expect(serializeTable(t)).toBe(text);
+  });
+
+  it('a quote that closes rows later, in the wrong place, is the first row\'s error, not a merge', () => {
+    const text = `${header}\n1\t"Anna\t\n2\tBoris\t\n3\t"Carl" B\t\n4\tDora\t\n`;
+    const t = parseTable(text, 'f.txt');
+    expect(t.rows.map((r) => r.line)).toEqual([2, 3, 4, 5]);
+    expect(t.rows.map((r) => r.error === undefined)).toEqual([false, true, false, true]);
+    expect(serializeTable(t)).toBe(text);
+  });
+
+  it('a quoted cell that really spans lines is one row, numbered by its first line', () => {
+    const text = `${header}\n1\t"two\n\nparagraphs"\tx\n2\tB\t\n`;
+    const t = parseTable(text, 'f.txt');
+    expect(t.rows.map((r) => [r.line, r.cells])).toEqual([[2, ['1', 'two\n\nparagraphs', 'x']], [5, ['2', 'B', '']]]);
   });
 });

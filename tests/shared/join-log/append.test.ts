@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadFile } from '../../../src/shared/files/data-file.js';
 import { responseSpec } from '../../../src/shared/join-log/schema.js';
-import { prepareLog, RecentKeys, REDELIVERY_WINDOW_S, ResponseLog, type ResponseRow } from '../../../src/shared/join-log/append.js';
+import { prepareLog, RecentKeys, REDELIVERY_WINDOW_S, ResponseLog } from '../../../src/shared/join-log/append.js';
+import type { ResponseCells as ResponseRow } from '../../../src/shared/join-log/schema.js';
 import { cleanup, readLegacy, tempDir } from '../../support/tmp.js';
 
 /** A few minutes after the requests of these tests (1772366400 is 2026-03-01 12:00 UTC). */

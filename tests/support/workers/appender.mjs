@@ -1,6 +1,6 @@
 // Appends N numbered lines through AppendLog, a few at a time, from one process.
 const [, , distRoot, file, tag, times] = process.argv;
-const { AppendLog } = await import(`${distRoot}/shared/files/store.js`);
+const { AppendLog } = await import(`${distRoot}/shared/files/append-log.js`);
 const log = await AppendLog.open(file);
 const pending = [];
 for (let i = 0; i < Number(times); i++) {

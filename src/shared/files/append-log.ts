@@ -1,0 +1,81 @@
+/**
+ * Appending whole lines to a file that only ever grows (the join log), so that a row is never glued
+ * onto a torn one: a file that does not end with a line ending (an editor's save, a crash or a full
+ * disk in the middle of a write) gets one before the next line.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { displayPath } from './store.js';
+
+/** True when the file's last byte ends a line (or the file is empty). */
+async function endsWithLineBreak(handle: FileHandle): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] === 10 || last[0] === 13;
+}
+
+/**
+ * Appends whole lines to a file opened in append mode. Lines handed over in the same tick are written
+ * with one write() and made durable with one fdatasync() (group commit), so many writers cost one
+ * disk flush; each `append` resolves once its lines are on disk. O_APPEND keeps every write whole
+ * even beside other processes appending to the same file. Before each write the file's end is
+ * checked, and a torn last line is closed with `eol`.
+ */
+export class AppendLog {
+  private pending: { text: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly file: string,
+    private readonly eol: string,
+  ) {}
+
+  /** Opens (creating when missing) `file` for appending; `eol` closes a torn last line. */
+  static async open(file: string, eol = '\n'): Promise<AppendLog> {
+    return new AppendLog(await open(file, 'a+'), file, eol);
+  }
+
+  /** Appends `text` (one or more complete lines, each with its line ending). Resolves when durable. */
+  append(text: string): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ text, resolve, reject });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Let every append of this tick join the batch.
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        // Checked before every batch (one fstat and a one-byte read): a failed write of ours, or an
+        // editor's save, may have left half a line since the last one.
+        const fence = (await endsWithLineBreak(this.handle)) ? '' : this.eol;
+        const data = Buffer.from(fence + batch.map((p) => p.text).join(''), 'utf8');
+        let written = 0;
+        while (written < data.length) {
+          const { bytesWritten } = await this.handle.write(data, written, data.length - written);
+          written += bytesWritten;
+        }
+        await this.handle.datasync();
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+    this.flushing = null;
+  }
+
+  /** Waits for every pending line, then closes the file. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.flushing) await this.flushing;
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * THE rule for which registry row a link belongs to, used by tg-handler to decide a join request and
+ * by the report to count the join log, so the two never disagree.
+ */
+import type { Invite } from './registry.js';
+
+/** What the rule needs of a registry row. */
+export type LinkRow = Pick<Invite, 'id' | 'id_link' | 'link'>;
+
+/**
+ * Registry rows by link and by name. Names are not unique across Telegram (another admin's link may
+ * carry the same one), so a link is matched by its full URL; by name only when there is no URL (the
+ * legacy tool's join log kept names only) or when Telegram shows the URL masked and its visible part
+ * fits the row's link.
+ */
+export class LinkIndex<T extends LinkRow> {
+  private readonly byLink = new Map<string, T>();
+  private readonly byIdLink = new Map<string, T>();
+  private readonly byId = new Map<string, T>();
+
+  constructor(rows: Iterable<T>) {
+    for (const row of rows) {
+      const link = row.link.trim();
+      if (link !== '' && !this.byLink.has(link)) this.byLink.set(link, row);
+      const idLink = row.id_link.trim();
+      if (idLink !== '' && !this.byIdLink.has(idLink)) this.byIdLink.set(idLink, row);
+      const id = row.id.trim();
+      if (id !== '' && !this.byId.has(id)) this.byId.set(id, row);
+    }
+  }
+
+  /**
+   * The row a link belongs to, or undefined. `url` is the invite link as Telegram (or the join log)
+   * gives it, `name` the link's name. A full URL that is not a row's link is not ours, even when its
+   * name is a row's: another administrator's link. A masked URL (`https://t.me/+AbCdEfGh…`, how
+   * Telegram shows a link another administrator made) matches the row its name names only when that
+   * row's link begins with the visible part. Without a URL, the name alone decides: the row's
+   * `id_link` first, then its `id`.
+   */
+  find(url: string | undefined, name: string | undefined): T | undefined {
+    const link = url?.trim() ?? '';
+    if (link === '') return this.named(name);
+    const hit = this.byLink.get(link);
+    if (hit !== undefined || !link.endsWith('…')) return hit;
+    const visible = link.slice(0, -1);
+    const named = this.named(name);
+    return named !== undefined && visible.length > 0 && named.link.trim().startsWith(visible) ? named : undefined;
+  }
+
+  /** How many rows have a link. */
+  get size(): number {
+    return this.byLink.size;
+  }
+
+  private named(name: string | undefined): T | undefined {
+    const key = name?.trim() ?? '';
+    if (key === '') return undefined;
+    return this.byIdLink.get(key) ?? this.byId.get(key);
+  }
+}
