@@ -118,3 +118,18 @@ test('a wrong token: exit 2 with the hint, the token never printed', async () =>
   expect(child.err).toMatch(/Telegram refused the bot token \(401 Unauthorized\)/);
   expect(`${child.out}${child.err}`).not.toContain(wrong);
 });
+
+test('a legacy join log with short rows and no request dates: no warning at any start, bytes after the header kept', async () => {
+  await registry();
+  // Legacy rows: trailing cells missing (legal), no tg_request_date; one even has no status.
+  const legacyRows = 'anna-2026\t4201\tAnna\r\n\t\r\nold\t77\tOld\t\t2025-01-01 10:00:00\r\n';
+  world.write('data/responde_data.txt', `id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\r\n${legacyRows}`);
+  for (let start = 0; start < 2; start++) {
+    const child = spawnHandler();
+    await child.waitFor(/started as @tracker_test_bot/);
+    child.process.kill('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+    expect(child.err).toBe('');
+  }
+  expect(world.read('data/responde_data.txt')).toBe(`${RESPONSE_HEADER.split('\n')[0]!}\r\n${legacyRows}`);
+});
