@@ -1,6 +1,11 @@
+/** tg-handler's webhook settings, checked by the one configuration schema. */
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError } from '../../src/shared/errors.js';
-import { parseWebhookOptions } from '../../src/handler-exec/webhook-options.js';
+import { parseConfig, type WebhookCliOptions } from '../../../src/shared/config/schema.js';
+import { ConfigError } from '../../../src/shared/errors.js';
+
+/** The webhook part of the configuration tg-handler would get from these options and environment. */
+const parseWebhookOptions = (options: WebhookCliOptions, env: Record<string, string>, random?: () => string) =>
+  parseConfig(env, options, { token: false, chat: false }, '/w', random).webhook;
 
 const problems = (fn: () => unknown): string[] => {
   try {
@@ -12,7 +17,7 @@ const problems = (fn: () => unknown): string[] => {
   throw new Error('expected a ConfigError');
 };
 
-describe('parseWebhookOptions', () => {
+describe('the webhook settings (parseConfig)', () => {
   test('no URL and no port: long polling', () => {
     expect(parseWebhookOptions({}, {})).toBeUndefined();
   });
