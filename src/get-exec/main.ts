@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/cli/cli.js';
-import { EXIT_ADMIN, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
+import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
 import type { Env } from '../shared/config/load.js';
 import { reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
 import type { GetOptions, ReportCliOptions } from './step-options.js';
@@ -27,7 +27,8 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run tg-get --help for the options)');
+    .showHelpAfterError('(run tg-get --help for the options)')
+    .addHelpText('after', `\n${EXIT_HELP}`);
   const steps = (list: readonly Step[], options: GetOptions) => chosen({ command: 'steps', steps: list, options });
   addCommonOptions(program)
     .option('-n, --dry-run', 'print what would be done; call no Telegram method and change no file')

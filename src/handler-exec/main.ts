@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Telegraf } from 'telegraf';
 import { addCommonOptions, loggerFor, processIo, packageVersion, secretsOf, type Io } from '../shared/cli/cli.js';
-import { EXIT_ADMIN, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
+import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
 import { loadConfig } from '../shared/config/load.js';
 import { pathsOf } from '../shared/config/paths.js';
 import type { CommonOptions, WebhookCliOptions } from '../shared/config/schema.js';
@@ -51,6 +51,7 @@ function program(io: Io): Command {
     .option('--webhook-url <url>', 'receive updates by webhook at this public https URL (behind a reverse proxy) instead of long polling')
     .option('--port <n>', 'local port of the webhook server (with --webhook-url)')
     .option('--webhook-secret <secret>', 'secret token Telegram sends with every webhook post (default: WEBHOOK_SECRET, else random per start)')
+    .addHelpText('after', `\n${EXIT_HELP}`)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });

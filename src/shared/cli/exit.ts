@@ -21,6 +21,9 @@ export const EXIT_ADMIN = 2;
 /** Our own code threw: a bug (EX_SOFTWARE). */
 export const EXIT_BUG = 70;
 
+/** The table in one line, for the end of `--help`. */
+export const EXIT_HELP = 'Exit codes: 0 done; 1 a row, Telegram or the network failed (the next run may do better); 2 an admin must fix what the message names; 70 a bug. See "Exit codes" in README.md.';
+
 /** What `main` does with a failure: the code, the lines to print after `error: `, and a stack for a bug. */
 export interface Verdict {
   code: number;
