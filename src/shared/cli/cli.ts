@@ -34,6 +34,7 @@ export interface Io {
   err: (line: string) => void;
 }
 
+/** The Io of this process: its working directory, stdout and stderr. */
 export const processIo = (): Io => ({
   cwd: process.cwd(),
   out: (line) => process.stdout.write(`${line}\n`),

@@ -32,7 +32,7 @@ export interface Verdict {
 }
 
 interface Rule {
-  /** The error, as the README's table names it. */
+  /** `Class, Class: when`, as the README's table names it. */
   what: string;
   matches: (error: unknown) => boolean;
   verdict: (error: unknown) => Verdict;
@@ -53,12 +53,12 @@ export const EXIT_TABLE: readonly Rule[] = [
     verdict: (e) => one(EXIT_ADMIN, (e as Error).message),
   },
   {
-    what: 'TelegramError 401, 409, or 404 to getMe: the token, another poller, TELEGRAM_API_ROOT',
+    what: 'TelegramError: 401 (the token), 409 (another process polls), 404 to getMe (TELEGRAM_API_ROOT)',
     matches: (e) => fatalHint(e) !== undefined,
     verdict: (e) => one(EXIT_ADMIN, fatalHint(e) ?? ''),
   },
   {
-    what: 'TelegramError, any other: Telegram refused a call',
+    what: 'TelegramError: any other refusal of a call',
     matches: isTelegramError,
     verdict: (e) => {
       const refusal = e as TelegramError;

@@ -53,4 +53,14 @@ describe('the webhook settings (parseConfig)', () => {
     expect(problems(() => parseWebhookOptions({ port: '8080' }, {}))).toEqual([expect.stringMatching(/^--webhook-url: is missing/)]);
     expect(problems(() => parseWebhookOptions({ webhookSecret: 'abc' }, {}))).toEqual([expect.stringMatching(/^--webhook-secret: only makes sense/)]);
   });
+
+  test('are checked with the other settings: every problem of both in one ConfigError', () => {
+    const found = problems(() => parseConfig({ TZ: 'Mars/Olympus', WEBHOOK_SECRET: 'has space' }, { webhookUrl: 'https://x.org/h', port: '0' }, { token: true, chat: false }, '/w'));
+    expect(found).toEqual([
+      expect.stringMatching(/^BOT_TOKEN: is not set/),
+      expect.stringMatching(/^TZ: "Mars\/Olympus" is not a time zone/),
+      expect.stringMatching(/^--port: "0" is not a port number/),
+      expect.stringMatching(/^WEBHOOK_SECRET: must be 1-256 characters/),
+    ]);
+  });
 });
