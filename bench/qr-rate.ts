@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createContext } from '../src/get-exec/context.js';
 import { renderQrPng } from '../src/get-exec/qr-image.js';
 import { writeQrCodes } from '../src/get-exec/qr.js';
+import { pathsOf } from '../src/shared/config/paths.js';
 import type { Config } from '../src/shared/config/schema.js';
 import { silentLogger } from '../src/shared/cli/log.js';
 import { inviteSpec } from '../src/shared/registry/registry.js';
@@ -53,9 +54,10 @@ export async function measureQr(codes: number): Promise<QrFigures> {
       linksDir: path.join(dir, 'LINKS'),
       zone: 'UTC',
       logLevel: 'quiet',
+      webhook: undefined,
     };
     const registry = await loadFile(file, inviteSpec('UTC'));
-    const ctx = createContext({ config, log: silentLogger, dryRun: false });
+    const ctx = createContext({ config, paths: pathsOf(config), log: silentLogger, dryRun: false });
     const stepStart = performance.now();
     await writeQrCodes(ctx, registry);
     const stepMs = performance.now() - stepStart;

@@ -3,6 +3,8 @@
  * (so a run with nothing to send never loads telegraf), and the tally the summary line is made of.
  */
 import type { Telegram } from 'telegraf';
+import { telegramClient } from '../shared/cli/lazy.js';
+import type { Paths } from '../shared/config/paths.js';
 import type { Config } from '../shared/config/schema.js';
 import type { DataFileError } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
@@ -18,6 +20,8 @@ export interface Tally {
 
 export interface StepContext {
   config: Config;
+  /** The folders and the data files in them, resolved once per run. */
+  paths: Paths;
   log: Logger;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
@@ -36,6 +40,7 @@ export interface StepContext {
 
 export interface ContextOptions {
   config: Config;
+  paths: Paths;
   log: Logger;
   dryRun: boolean;
   now?: () => Date;
@@ -52,12 +57,13 @@ export function createContext(options: ContextOptions): StepContext {
   const tally: Tally = { linksMade: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 };
   return {
     config: options.config,
+    paths: options.paths,
     log: options.log,
     now: options.now ?? (() => new Date()),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     dryRun: options.dryRun,
     telegram: () => {
-      client ??= import('../shared/telegram/client.js').then(({ createBot }) =>
+      client ??= telegramClient().then(({ createBot }) =>
         createBot({ token: options.config.token, apiRoot: options.config.apiRoot, log: options.log, ...(options.retry ? { retry: options.retry } : {}) }).telegram,
       );
       return client;

@@ -6,10 +6,8 @@
  * loads none of the parsing code. Any edit, new file, deleted QR code or due post means a full run.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
-/** The file, in the data folder (LINKS/ is fingerprinted itself, so it cannot hold it). */
-export const STATE_FILE = '.tg-get-state.json';
+import { fileStore } from '../shared/cli/lazy.js';
+import type { Paths } from '../shared/config/paths.js';
 const VERSION = 1;
 
 import { fingerprintSync, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
@@ -30,8 +28,8 @@ export interface IdleState {
 }
 
 /** Fingerprints the three places a run depends on. */
-export function takeFingerprints(registry: string, schedule: string, linksDir: string): Fingerprints {
-  return { registry: fingerprintSync(registry), schedule: fingerprintSync(schedule), links: fingerprintSync(linksDir) };
+export function takeFingerprints(paths: Pick<Paths, 'registry' | 'schedule' | 'linksDir'>): Fingerprints {
+  return { registry: fingerprintSync(paths.registry), schedule: fingerprintSync(paths.schedule), links: fingerprintSync(paths.linksDir) };
 }
 
 /** True when both sets name the same files in the same state. Pure. */
@@ -46,17 +44,17 @@ export function canSkip(state: IdleState | null, files: Fingerprints, settings: 
   return state.nextDueMs === null || now.getTime() < state.nextDueMs;
 }
 
-/** Reads the state; null when missing or unreadable (then the run is simply a full one). */
-export function readState(dataDir: string): IdleState | null {
+/** Reads the state from `file` (Paths.idleState); null when missing or unreadable (then the run is simply a full one). */
+export function readState(file: string): IdleState | null {
   try {
-    return JSON.parse(readFileSync(path.join(dataDir, STATE_FILE), 'utf8')) as IdleState;
+    return JSON.parse(readFileSync(file, 'utf8')) as IdleState;
   } catch {
     return null;
   }
 }
 
-/** Records that a run with these fingerprints had nothing to do. */
-export async function writeState(dataDir: string, state: Omit<IdleState, 'version'>): Promise<void> {
-  const { writeAtomic } = await import('../shared/files/store.js');
-  await writeAtomic(path.join(dataDir, STATE_FILE), `${JSON.stringify({ version: VERSION, ...state })}\n`);
+/** Records in `file` (Paths.idleState) that a run with these fingerprints had nothing to do. */
+export async function writeState(file: string, state: Omit<IdleState, 'version'>): Promise<void> {
+  const { writeAtomic } = await fileStore();
+  await writeAtomic(file, `${JSON.stringify({ version: VERSION, ...state })}\n`);
 }

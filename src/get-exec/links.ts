@@ -2,9 +2,7 @@
  * The links step: an invite link (creates_join_request, named after the row's id) for every registry
  * row whose `link` is blank, written into the row as soon as Telegram returns it.
  */
-import path from 'node:path';
 import { formatDateTime, toUnixSeconds } from '../shared/dates.js';
-import { INVITE_FILE } from '../shared/files/names.js';
 import { inviteSpec, readRegistry, type Invite } from '../shared/registry/registry.js';
 import { saveFile, type Loaded } from '../shared/files/data-file.js';
 import { formatPosition } from '../shared/errors.js';
@@ -22,7 +20,7 @@ export interface LinksOptions {
 
 /** Reads the registry with its duplicate ids set aside. */
 export async function loadRegistry(ctx: StepContext): Promise<Loaded<Invite>> {
-  return readRegistry(path.join(ctx.config.dataDir, INVITE_FILE), ctx.config.zone);
+  return readRegistry(ctx.paths.registry, ctx.config.zone);
 }
 
 function plan(ctx: StepContext, loaded: Loaded<Invite>, options: LinksOptions): LinkPlan {
@@ -54,7 +52,7 @@ function reportPlan(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: LinkPlan
  * when another run held the registry and the step was left to it.
  */
 export async function makeLinks(ctx: StepContext, options: LinksOptions): Promise<Loaded<Invite> | null> {
-  const file = path.join(ctx.config.dataDir, INVITE_FILE);
+  const file = ctx.paths.registry;
   let reported: Loaded<Invite> | null = null;
   const result = await runLockedStep(ctx, {
     file,

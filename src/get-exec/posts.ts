@@ -4,13 +4,11 @@
  * mid-call leaves a row that the next run reports as uncertain instead of sending it twice.
  */
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import type { Telegram } from 'telegraf';
 import { formatDateTime } from '../shared/dates.js';
 import { formatPosition } from '../shared/errors.js';
 import type { Entry, Loaded } from '../shared/files/data-file.js';
 import { loadFile, saveFile } from '../shared/files/data-file.js';
-import { SCHEDULE_FILE } from '../shared/files/names.js';
 import { scheduleSpec, type PostStatus, type ScheduledPost } from '../shared/schedule/schedule.js';
 import { displayPath } from '../shared/files/store.js';
 import { ensureColumns, setCells } from '../shared/files/table.js';
@@ -50,7 +48,7 @@ const uncertainAdvice = 'look in the group: if it is there, set post_status to p
  * found nothing to do and changed nothing; undefined when it worked or was left to another run.
  */
 export async function sendPosts(ctx: StepContext, options: PostsOptions): Promise<number | null | undefined> {
-  const file = path.join(ctx.config.dataDir, SCHEDULE_FILE);
+  const file = ctx.paths.schedule;
   const spec = scheduleSpec(ctx.config.zone);
   const plan = (loaded: Loaded<ScheduledPost>) => planPosts(loaded.entries, { now: ctx.now(), maxLateMs: options.maxLateMs, retryUncertain: options.retryUncertain });
   let worked = false;
@@ -100,9 +98,9 @@ function describeDryRun(ctx: StepContext, loaded: Loaded<ScheduledPost>, postPla
 
 /** The messages a row becomes, or null (reported as the row's failure) when its picture is missing. */
 function piecesOf(ctx: StepContext, loaded: Loaded<ScheduledPost>, entry: Entry<ScheduledPost>): Piece[] | null {
-  const picture = findPicture(entry.value.file_path, ctx.config.assetsDir, isFile);
+  const picture = findPicture(entry.value.file_path, ctx.paths.assetsDir, isFile);
   if (picture.kind === 'missing') {
-    ctx.log.error(`${where(loaded, entry)} (file_path): picture not found: ${picture.tried.map((f) => displayPath(f)).join(', then ')}; put the file in ${displayPath(ctx.config.assetsDir)}/ or fix the path`);
+    ctx.log.error(`${where(loaded, entry)} (file_path): picture not found: ${picture.tried.map((f) => displayPath(f)).join(', then ')}; put the file in ${displayPath(ctx.paths.assetsDir)}/ or fix the path`);
     ctx.failRow(loaded.table.file, entry.row.line);
     return null;
   }

@@ -5,6 +5,7 @@
  * by reading a few hundred bytes instead of decoding the picture.
  */
 import { deflateSync } from 'node:zlib';
+import { qrcode } from '../shared/cli/lazy.js';
 
 /** The smallest width we draw, in pixels: large enough to print and to scan from a screen. */
 export const MIN_WIDTH_PX = 600;
@@ -101,7 +102,7 @@ export function readQrLink(head: Uint8Array): string | null {
 
 /** Draws the QR code for `link` (error correction H). Loads the qrcode library on first use. */
 export async function renderQrPng(link: string): Promise<Buffer> {
-  const { default: QRCode } = await import('qrcode');
+  const { default: QRCode } = await qrcode();
   const { modules } = QRCode.create(link, { errorCorrectionLevel: 'H' });
   return encodeQrPng(modules, link);
 }

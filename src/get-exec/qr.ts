@@ -41,7 +41,7 @@ function recordedLink(file: string): string | null {
 
 /** Writes the QR codes that are missing or stale. Each file failing to be written fails its row only. */
 export async function writeQrCodes(ctx: StepContext, registry: Loaded<Invite>): Promise<void> {
-  const dir = ctx.config.linksDir;
+  const dir = ctx.paths.linksDir;
   let madeDir = false;
   for (const entry of registry.entries) {
     if (ctx.stopping()) break;

@@ -3,11 +3,10 @@
  * terms (answered with "stay" or "leave"), send the file, and go back. Every button press is
  * answered (answerCallbackQuery), including presses on buttons of an older menu.
  */
-import { Composer, Markup, type Context } from 'telegraf';
+import { Composer, Markup, TelegramError, type Context } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
-import { TelegramError } from '../shared/telegram/errors.js';
 import { greetingFor, type Menu } from './menu-file.js';
 import { readFileInside } from './send-file.js';
 

@@ -8,23 +8,22 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Telegraf } from 'telegraf';
-import { addCommonOptions, loadConfig, processIo, packageVersion, reportFailure, EXIT_CONFIG, EXIT_OK, EXIT_ROWS_FAILED, type Io } from '../shared/cli/cli.js';
-import type { CommonOptions } from '../shared/config/schema.js';
-import { ConfigError, DataFileError, messageOf } from '../shared/errors.js';
-import { createLogger, redact, type Logger } from '../shared/cli/log.js';
+import { addCommonOptions, loggerFor, processIo, packageVersion, secretsOf, type Io } from '../shared/cli/cli.js';
+import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
+import { loadConfig } from '../shared/config/load.js';
+import { pathsOf } from '../shared/config/paths.js';
+import type { CommonOptions, WebhookCliOptions } from '../shared/config/schema.js';
+import { BugError, ConfigError, messageOf } from '../shared/errors.js';
+import type { Logger } from '../shared/cli/log.js';
 import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';
-import { NetworkError } from '../shared/telegram/errors.js';
 import { displayPath } from '../shared/files/store.js';
 import { chatMenu } from './chat-menu.js';
 import { InFlight, describeUpdate } from './in-flight.js';
 import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
-import { INVITE_FILE, RESPONSE_FILE } from '../shared/files/names.js';
 import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { runBot } from './run-bot.js';
-import { parseWebhookOptions } from './webhook-options.js';
-
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -40,11 +39,8 @@ export interface HandlerDeps {
   stopTimeoutMs?: number;
 }
 
-interface HandlerOptions extends CommonOptions {
+interface HandlerOptions extends CommonOptions, WebhookCliOptions {
   unknownLinks: UnknownLinkPolicy;
-  webhookUrl?: string;
-  port?: string;
-  webhookSecret?: string;
 }
 
 function program(io: Io): Command {
@@ -55,6 +51,7 @@ function program(io: Io): Command {
     .option('--webhook-url <url>', 'receive updates by webhook at this public https URL (behind a reverse proxy) instead of long polling')
     .option('--port <n>', 'local port of the webhook server (with --webhook-url)')
     .option('--webhook-secret <secret>', 'secret token Telegram sends with every webhook post (default: WEBHOOK_SECRET, else random per start)')
+    .addHelpText('after', `\n${EXIT_HELP}`)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
@@ -82,10 +79,17 @@ function stopSignal(deps: HandlerDeps): { requested: Promise<string>; dispose: (
 }
 
 function installCatch(bot: Telegraf, logger: Logger): void {
-  // One failing update never stops the bot: log it and carry on with the next.
+  // One failing update never stops the bot: log it and carry on with the next. A failure the exit
+  // table does not name is our bug: said so, with the update's id and the stack, once.
   bot.catch((error, ctx) => {
-    logger.error(`${describeUpdate(ctx.update)}: ${messageOf(error)}; the update is skipped, the bot carries on`);
-    if (!(error instanceof Error) || error.name === 'TypeError' || error.name === 'ReferenceError') logger.debug((error as Error | undefined)?.stack ?? String(error));
+    const where = describeUpdate(ctx.update);
+    if (!isBug(error)) {
+      logger.error(`${where}: ${messageOf(error)}; the update is skipped, the bot carries on`);
+      return;
+    }
+    const verdict = verdictOf(new BugError(error, ctx.update.update_id));
+    logger.error(`${where}: bug: ${messageOf(error)}; the update is skipped, the bot carries on`);
+    if (verdict.stack !== undefined) logger.error(verdict.stack);
   });
 }
 
@@ -95,26 +99,27 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     command.parse(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_CONFIG;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_ADMIN;
     throw error;
   }
   const options = command.opts<HandlerOptions>();
   let secrets: string[] = [];
   try {
     const config = await loadConfig(env, options, { token: true, chat: false }, io.cwd);
-    const webhook = parseWebhookOptions(options, env);
-    secrets = [config.token, ...(webhook === undefined ? [] : [webhook.secret])];
-    const logger = createLogger({ level: config.logLevel, secrets, out: io.out, err: io.err });
-    const name = (file: string) => displayPath(path.join(config.dataDir, file), io.cwd);
+    secrets = secretsOf(config);
+    const logger = loggerFor(config, io);
+    const paths = pathsOf(config);
+    const menuFile = path.join(paths.dataDir, MENU_FILE_NAME);
+    const shown = (file: string) => displayPath(file, io.cwd);
     const now = deps.now ?? (() => new Date());
 
-    if (!existsSync(config.dataDir)) {
-      throw new ConfigError([`--data-dir: ${config.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
+    if (!existsSync(paths.dataDir)) {
+      throw new ConfigError([`--data-dir: ${paths.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
     }
-    const menu = await loadMenu(path.join(config.dataDir, MENU_FILE_NAME), name(MENU_FILE_NAME));
-    const registry = new RegistryWatch({ file: path.join(config.dataDir, INVITE_FILE), name: name(INVITE_FILE), zone: config.zone, logger });
+    const menu = await loadMenu(menuFile, shown(menuFile));
+    const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
     await registry.start();
-    const { log, problems } = await ResponseLog.open(path.join(config.dataDir, RESPONSE_FILE), name(RESPONSE_FILE), config.zone, { now });
+    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
     const stop = stopSignal(deps);
@@ -123,10 +128,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
       bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
-      bot.use(chatMenu({ menu, dataDir: config.dataDir, logger }));
+      bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
-      logger.debug(`registry ${name(INVITE_FILE)}: ${registry.size} link(s); join log ${name(RESPONSE_FILE)}; unknown links: ${options.unknownLinks}`);
-      await runBot({ bot, logger, inFlight, webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
+      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
+      await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();
       await log.close();
@@ -134,15 +139,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     logger.info('stopped');
     return EXIT_OK;
   } catch (error) {
-    // A join log the handler cannot append to needs an admin: exit 2 so systemd does not restart in a loop.
-    if (error instanceof DataFileError) {
-      io.err(redact(`error: ${error.message}`, secrets));
-      return EXIT_CONFIG;
-    }
-    if (error instanceof NetworkError) {
-      io.err(redact(`error: ${messageOf(error)}; check the network and TELEGRAM_API_ROOT, then start again`, secrets));
-      return EXIT_ROWS_FAILED;
-    }
+    // A join log the handler cannot append to is 2, so systemd does not restart in a loop (shared/cli/exit.ts).
     return reportFailure(error, io, secrets);
   }
 }

@@ -10,7 +10,7 @@ import type { Telegraf } from 'telegraf';
 import { ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { InFlight } from './in-flight.js';
-import type { WebhookOptions } from './webhook-options.js';
+import type { WebhookOptions } from '../shared/config/schema.js';
 
 /** Asked for explicitly: omitting allowed_updates would keep whatever an earlier run set. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request'] as const;

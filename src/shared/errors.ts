@@ -1,5 +1,8 @@
 /**
- * The errors our programs tell apart. Only a program's `main` turns them into output and exit codes.
+ * The errors our programs tell apart, by whose fault: a setting (ConfigError), a data file
+ * (DataFileError, DataFileMissingError), another run holding a file (LockBusyError), our own code
+ * (BugError). Telegram's refusals and network failures are in telegram/errors.ts. Only a program's
+ * `main` turns them into output and exit codes, through the one table in cli/exit.ts.
  */
 
 /** A setting is missing or malformed. `main` prints every problem and exits with code 2. */
@@ -72,6 +75,20 @@ export class ExitError extends Error {
   constructor(exitCode: number, message: string, options?: ErrorOptions) {
     super(message, options);
     this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Our own code threw where it should not: a bug, not a setting or a file the admin can fix. Wraps
+ * what was thrown (as `cause`, whose stack is printed once) and, in tg-handler, the update it was
+ * handling.
+ */
+export class BugError extends Error {
+  override name = 'BugError';
+  readonly updateId: number | undefined;
+  constructor(cause: unknown, updateId?: number) {
+    super(`${updateId === undefined ? '' : `update ${updateId}: `}${messageOf(cause)}`, { cause });
+    this.updateId = updateId;
   }
 }
 

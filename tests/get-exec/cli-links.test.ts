@@ -236,4 +236,13 @@ describe('tg-get configuration and fatal errors', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(wrong);
     expect(ws.records(REGISTRY).every((r) => r.link === '')).toBe(true);
   });
+
+  it('exits 2 when a data file is missing (an admin must add it), and still does the steps that do not need it', async () => {
+    ws = new Workspace({ invites: blankRegistry(1) });
+    const result = await runTgGet([], { cwd: ws.dir, emu });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/error: data\/text_schedule\.txt: file not found/);
+    expect(result.stdout).toMatch(/1 links made, 1 QR codes written, 0 posts sent, 1 rows failed/);
+    expect(botLinks().size).toBe(1);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_OK, EXIT_ROWS_FAILED } from '../../shared/cli/cli.js';
+import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
 import { ExitError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/cli/log.js';
@@ -44,7 +44,7 @@ async function writeOutput(file: string, text: string, what: string): Promise<vo
     await writeAtomic(file, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ExitError(EXIT_ROWS_FAILED, `cannot write the ${what} to ${displayPath(file)} (${code}); choose another path or check the folder's permissions`, { cause: error });
+    throw new ExitError(EXIT_FAILED, `cannot write the ${what} to ${displayPath(file)} (${code}); choose another path or check the folder's permissions`, { cause: error });
   }
 }
 
@@ -85,5 +85,5 @@ export async function runReport(config: Config, options: ReportOptions, log: Log
   }
   const withJoins = report.rows.length - report.noJoins.length;
   log.info(`report: ${plural(report.totals.approved, 'join')} through ${withJoins} of ${plural(report.rows.length, 'link')}${problems > 0 ? `; ${plural(problems, 'row')} could not be read (see the warnings above)` : ''}`);
-  return { exitCode: problems > 0 ? EXIT_ROWS_FAILED : EXIT_OK, htmlPath, ...(csvPath !== undefined ? { csvPath } : {}) };
+  return { exitCode: problems > 0 ? EXIT_FAILED : EXIT_OK, htmlPath, ...(csvPath !== undefined ? { csvPath } : {}) };
 }

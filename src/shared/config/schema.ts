@@ -1,13 +1,15 @@
 /**
- * Settings for both programs: one zod schema with the defaults in it, and a pure `parseConfig` that
- * reports every problem at once as `NAME: message`. Only a program's `main` reads process.env, the
- * .env file and --token-file, and hands the result here.
+ * Settings for both programs: one zod schema with the defaults in it (the folders' in paths.ts), and
+ * a pure `parseConfig` that reports every problem at once as `NAME: message`. Only a program's `main`
+ * reads process.env, and load.ts the .env file and --token-file, and hands the result here.
  */
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isValidZone, systemZone } from '../dates.js';
 import { ConfigError } from '../errors.js';
+import { logLevelOf } from '../cli/cli.js';
+import { resolveDirs } from './paths.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
 
@@ -20,6 +22,24 @@ export interface CommonOptions {
   tz?: string;
   quiet?: boolean;
   verbose?: boolean;
+}
+
+/** tg-handler's webhook options (commander's camelCase names); neither URL nor port means long polling. */
+export interface WebhookCliOptions {
+  webhookUrl?: string | undefined;
+  port?: string | undefined;
+  webhookSecret?: string | undefined;
+}
+
+/** The optional webhook mode: where Telegram posts updates (the public URL a reverse proxy forwards to our port). */
+export interface WebhookOptions {
+  /** The URL given to setWebhook, as the admin wrote it. */
+  url: string;
+  /** The path our server answers on: the URL's path, which the proxy must keep. */
+  path: string;
+  port: number;
+  /** The secret token Telegram sends back in a header on every post: 1-256 of A-Z a-z 0-9 _ - (Telegram's rule). */
+  secret: string;
 }
 
 /** What a command needs: tg-get report needs no token, for instance. */
@@ -41,10 +61,25 @@ export interface Config {
   /** IANA zone for wall-clock times in the data files. */
   zone: string;
   logLevel: 'quiet' | 'normal' | 'verbose';
+  /** Webhook mode (tg-handler with --webhook-url and --port); undefined for long polling. */
+  webhook: WebhookOptions | undefined;
 }
 
 const TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
 const CHAT = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,})$/;
+const SECRET = /^[A-Za-z0-9_-]{1,256}$/;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A random webhook secret for this start: 43 characters of base64url. */
+export const randomSecret = (): string => randomBytes(32).toString('base64url');
 
 /** Reads a chat id cell or setting: a number (-100... for supergroups) or an @username. Null when malformed. */
 export function parseChatId(text: string): number | string | null {
@@ -69,74 +104,113 @@ function zoneOf(tz: string | undefined): string | undefined {
   return name.startsWith('/') ? systemZone() : name;
 }
 
-const schema = (needs: Needs, cwd: string) =>
+type Issue = (path: string, message: string) => void;
+
+/** --webhook-url, --port and the secret (--webhook-secret, else WEBHOOK_SECRET, else random per start). */
+function checkWebhook(v: WebhookCliOptions & { WEBHOOK_SECRET?: string | undefined }, issue: Issue): void {
+  if (v.webhookUrl === undefined && v.port === undefined) {
+    if (v.webhookSecret !== undefined) issue('webhookSecret', 'only makes sense with --webhook-url and --port');
+    return;
+  }
+  if (v.webhookUrl === undefined) issue('webhookUrl', 'is missing; webhook mode needs the public https URL Telegram posts to (e.g. https://bot.example.org/tg-hook)');
+  else if (!isHttpUrl(v.webhookUrl)) issue('webhookUrl', `"${v.webhookUrl}" is not an http(s) URL; give the public https URL Telegram posts to`);
+  const port = Number(v.port);
+  if (v.port === undefined) issue('port', 'is missing; webhook mode needs the local port the reverse proxy forwards to');
+  else if (!/^\d+$/.test(v.port) || !Number.isInteger(port) || port < 1 || port > 65535) issue('port', `"${v.port}" is not a port number (1-65535)`);
+  const secret = v.webhookSecret ?? v.WEBHOOK_SECRET;
+  if (secret !== undefined && !SECRET.test(secret)) {
+    issue(v.webhookSecret !== undefined ? 'webhookSecret' : 'WEBHOOK_SECRET', "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule); leave it unset for a random one per start");
+  }
+}
+
+function webhookOf(v: WebhookCliOptions & { WEBHOOK_SECRET?: string | undefined }, random: () => string): WebhookOptions | undefined {
+  if (v.webhookUrl === undefined || v.port === undefined) return undefined;
+  const url = new URL(v.webhookUrl);
+  return { url: url.href, path: `${url.pathname}${url.search}`, port: Number(v.port), secret: v.webhookSecret ?? v.WEBHOOK_SECRET ?? random() };
+}
+
+const schema = (needs: Needs, cwd: string, random: () => string) =>
   z
     .object({
       BOT_TOKEN: z.string().optional(),
       CHAT_ID: z.string().optional(),
       TELEGRAM_API_ROOT: z.string().default(DEFAULT_API_ROOT),
       TZ: z.string().optional(),
-      dataDir: z.string().default('data'),
-      assetsDir: z.string().default('assets'),
-      linksDir: z.string().default('LINKS'),
-      logLevel: z.enum(['quiet', 'normal', 'verbose']).default('normal'),
+      WEBHOOK_SECRET: z.string().optional(),
+      dataDir: z.string().optional(),
+      assetsDir: z.string().optional(),
+      linksDir: z.string().optional(),
+      logLevel: z.enum(['quiet', 'normal', 'verbose']),
+      webhookUrl: z.string().optional(),
+      port: z.string().optional(),
+      webhookSecret: z.string().optional(),
     })
     .superRefine((v, ctx) => {
+      const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path: [path], message });
       const token = v.BOT_TOKEN?.trim() ?? '';
       if (needs.token && token === '') {
-        ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'is not set; put the token @BotFather gave you in BOT_TOKEN (environment or .env) or pass --token-file PATH' });
+        issue('BOT_TOKEN', 'is not set; put the token @BotFather gave you in BOT_TOKEN (environment or .env) or pass --token-file PATH');
       } else if (token !== '' && !TOKEN.test(token)) {
         // Never echo the value: it may be a real token with a typo.
-        ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'does not look like a bot token (digits, a colon, then at least 20 letters, digits, - or _); copy it again from @BotFather' });
+        issue('BOT_TOKEN', 'does not look like a bot token (digits, a colon, then at least 20 letters, digits, - or _); copy it again from @BotFather');
       }
       const chat = v.CHAT_ID?.trim() ?? '';
       if (needs.chat && chat === '') {
-        ctx.addIssue({ code: 'custom', path: ['CHAT_ID'], message: 'is not set; set CHAT_ID to the group id (e.g. -1001234567890) or @groupname (see "Find CHAT_ID" in the README)' });
+        issue('CHAT_ID', 'is not set; set CHAT_ID to the group id (e.g. -1001234567890) or @groupname (see "Find CHAT_ID" in the README)');
       } else if (chat !== '' && parseChatId(chat) === null) {
-        ctx.addIssue({ code: 'custom', path: ['CHAT_ID'], message: `"${chat}" ${chatHint(chat)}` });
+        issue('CHAT_ID', `"${chat}" ${chatHint(chat)}`);
       }
-      try {
-        const url = new URL(v.TELEGRAM_API_ROOT);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-      } catch {
-        ctx.addIssue({ code: 'custom', path: ['TELEGRAM_API_ROOT'], message: `"${v.TELEGRAM_API_ROOT}" is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}` });
-      }
+      if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `"${v.TELEGRAM_API_ROOT}" is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
       const zone = zoneOf(v.TZ);
-      if (zone !== undefined && !isValidZone(zone)) {
-        ctx.addIssue({ code: 'custom', path: ['TZ'], message: `"${v.TZ}" is not a time zone; use an IANA name such as Europe/Berlin or UTC` });
-      }
+      if (zone !== undefined && !isValidZone(zone)) issue('TZ', `"${v.TZ}" is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
+      checkWebhook(v, issue);
     })
     .transform(
       (v): Config => ({
         token: v.BOT_TOKEN?.trim() ?? '',
         chatId: v.CHAT_ID?.trim() ? parseChatId(v.CHAT_ID) : null,
         apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
-        dataDir: path.resolve(cwd, v.dataDir),
-        assetsDir: path.resolve(cwd, v.assetsDir),
-        linksDir: path.resolve(cwd, v.linksDir),
+        ...resolveDirs(v, cwd),
         zone: zoneOf(v.TZ) ?? systemZone(),
         logLevel: v.logLevel,
+        webhook: webhookOf(v, random),
       }),
     );
 
 /**
  * Builds the configuration from environment variables and command-line options (options win; --tz
- * wins over TZ). Pure. Throws ConfigError listing every problem as `NAME: message`.
+ * wins over TZ, --webhook-secret over WEBHOOK_SECRET). Pure but for `random`, called for a webhook
+ * secret when none is given. Throws ConfigError listing every problem as `NAME: message`.
  */
-export function parseConfig(env: Readonly<Record<string, string | undefined>>, options: CommonOptions, needs: Needs, cwd: string): Config {
+export function parseConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: CommonOptions & WebhookCliOptions,
+  needs: Needs,
+  cwd: string,
+  random: () => string = randomSecret,
+): Config {
   const input = {
     BOT_TOKEN: env.BOT_TOKEN,
     CHAT_ID: env.CHAT_ID,
     TELEGRAM_API_ROOT: env.TELEGRAM_API_ROOT || undefined,
     TZ: options.tz ?? env.TZ,
+    WEBHOOK_SECRET: env.WEBHOOK_SECRET || undefined,
     dataDir: options.dataDir,
     assetsDir: options.assetsDir,
     linksDir: options.linksDir,
-    logLevel: options.quiet ? 'quiet' : options.verbose ? 'verbose' : undefined,
+    logLevel: logLevelOf(options),
+    webhookUrl: options.webhookUrl,
+    port: options.port,
+    webhookSecret: options.webhookSecret,
   };
-  const result = schema(needs, cwd).safeParse(input);
+  const result = schema(needs, cwd, random).safeParse(input);
   if (result.success) return result.data;
-  const names: Record<string, string> = { dataDir: '--data-dir', assetsDir: '--assets-dir', linksDir: '--links-dir', TZ: options.tz !== undefined ? '--tz' : 'TZ' };
+  const names: Record<string, string> = {
+    TZ: options.tz !== undefined ? '--tz' : 'TZ',
+    webhookUrl: '--webhook-url',
+    port: '--port',
+    webhookSecret: '--webhook-secret',
+  };
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? 'config');

@@ -1,21 +1,43 @@
 /**
- * Telegram failures split by whose fault they are: Telegram refused the call (TelegramError from
- * telegraf, with code and description), or the network failed. A network failure either certainly
- * happened before the request left (connection refused, DNS) or may have reached Telegram.
+ * Telegram failures split by whose fault they are: Telegram refused the call (telegraf's
+ * TelegramError, with code, description and method), or the network failed. A network failure either
+ * certainly happened before the request left (connection refused, DNS) or may have reached Telegram.
+ *
+ * A refusal is recognised by its shape, not with `instanceof`: every program reaches this module
+ * (src/shared/cli/exit.ts words failures with it), and loading telegraf for its class would cost a
+ * run that calls no method as much as starting Node itself (see src/shared/cli/lazy.ts).
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { TelegramError as TelegrafError } from 'telegraf';
 
-// Every program reaches this module (cli.ts reports failures with it), but importing 'telegraf' costs
-// about as much as starting Node itself, which a tg-get run that calls no method must not pay. The
-// class lives in one small file of telegraf, the very module telegraf's index re-exports, so errors
-// telegraf throws are still `instanceof` it. (The package's export map hides the file, hence the path.)
-const require = createRequire(import.meta.url);
-const errorModule = path.join(path.dirname(require.resolve('telegraf')), 'core', 'network', 'error.js');
-/** telegraf's TelegramError: Telegram refused a call (code, description, parameters). */
-export const TelegramError = (require(errorModule) as { TelegramError: typeof TelegrafError }).TelegramError;
-export type TelegramError = TelegrafError;
+/** Telegram refused a call: what telegraf's TelegramError carries (see isTelegramError). */
+export interface TelegramError extends Error {
+  /** The Bot API's error_code: 400, 401, 403, 409, 429, 5xx. */
+  readonly code: number;
+  readonly description: string;
+  /** retry_after, migrate_to_chat_id. */
+  readonly parameters?: TelegrafError['parameters'];
+  /** The call that was refused; telegraf fills it in for every method call. */
+  readonly on?: { method?: unknown; payload?: unknown };
+}
+
+/**
+ * True for telegraf's TelegramError, checked by shape: an Error whose constructor (or name) is
+ * TelegramError, with a numeric `code`, a string `description`, and `parameters` and `on` objects
+ * when present. Loads nothing.
+ */
+export function isTelegramError(error: unknown): error is TelegramError {
+  if (!(error instanceof Error)) return false;
+  if (error.name !== 'TelegramError' && error.constructor?.name !== 'TelegramError') return false;
+  const e = error as Error & Partial<Record<'code' | 'description' | 'parameters' | 'on', unknown>>;
+  const objectOrAbsent = (value: unknown) => value === undefined || (typeof value === 'object' && value !== null);
+  return typeof e.code === 'number' && typeof e.description === 'string' && objectOrAbsent(e.parameters) && objectOrAbsent(e.on);
+}
+
+/** The method Telegram refused, e.g. "getMe", when telegraf recorded it. */
+export function refusedMethod(error: TelegramError): string | undefined {
+  const method = error.on?.method;
+  return typeof method === 'string' ? method : undefined;
+}
 
 /** Error codes of a connection that was never made: the request did not reach Telegram. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL']);
@@ -49,7 +71,7 @@ function errorCode(error: unknown): string | undefined {
 
 /** Classifies anything a telegraf call threw. */
 export function classify(error: unknown): Failure {
-  if (error instanceof TelegramError) {
+  if (isTelegramError(error)) {
     const retryAfter = error.parameters?.retry_after;
     return { kind: 'refused', code: error.code, description: error.description, ...(retryAfter === undefined ? {} : { retryAfter }) };
   }
@@ -62,16 +84,16 @@ export function classify(error: unknown): Failure {
   return { kind: 'other' };
 }
 
-/** True for a 400 whose description contains `marker` (e.g. USER_ALREADY_PARTICIPANT). */
+/** True for a refusal whose description contains `marker` (e.g. USER_ALREADY_PARTICIPANT). */
 export function isRefusal(error: unknown, marker: string): boolean {
-  return error instanceof TelegramError && error.description.includes(marker);
+  return isTelegramError(error) && error.description.includes(marker);
 }
 
-/** A hint for the fatal codes, or undefined. */
+/** A hint for the refusals that stop a program (the token, another poller, a wrong API root), or undefined. */
 export function fatalHint(error: unknown): string | undefined {
-  if (!(error instanceof TelegramError)) return undefined;
+  if (!isTelegramError(error)) return undefined;
   if (error.code === 401) return 'Telegram refused the bot token (401 Unauthorized): check BOT_TOKEN against @BotFather';
   if (error.code === 409) return 'another process is reading this bot\'s updates (409 Conflict): stop the other tg-handler, or delete the webhook it set';
-  if (error.code === 404 && error.on && (error.on as { method?: string }).method === 'getMe') return 'the Bot API answered 404 to getMe: check TELEGRAM_API_ROOT and BOT_TOKEN';
+  if (error.code === 404 && refusedMethod(error) === 'getMe') return 'the Bot API answered 404 to getMe: check TELEGRAM_API_ROOT and BOT_TOKEN';
   return undefined;
 }

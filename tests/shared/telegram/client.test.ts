@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { BotApiEmulator } from '../../../src/emulator/index.js';
 import { createLogger } from '../../../src/shared/cli/log.js';
 import { createBot, DEFAULT_RETRY, type RetryPolicy } from '../../../src/shared/telegram/client.js';
-import { classify, NetworkError, TelegramError } from '../../../src/shared/telegram/errors.js';
+import { TelegramError } from 'telegraf';
+import { classify, NetworkError } from '../../../src/shared/telegram/errors.js';
 
 const CHAT = -1001234567890;
 let emu: BotApiEmulator;

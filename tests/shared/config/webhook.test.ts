@@ -1,6 +1,11 @@
+/** tg-handler's webhook settings, checked by the one configuration schema. */
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError } from '../../src/shared/errors.js';
-import { parseWebhookOptions } from '../../src/handler-exec/webhook-options.js';
+import { parseConfig, type WebhookCliOptions } from '../../../src/shared/config/schema.js';
+import { ConfigError } from '../../../src/shared/errors.js';
+
+/** The webhook part of the configuration tg-handler would get from these options and environment. */
+const parseWebhookOptions = (options: WebhookCliOptions, env: Record<string, string>, random?: () => string) =>
+  parseConfig(env, options, { token: false, chat: false }, '/w', random).webhook;
 
 const problems = (fn: () => unknown): string[] => {
   try {
@@ -12,7 +17,7 @@ const problems = (fn: () => unknown): string[] => {
   throw new Error('expected a ConfigError');
 };
 
-describe('parseWebhookOptions', () => {
+describe('the webhook settings (parseConfig)', () => {
   test('no URL and no port: long polling', () => {
     expect(parseWebhookOptions({}, {})).toBeUndefined();
   });
@@ -47,5 +52,15 @@ describe('parseWebhookOptions', () => {
     expect(problems(() => parseWebhookOptions({ webhookUrl: 'https://x.org/h' }, {}))).toEqual([expect.stringMatching(/^--port: is missing/)]);
     expect(problems(() => parseWebhookOptions({ port: '8080' }, {}))).toEqual([expect.stringMatching(/^--webhook-url: is missing/)]);
     expect(problems(() => parseWebhookOptions({ webhookSecret: 'abc' }, {}))).toEqual([expect.stringMatching(/^--webhook-secret: only makes sense/)]);
+  });
+
+  test('are checked with the other settings: every problem of both in one ConfigError', () => {
+    const found = problems(() => parseConfig({ TZ: 'Mars/Olympus', WEBHOOK_SECRET: 'has space' }, { webhookUrl: 'https://x.org/h', port: '0' }, { token: true, chat: false }, '/w'));
+    expect(found).toEqual([
+      expect.stringMatching(/^BOT_TOKEN: is not set/),
+      expect.stringMatching(/^TZ: "Mars\/Olympus" is not a time zone/),
+      expect.stringMatching(/^--port: "0" is not a port number/),
+      expect.stringMatching(/^WEBHOOK_SECRET: must be 1-256 characters/),
+    ]);
   });
 });

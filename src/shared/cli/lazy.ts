@@ -1,0 +1,49 @@
+/**
+ * Every import a program defers until it needs the module, in one place so that readers and tools
+ * see each edge. tg-get runs every minute from cron and usually has nothing to do; such a run must
+ * load neither zod, telegraf nor the data files' parsers (bench/get-idle.ts measures it, see
+ * BENCHMARKS.md; tests/get-exec/idle-imports.test.ts checks it). Everything else is imported
+ * statically. Each entry gives what loading it costs, so an entry whose reason is gone can go.
+ *
+ * "here" is importing the module on top of what an idle run has loaded (dist/get-exec/main.js):
+ * median of 10 fresh processes, wall time and RSS growth, measured 2026-11-29 on the shared 2-core
+ * machine under a load of 8, when `node -e 0` itself took 110-150 ms. Compare them with each other.
+ *
+ * One more edge kept for the same reason lives elsewhere: the data files' names are apart from their
+ * schemas (src/shared/files/names.ts), so that config/paths.ts and the idle check need no zod.
+ */
+
+/**
+ * The configuration schema, and zod with it: +14 MB peak RSS (BENCHMARKS.md, "Where the memory
+ * went"); here +96 ms and +6.9 MB. An idle tg-get run decides to skip before it (config/load.ts).
+ */
+export const configSchema = () => import('../config/schema.js');
+
+/**
+ * The Telegram client, and telegraf with node-fetch: `tg-get --version` went from 391 ms to 287 ms
+ * and its peak RSS from 72 MB to 63 MB once every run stopped loading it (BENCHMARKS.md, change 2);
+ * here +138 ms and +10.5 MB. Made on the first call (get-exec/context.ts): a run that calls no
+ * method never loads it.
+ */
+export const telegramClient = () => import('../telegram/client.js');
+
+/**
+ * The file store with write-file-atomic (measured when it still held proper-lockfile too): here +76 ms and +5.0 MB. An idle run
+ * needs it only to write its note (get-exec/idle-state.ts).
+ */
+export const fileStore = () => import('../files/store.js');
+
+/**
+ * tg-get's steps with the data files' parsers (zod cells, the TSV reader): here +232 ms and +13.0 MB
+ * for the three. A run the idle check skips loads none of them; the skip took the idle run with
+ * 10,000 rows from 818 ms to 153 ms (BENCHMARKS.md).
+ */
+export const linksStep = () => import('../../get-exec/links.js');
+export const qrStep = () => import('../../get-exec/qr.js');
+export const postsStep = () => import('../../get-exec/posts.js');
+
+/** `tg-get report` with its formatters: here +327 ms and +14.3 MB; no other command needs it. */
+export const reportModule = () => import('../../get-exec/report/report.js');
+
+/** The QR code library: here +52 ms and +4.3 MB; loaded when a code is drawn, not when every code is current. */
+export const qrcode = () => import('qrcode');
