@@ -207,7 +207,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     const dataDir = path.resolve(io.cwd, options.dataDir ?? 'data');
     const before = everyMinute ? fingerprintsOf(dataDir, path.resolve(io.cwd, options.linksDir ?? 'LINKS')) : null;
     if (before !== null && canSkip(readState(dataDir), before, settings, deps.now?.() ?? new Date())) {
-      const log = createLogger({ level: options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal', out: io.out, err: io.err });
+      const log = createLogger({ level: options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal', out: io.out, err: io.err, env, zone: options.tz });
       log.info('nothing changed since the last run that had nothing to do, and no post is due yet');
       log.info(summary({ linksMade: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
       return EXIT_OK;
@@ -223,7 +223,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     const problems = [stepOptions, loaded].flatMap((r) => (r.ok ? [] : r.problems));
     if (!stepOptions.ok || !loaded.ok) throw new ConfigError(problems);
     config = loaded.value;
-    const log: Logger = loggerFor(config, io);
+    const log: Logger = loggerFor(config, io, env);
     const signal = deps.signal;
     const ctx = createContext({
       config,
@@ -264,7 +264,7 @@ async function report(options: ReportCliOptions, env: Readonly<Record<string, st
     const config = await loadConfig(env, options, { token: false, chat: false }, io.cwd);
     const { runReport } = await import('./report/report.js');
     const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}) };
-    const result = await runReport(config, reportRun, loggerFor(config, io), io.out);
+    const result = await runReport(config, reportRun, loggerFor(config, io, env), io.out);
     return result.exitCode;
   } catch (error) {
     return reportFailure(error, io, []);

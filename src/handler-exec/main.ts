@@ -104,7 +104,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const config = await loadConfig(env, options, { token: true, chat: false }, io.cwd);
     const webhook = parseWebhookOptions(options, env);
     secrets = [config.token, ...(webhook === undefined ? [] : [webhook.secret])];
-    const logger = createLogger({ level: config.logLevel, secrets, out: io.out, err: io.err });
+    const logger = createLogger({ level: config.logLevel, secrets, out: io.out, err: io.err, env, zone: config.zone });
     const name = (file: string) => displayPath(path.join(config.dataDir, file), io.cwd);
     const now = deps.now ?? (() => new Date());
 

@@ -87,8 +87,8 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
 }
 
 /** The logger a program uses once its configuration is known. */
-export function loggerFor(config: Pick<Config, 'token' | 'logLevel'>, io: Io): Logger {
-  return createLogger({ level: config.logLevel, secrets: config.token ? [config.token] : [], out: io.out, err: io.err });
+export function loggerFor(config: Pick<Config, 'token' | 'logLevel' | 'zone'>, io: Io, env?: Readonly<Record<string, string | undefined>>): Logger {
+  return createLogger({ level: config.logLevel, secrets: config.token ? [config.token] : [], out: io.out, err: io.err, env, zone: config.zone });
 }
 
 /**
