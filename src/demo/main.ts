@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the whole job on the sample data, with no token and no network. A local Bot API
- * emulator stands in for Telegram; the real tg-get and tg-handler run against it on a copy of data/.
+ * emulator stands in for Telegram; the real tg-get and tg-handler run against it on a copy of examples/.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { DEMO_CHAT_ID, openSandbox, runBin, startBin, waitForLine, type Sandbox 
 
 const ZONE = 'UTC';
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const indent = (line: string) => out(`    ${line.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z /, '')}`);
+const indent = (line: string) => out(`    ${line.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /, '')}`);
 
 const ANNA: EmulatorUser = { id: 5001, first_name: 'Anna', last_name: 'Kowalska', username: 'anna_k' };
 const SPAM_BOT: EmulatorUser = { id: 5002, is_bot: true, first_name: 'FreeCrypto', username: 'free_crypto_bot' };
@@ -110,8 +110,9 @@ async function summary(sandbox: Sandbox, links: Map<string, string>): Promise<vo
   for (const line of log.split('\n').filter((l) => l !== '')) out(`    ${line.replace(/\t/g, ' | ')}`);
   out(`  report:          ${path.join(sandbox.dir, 'report.html')} (open it in a browser)`);
   out();
-  out(`Everything ran in ${sandbox.dir} (a copy: data/ is untouched) against a Bot API emulator on ${emu.apiRoot}.`);
-  out('For real use, set BOT_TOKEN and CHAT_ID (see the README) and run bin/tg-get and bin/tg-handler.');
+  out(`Everything ran in ${sandbox.dir} (a copy of examples/, which is untouched) against a Bot API emulator on ${emu.apiRoot}.`);
+  out('For real use, fill in data/invite_data.txt (and data/text_schedule.txt), set BOT_TOKEN and CHAT_ID');
+  out('(see the README), then run bin/tg-get and bin/tg-handler.');
 }
 
 /** Runs the demo; 0 when the story played through. */

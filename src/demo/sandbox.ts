@@ -9,8 +9,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotApiEmulator } from '../emulator/index.js';
 
-/** The repository (or installed package) root: bin/, data/ and assets/ live here. */
+/** The repository (or installed package) root: bin/ and examples/ live here. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The samples the demo and the sandbox play with: `data/` (a registry, a schedule, a join log, the
+ * menu and the file the bot sends) and `assets/` (the pictures the schedule names). The shipped
+ * data/ holds headers only, so a first real run never posts these.
+ */
+export const EXAMPLES_DIR = path.join(PACKAGE_ROOT, 'examples');
 
 /** The demo's group: a private supergroup, as attribution needs. */
 export const DEMO_CHAT_ID = -1001234567890;
@@ -23,11 +30,11 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
 }
 
-/** Copies data/ and assets/ into a fresh temp folder and starts the emulator. data/ itself is never touched. */
+/** Copies the examples' data/ and assets/ into a fresh temp folder and starts the emulator. examples/ itself is never touched. */
 export async function openSandbox(zone: string): Promise<Sandbox> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-invite-tracker-demo-'));
-  await cp(path.join(PACKAGE_ROOT, 'data'), path.join(dir, 'data'), { recursive: true });
-  await cp(path.join(PACKAGE_ROOT, 'assets'), path.join(dir, 'assets'), { recursive: true });
+  await cp(path.join(EXAMPLES_DIR, 'data'), path.join(dir, 'data'), { recursive: true });
+  await cp(path.join(EXAMPLES_DIR, 'assets'), path.join(dir, 'assets'), { recursive: true });
   await mkdir(path.join(dir, 'LINKS'));
   const emulator = await BotApiEmulator.start();
   emulator.addChat({ id: DEMO_CHAT_ID, type: 'supergroup', title: 'Demo club' });

@@ -64,7 +64,7 @@ export async function stepsCommand(
   const everyMinute = steps.length === ALL_STEPS.length && !dryRun && options.retryUncertain !== true && stepOptions.ok;
   const idle = everyMinute ? startIdleCheck(argv, io.cwd, raw, paths) : null;
   if (idle !== null && nothingCanHaveChanged(idle, paths, now())) {
-    const log = createLogger({ level: logLevelOf(options), out: io.out, err: io.err });
+    const log = createLogger({ level: logLevelOf(options), out: io.out, err: io.err, env, zone: options.tz });
     log.info('nothing changed since the last run that had nothing to do, and no post is due yet');
     log.info(summary({ linksMade: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
     return { rowsFailed: 0, stopped: false, unusable: [] };
@@ -75,7 +75,7 @@ export async function stepsCommand(
   if (!stepOptions.ok || !loaded.ok) throw new ConfigError([stepOptions, loaded].flatMap((r) => (r.ok ? [] : r.problems)));
   const config: Config = loaded.value;
   known.secrets.push(...secretsOf(config));
-  const log = loggerFor(config, io);
+  const log = loggerFor(config, io, env);
   const signal = deps.signal;
   const ctx = createContext({
     config,
@@ -103,6 +103,6 @@ export async function reportCommand(options: ReportCliOptions, env: Env, io: Io,
   const config = await loadConfig(env, options, { token: false, chat: false }, io.cwd);
   const { runReport } = await reportModule();
   const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}) };
-  const result = await runReport(config, reportRun, loggerFor(config, io), io.out);
+  const result = await runReport(config, reportRun, loggerFor(config, io, env), io.out);
   return result.exitCode;
 }

@@ -107,7 +107,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     const config = await loadConfig(env, options, { token: true, chat: false }, io.cwd);
     secrets = secretsOf(config);
-    const logger = loggerFor(config, io);
+    const logger = loggerFor(config, io, env);
     const paths = pathsOf(config);
     const menuFile = path.join(paths.dataDir, MENU_FILE_NAME);
     const shown = (file: string) => displayPath(file, io.cwd);

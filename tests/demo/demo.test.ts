@@ -6,12 +6,14 @@ import { REPO_ROOT } from '../support/tmp.js';
 
 const DATA_FILES = ['invite_data.txt', 'text_schedule.txt', 'responde_data.txt', 'key_bb.txt', 'menu.json'];
 
+/** The shipped data/ and the examples the demo copies: it must change neither. */
 async function snapshot(): Promise<string[]> {
-  return Promise.all(DATA_FILES.map((f) => readFile(path.join(REPO_ROOT, 'data', f), 'utf8')));
+  const folders = [path.join(REPO_ROOT, 'data'), path.join(REPO_ROOT, 'examples', 'data')];
+  return Promise.all(folders.flatMap((dir) => DATA_FILES.map((f) => readFile(path.join(dir, f), 'utf8'))));
 }
 
 describe('npm run demo (the built dist/demo/run.js)', () => {
-  it('plays the whole story against the sandbox and leaves data/ untouched', async () => {
+  it('plays the whole story on a copy of examples/ and leaves data/ and examples/ untouched', async () => {
     const before = await snapshot();
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'demo', 'run.js')], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

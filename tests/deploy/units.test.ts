@@ -9,6 +9,8 @@ import { cleanup, REPO_ROOT, tempDir } from '../support/tmp.js';
 const run = promisify(execFile);
 const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
 const UNITS = ['tg-handler.service', 'tg-get.service', 'tg-get.timer'];
+/** The templates, verified as an instance each (verify wants a unit it could start). */
+const TEMPLATES: Record<string, string> = { 'tg-handler@.service': 'tg-handler@club-a.service', 'tg-get@.service': 'tg-get@club-a.service', 'tg-get@.timer': 'tg-get@club-a.timer' };
 
 let dir: string;
 beforeAll(async () => {
@@ -21,6 +23,14 @@ beforeAll(async () => {
       .replaceAll('User=tg-tracker', 'User=root')
       .replaceAll('Group=tg-tracker', 'Group=root');
     await writeFile(path.join(dir, unit), text);
+  }
+  for (const [template, instance] of Object.entries(TEMPLATES)) {
+    const text = (await readFile(path.join(REPO_ROOT, 'deploy', template), 'utf8'))
+      .replaceAll('/opt/tg-invite-tracker', REPO_ROOT)
+      .replaceAll('/usr/bin/node', process.execPath)
+      .replaceAll('User=tg-tracker', 'User=root')
+      .replaceAll('Group=tg-tracker', 'Group=root');
+    await writeFile(path.join(dir, instance), text);
   }
 });
 afterAll(async () => { await cleanup(dir); });
@@ -39,8 +49,31 @@ describe('deploy/ units', () => {
     expect(await readFile(path.join(REPO_ROOT, 'deploy', 'tg-handler.service'), 'utf8')).toMatch(/^Restart=on-failure$/m);
   });
 
+  it('name themselves in the journal (SyslogIdentifier=), so journalctl -t finds their lines', async () => {
+    const expected: Record<string, string> = { 'tg-handler.service': 'tg-handler', 'tg-get.service': 'tg-get', 'tg-handler@.service': 'tg-handler@%i', 'tg-get@.service': 'tg-get@%i' };
+    for (const [unit, identifier] of Object.entries(expected)) {
+      const text = await readFile(path.join(REPO_ROOT, 'deploy', unit), 'utf8');
+      expect({ unit, lines: text.match(/^SyslogIdentifier=.*$/gm) }).toEqual({ unit, lines: [`SyslogIdentifier=${identifier}`] });
+    }
+  });
+
+  it('templates: each instance has its own settings, credential and working folder, and writes only that folder', async () => {
+    for (const unit of ['tg-handler@.service', 'tg-get@.service']) {
+      const text = await readFile(path.join(REPO_ROOT, 'deploy', unit), 'utf8');
+      expect(text).toMatch(/^EnvironmentFile=\/etc\/tg-invite-tracker\/%i\/env$/m);
+      expect(text).toMatch(/^LoadCredential=bot-token:\/etc\/tg-invite-tracker\/%i\/bot-token$/m);
+      expect(text).toMatch(/--token-file \$\{CREDENTIALS_DIRECTORY\}\/bot-token/);
+      expect(text).toMatch(/^WorkingDirectory=\/var\/lib\/tg-invite-tracker\/%i$/m);
+      expect(text).toMatch(/^StateDirectory=tg-invite-tracker\/%i$/m);
+      expect(text).toMatch(/^ProtectSystem=strict$/m);
+      expect(text).not.toMatch(/^ReadWritePaths=/m);
+      expect(text).not.toMatch(/BOT_TOKEN/);
+    }
+    expect(await readFile(path.join(REPO_ROOT, 'deploy', 'tg-get@.timer'), 'utf8')).toMatch(/^Unit=tg-get@%i\.service$/m);
+  });
+
   (analyze ? it : it.skip)('are accepted by systemd-analyze verify', async () => {
-    const files = UNITS.map((u) => path.join(dir, u));
+    const files = [...UNITS, ...Object.values(TEMPLATES)].map((u) => path.join(dir, u));
     const { stderr } = await run(analyze!, ['verify', ...files], { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'warning' } }).catch((e: { stderr: string; code: number }) => {
       throw new Error(`systemd-analyze verify failed (${e.code}):\n${e.stderr}`);
     });

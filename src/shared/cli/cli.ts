@@ -53,6 +53,6 @@ export function secretsOf(config: Pick<Config, 'token' | 'webhook'> | null): str
 }
 
 /** The logger a program uses once its configuration is known; it never prints secretsOf(config). */
-export function loggerFor(config: Pick<Config, 'token' | 'webhook' | 'logLevel'>, io: Io): Logger {
-  return createLogger({ level: config.logLevel, secrets: secretsOf(config), out: io.out, err: io.err });
+export function loggerFor(config: Pick<Config, 'token' | 'webhook' | 'logLevel' | 'zone'>, io: Io, env?: Readonly<Record<string, string | undefined>>): Logger {
+  return createLogger({ level: config.logLevel, secrets: secretsOf(config), out: io.out, err: io.err, env, zone: config.zone });
 }

@@ -1,7 +1,13 @@
 /**
- * One line per action on stdout (journald adds the time under systemd; we add it for cron logs too).
- * Every line passes through `redact`, so a secret registered with `addSecret` never reaches output.
+ * One line per action: info and debug on stdout, warnings and errors on stderr. Two layouts:
+ * - for the journal (systemd): no time of our own (journald stamps each entry) and a `<N>` syslog
+ *   priority in front of every line, which journald turns into the entry's priority, so
+ *   `journalctl -p warning` shows only warnings and errors;
+ * - for a terminal or a cron log: the local time in the configured zone, written like the times in
+ *   the data files (`2026-01-05 10:00:00`), so a log line and a data row can be matched by eye.
+ * Every line passes through `redact`, so a secret registered in `secrets` never reaches output.
  */
+import { fstatSync } from 'node:fs';
 
 export type Level = 'quiet' | 'normal' | 'verbose';
 
@@ -22,10 +28,22 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   out?: (line: string) => void;
   err?: (line: string) => void;
-  /** Prefix lines with an ISO timestamp; default true. */
+  /**
+   * The program's environment. With `JOURNAL_STREAM` naming this process's stdout or stderr (see
+   * `writesToJournal`), lines take the journal layout.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Journal layout (`<N>` priority, no time) or not; default: what `env` says. */
+  journal?: boolean;
+  /** IANA zone of the times in terminal lines; default the system's (TZ). */
+  zone?: string;
+  /** Terminal layout only: prefix lines with the local time; default true. */
   timestamps?: boolean;
   now?: () => Date;
 }
+
+/** Syslog priorities (RFC 5424) journald reads from a `<N>` line prefix. */
+const PRIORITY = { error: 3, warning: 4, info: 6, debug: 7 } as const;
 
 /**
  * Replaces each secret in `text` by `<redacted>`. A bot token is also caught in its URL form
@@ -39,24 +57,63 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   return out;
 }
 
-/** Builds a logger. Defaults: level normal, stdout/stderr, timestamps on. */
+/**
+ * True when systemd connected this process's stdout or stderr to the journal: it sets
+ * `JOURNAL_STREAM` to that stream's `device:inode`. Comparing them (as sd_journal_stream_fd(3)
+ * advises) keeps a program that merely inherited the variable, with its output sent elsewhere
+ * (`tg-get > file` from a service's shell), on the terminal layout.
+ */
+export function writesToJournal(env: Readonly<Record<string, string | undefined>>, fds: readonly number[] = [1, 2]): boolean {
+  const stream = env.JOURNAL_STREAM;
+  if (stream === undefined || stream === '') return false;
+  return fds.some((fd) => {
+    try {
+      const stat = fstatSync(fd, { bigint: true });
+      return stream === `${stat.dev}:${stat.ino}`;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `YYYY-MM-DD HH:mm:ss` in `zone` (the system's when undefined or unknown). */
+function localClock(zone: string | undefined): (date: Date) => string {
+  const fields = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { ...fields, timeZone: zone });
+  } catch {
+    // A bad zone is reported by the configuration check; a log line must still be written.
+    format = new Intl.DateTimeFormat('en-US', fields);
+  }
+  return (date) => {
+    const part: Record<string, string> = {};
+    for (const { type, value } of format.formatToParts(date)) part[type] = value;
+    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+  };
+}
+
+/** Builds a logger. Defaults: level normal, stdout/stderr, the terminal layout with timestamps. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'normal';
   const secrets = options.secrets ?? [];
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = options.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const journal = options.journal ?? (options.env !== undefined && writesToJournal(options.env));
   const timestamps = options.timestamps ?? true;
   const now = options.now ?? (() => new Date());
-  const format = (tag: string, message: string): string => {
-    const text = redact(message, secrets);
-    const prefix = timestamps ? `${now().toISOString()} ` : '';
-    return `${prefix}${tag}${text}`;
+  const clock = journal || !timestamps ? null : localClock(options.zone);
+  // journald takes each line as an entry of its own, so every line of a message gets the prefix.
+  const format = (priority: keyof typeof PRIORITY, message: string): string => {
+    const tag = priority === 'info' ? '' : `${priority}: `;
+    const prefix = journal ? `<${PRIORITY[priority]}>` : clock === null ? '' : `${clock(now())} `;
+    return redact(message, secrets).split('\n').map((line, i) => `${prefix}${i === 0 ? tag : ''}${line}`).join('\n');
   };
   return {
-    info: (m) => { if (level !== 'quiet') out(format('', m)); },
-    debug: (m) => { if (level === 'verbose') out(format('debug: ', m)); },
-    warn: (m) => err(format('warning: ', m)),
-    error: (m) => err(format('error: ', m)),
+    info: (m) => { if (level !== 'quiet') out(format('info', m)); },
+    debug: (m) => { if (level === 'verbose') out(format('debug', m)); },
+    warn: (m) => err(format('warning', m)),
+    error: (m) => err(format('error', m)),
   };
 }
 
