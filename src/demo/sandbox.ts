@@ -12,6 +12,12 @@ import { BotApiEmulator } from '../emulator/index.js';
 /** The repository (or installed package) root: bin/, data/ and assets/ live here. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * Where the sample files live (its data/ and assets/ are copied into each sandbox). The samples are
+ * moving to examples/: then this becomes `path.join(PACKAGE_ROOT, 'examples')`.
+ */
+export const EXAMPLES_DIR = PACKAGE_ROOT;
+
 /** The demo's group: a private supergroup, as attribution needs. */
 export const DEMO_CHAT_ID = -1001234567890;
 
@@ -23,13 +29,16 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
 }
 
-/** Copies data/ and assets/ into a fresh temp folder and starts the emulator. data/ itself is never touched. */
-export async function openSandbox(zone: string): Promise<Sandbox> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-invite-tracker-demo-'));
-  await cp(path.join(PACKAGE_ROOT, 'data'), path.join(dir, 'data'), { recursive: true });
-  await cp(path.join(PACKAGE_ROOT, 'assets'), path.join(dir, 'assets'), { recursive: true });
+/**
+ * Copies the examples' data/ and assets/ into a fresh temp folder and starts the emulator (on an
+ * ephemeral port of 127.0.0.1 unless `port` is given). The examples themselves are never touched.
+ */
+export async function openSandbox(zone: string, opts: { port?: number; prefix?: string } = {}): Promise<Sandbox> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), opts.prefix ?? 'tg-invite-tracker-demo-'));
+  await cp(path.join(EXAMPLES_DIR, 'data'), path.join(dir, 'data'), { recursive: true });
+  await cp(path.join(EXAMPLES_DIR, 'assets'), path.join(dir, 'assets'), { recursive: true });
   await mkdir(path.join(dir, 'LINKS'));
-  const emulator = await BotApiEmulator.start();
+  const emulator = await BotApiEmulator.start(opts.port === undefined ? {} : { port: opts.port });
   emulator.addChat({ id: DEMO_CHAT_ID, type: 'supergroup', title: 'Demo club' });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -17,3 +17,4 @@ export type {
 } from './types.js';
 export type { AdminRights, MemberState, RestrictedRights } from './membership.js';
 export { OTHER_ADMIN } from './state.js';
+export { describeCall } from './call-log.js';

@@ -88,7 +88,7 @@ describe('the review queue: an admin chat, presses, edits, and the requester', (
     const after = await call(emu, 'sendMessage', { chat_id: chatId, text: 'Welcome' });
     expect(after).toEqual({ status: 403, body: { ok: false, error_code: 403, description: "Forbidden: bot can't initiate conversation with a user" } });
     // Its edits of the messages it sent still work.
-    expect((await tg.editMessageText(chatId, sent.message_id, undefined, 'Confirmed')).text).toBe('Confirmed');
+    expect(await tg.editMessageText(chatId, sent.message_id, undefined, 'Confirmed')).toMatchObject({ text: 'Confirmed' });
 
     // A request nobody decides: five minutes, then 403.
     emu.requestJoin({ chatId: GROUP, user: { id: 3003, first_name: 'Dan' } });
