@@ -2,7 +2,7 @@ import type { Core } from './core.js';
 import { EmulatorWorld } from './emulator-world.js';
 import { callbackQueryEvent, joinRequestEvent, privateTextEvent } from './events.js';
 import { applyMemberChange, blockEvent } from './member-events.js';
-import { currentState, joinedState, leftState } from './membership.js';
+import { currentState, joinedState, leftState, type MemberState } from './membership.js';
 import type { ChatRecord, LinkRecord, StoredMessage } from './state.js';
 import type { EmulatorUser } from './types.js';
 
@@ -43,15 +43,16 @@ export abstract class EmulatorPeople extends EmulatorWorld {
   /**
    * A user joins at once through a link that does not create join requests (e.g. one an admin made
    * in the app): chat_member left -> member, from = the person, with the link. Returns the update ids.
+   * `linkMissing: true` leaves invite_link out of the update, as has been seen on re-joins (#650).
    */
-  joinByLink(opts: { chatId: number; user: EmulatorUser; inviteLink: string }): number[] {
+  joinByLink(opts: { chatId: number; user: EmulatorUser; inviteLink: string; linkMissing?: boolean }): number[] {
     const chat = this.core.world.mustChat(opts.chatId);
     const link = this.usableLink(chat, opts.inviteLink, this.nowSec(), 'joinByLink');
     if (link.createsJoinRequest) throw new Error(`joinByLink: ${link.url} creates join requests; use requestJoin`);
     if (link.memberLimit !== undefined && (link.joinCount ?? 0) >= link.memberLimit) {
       throw new Error(`joinByLink: ${link.url} has reached its member limit; Telegram would refuse it`);
     }
-    const ids = this.join(chat, opts.user, opts.user, 'joinByLink', link);
+    const ids = this.join(chat, opts.user, opts.user, 'joinByLink', opts.linkMissing === true ? undefined : link);
     link.joinCount = (link.joinCount ?? 0) + 1;
     return ids;
   }
@@ -216,7 +217,7 @@ export abstract class EmulatorPeople extends EmulatorWorld {
     return this.change(chat, user, joinedState(chat.members.get(user.id)), by === person ? user : by, link);
   }
 
-  private change(chat: ChatRecord, user: EmulatorUser, next: Parameters<typeof applyMemberChange>[3]['next'], from: EmulatorUser, link?: LinkRecord): number[] {
+  private change(chat: ChatRecord, user: EmulatorUser, next: MemberState, from: EmulatorUser, link?: LinkRecord): number[] {
     return applyMemberChange(this.core.world, this.core.updates, chat, { user, next, from, date: this.nowSec(), ...(link === undefined ? {} : { link }) });
   }
 

@@ -115,6 +115,10 @@ describe('membership as Telegram reports it', () => {
     emu.joinByLink({ chatId: GROUP, user: alice, inviteLink: second.invite_link });
     expect(members(await take())[0]).toMatchObject({ from: u(alice), invite_link: { invite_link: second.invite_link, name: 'second' } });
 
+    emu.leave(GROUP, alice.id);
+    emu.joinByLink({ chatId: GROUP, user: alice, inviteLink: second.invite_link, linkMissing: true });
+    expect(members(await take()).map((m) => [m.new_chat_member.status, m.invite_link])).toEqual([['left', undefined], ['member', undefined]]);
+
     emu.adminRemoves(GROUP, alice.id, mod);
     expect(members(await take())[0]).toMatchObject({ from: u(mod), new_chat_member: { user: { id: alice.id }, status: 'left' } });
 
