@@ -30,13 +30,16 @@ export interface Sandbox {
   env: NodeJS.ProcessEnv;
 }
 
-/** Copies the examples' data/ and assets/ into a fresh temp folder and starts the emulator. examples/ itself is never touched. */
-export async function openSandbox(zone: string): Promise<Sandbox> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-invite-tracker-demo-'));
+/**
+ * Copies the examples' data/ and assets/ into a fresh temp folder and starts the emulator (on an
+ * ephemeral port of 127.0.0.1 unless `port` is given). examples/ itself is never touched.
+ */
+export async function openSandbox(zone: string, opts: { port?: number; prefix?: string } = {}): Promise<Sandbox> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), opts.prefix ?? 'tg-invite-tracker-demo-'));
   await cp(path.join(EXAMPLES_DIR, 'data'), path.join(dir, 'data'), { recursive: true });
   await cp(path.join(EXAMPLES_DIR, 'assets'), path.join(dir, 'assets'), { recursive: true });
   await mkdir(path.join(dir, 'LINKS'));
-  const emulator = await BotApiEmulator.start();
+  const emulator = await BotApiEmulator.start(opts.port === undefined ? {} : { port: opts.port });
   emulator.addChat({ id: DEMO_CHAT_ID, type: 'supergroup', title: 'Demo club' });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

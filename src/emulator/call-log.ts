@@ -69,3 +69,22 @@ export class CallLog {
     return this.canonicalNames.get(method.toLowerCase()) ?? method;
   }
 }
+
+/** A value shown in one line: JSON for objects, long text cut with an ellipsis. */
+function shortValue(value: unknown, max: number): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * One call as a line for people: `#7 sendMessage 200 chat_id=-100… text="Hello"`, with the
+ * error description when it failed and the files it uploaded. Holds no token (calls never do).
+ */
+export function describeCall(call: RecordedCall, maxValue = 60): string {
+  const params = Object.entries(call.params).map(([key, value]) => `${key}=${shortValue(value, maxValue)}`);
+  const files = call.files.map((file) => `${file.field}=<${file.filename}, ${file.bytes.length} bytes>`);
+  const response = call.response as { ok?: boolean; description?: unknown } | undefined;
+  const failure = response?.ok === false ? ` (${String(response.description)})` : '';
+  const fault = call.fault === undefined ? '' : ` [${call.fault}]`;
+  return [`#${call.seq} ${call.method} ${call.status}${failure}${fault}`, ...params, ...files].join(' ');
+}

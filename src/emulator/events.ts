@@ -1,5 +1,5 @@
 import { chatObject, linkObject, messageObject, userObject } from './objects.js';
-import type { ChatRecord, JoinRequestRecord, StoredMessage, World } from './state.js';
+import type { ChatRecord, JoinRequestRecord, StoredMessage } from './state.js';
 import type { EmulatorUser } from './types.js';
 
 /** The `chat_join_request` update body for a pending request, as the bot sees it. */
@@ -14,48 +14,6 @@ export function joinRequestEvent(chat: ChatRecord, request: JoinRequestRecord): 
       ...(request.link === undefined ? {} : { invite_link: linkObject(chat, request.link, true) }),
     },
   };
-}
-
-/**
- * The updates Telegram makes when an administrator (the bot) approves a join request: a
- * `chat_member` update (delivered only to bots that ask for chat_member) and, in groups, the
- * `new_chat_members` service message.
- */
-export function approvedJoinEvents(
-  world: World,
-  chat: ChatRecord,
-  request: JoinRequestRecord,
-  approver: EmulatorUser,
-  date: number,
-): Record<string, unknown>[] {
-  const user = userObject(request.user);
-  const events: Record<string, unknown>[] = [
-    {
-      chat_member: {
-        chat: chatObject(chat),
-        from: userObject(approver),
-        date,
-        old_chat_member: { user, status: 'left' },
-        new_chat_member: { user, status: 'member' },
-        ...(request.link === undefined ? {} : { invite_link: linkObject(chat, request.link, true) }),
-        via_join_request: true,
-      },
-    },
-  ];
-  if (chat.type === 'group' || chat.type === 'supergroup') {
-    events.push({
-      message: {
-        message_id: world.nextMessageId(chat),
-        from: user,
-        chat: chatObject(chat),
-        date,
-        new_chat_participant: user,
-        new_chat_member: user,
-        new_chat_members: [user],
-      },
-    });
-  }
-  return events;
 }
 
 /** A text a user wrote to the bot in their private chat; a leading `/word` is a bot_command. */

@@ -15,3 +15,6 @@ export type {
   RecordedFile,
   Update,
 } from './types.js';
+export type { AdminRights, MemberState, RestrictedRights } from './membership.js';
+export { OTHER_ADMIN } from './state.js';
+export { describeCall } from './call-log.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BotRights, ChatType, EmulatorUser, RecordedFile } from './types.js';
 import type { ChatRef } from './params.js';
+import { Membership } from './membership.js';
 
 /** An invite link of a chat. */
 export interface LinkRecord {
@@ -15,6 +16,8 @@ export interface LinkRecord {
   createsJoinRequest: boolean;
   isPrimary: boolean;
   isRevoked: boolean;
+  /** How many joined through it without a request (counted against member_limit). */
+  joinCount?: number;
 }
 
 /** A join request waiting for an administrator. */
@@ -66,7 +69,10 @@ export interface ChatRecord {
   user?: EmulatorUser;
   /** A private chat whose user has written to the bot (so the bot may write back). */
   startedBot: boolean;
-  members: Set<number>;
+  /** A private chat whose user blocked the bot. */
+  blockedBot?: boolean;
+  /** Everyone's standing in the chat (the bot's own comes from `botRights`). */
+  members: Membership;
   links: LinkRecord[];
   joinRequests: JoinRequests;
   messages: Map<number, StoredMessage>;
@@ -151,7 +157,7 @@ export class World {
   private readonly linkUrls = new Set<string>();
   private readonly linkIndexes = new WeakMap<ChatRecord, LinkIndex>();
 
-  addChat(chat: { id: number; type: ChatType; title?: string; username?: string; botRights?: BotRights }): ChatRecord {
+  addChat(chat: { id: number; type: ChatType; title?: string; username?: string; botRights?: BotRights; creator?: EmulatorUser }): ChatRecord {
     if (!Number.isSafeInteger(chat.id) || chat.id === 0) throw new Error(`addChat: bad chat id ${chat.id}`);
     const existing = this.chats.get(chat.id);
     if (existing !== undefined) {
@@ -167,7 +173,7 @@ export class World {
       type: chat.type,
       botRights: chat.botRights ?? 'admin',
       startedBot: chat.type === 'private',
-      members: new Set(),
+      members: new Membership(),
       links: [],
       joinRequests: new JoinRequests(),
       messages: new Map(),
@@ -175,7 +181,11 @@ export class World {
       ...(chat.title === undefined ? {} : { title: chat.title }),
       ...(chat.username === undefined ? {} : { username: chat.username.replace(/^@/, '') }),
     };
-    if (chat.type === 'private') {
+    if (chat.type !== 'private') {
+      // Every group has an owner; without one named, the other administrator owns it.
+      const owner = this.rememberUser(chat.creator ?? OTHER_ADMIN);
+      record.members.set(owner.id, { status: 'creator' });
+    } else {
       const user = this.users.get(chat.id) ?? {
         id: chat.id,
         is_bot: false,

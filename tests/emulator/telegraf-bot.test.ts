@@ -51,4 +51,32 @@ describe('a real telegraf bot against the emulator', () => {
     // telegraf aborted its last poll: that one went unanswered, not 409.
     expect(emu.callsTo('getUpdates').map((c) => c.status)).toEqual([200, 200, 200, 0]);
   });
+
+  it('gets chat_member updates through telegraf when it asks for them, and the join message either way', async () => {
+    const bot = new Telegraf(emu.token, { telegram: { apiRoot: emu.apiRoot } });
+    const seen: string[] = [];
+    bot.on('chat_member', (ctx) => {
+      const { from, old_chat_member: was, new_chat_member: now, invite_link: link } = ctx.chatMember;
+      seen.push(`${now.user.first_name}: ${was.status} -> ${now.status} by ${from.first_name}${link === undefined ? '' : ` via ${link.name ?? '?'}`}`);
+    });
+    bot.on('message', (ctx) => {
+      if ('new_chat_members' in ctx.message) seen.push(`joined: ${ctx.message.new_chat_members.map((u) => u.first_name).join()}`);
+      if ('left_chat_member' in ctx.message) seen.push(`left: ${ctx.message.left_chat_member.first_name}`);
+    });
+    let launched!: () => void;
+    const started = new Promise<void>((resolve) => (launched = resolve));
+    const running = bot.launch({ allowedUpdates: ['chat_member', 'message'] }, () => launched());
+    await started;
+    const open = emu.addForeignLink(GROUP, { name: 'poster', createsJoinRequest: false });
+    emu.joinByLink({ chatId: GROUP, user: alice, inviteLink: open });
+    emu.leave(GROUP, alice.id);
+    emu.adminAdds(GROUP, bob);
+    await emu.waitForIdle();
+    bot.stop('test over');
+    await running;
+    // One batch is handled concurrently, so only the order within each kind is certain.
+    const [changes, messages] = [seen.filter((l) => l.includes('->')), seen.filter((l) => !l.includes('->'))];
+    expect(changes).toEqual(['Alice: left -> member by Alice via poster', 'Alice: member -> left by Alice', 'Bob: left -> member by Other']);
+    expect(messages).toEqual(['joined: Alice', 'left: Alice', 'joined: Bob']);
+  });
 });

@@ -18,7 +18,10 @@ export function assertBotInChat(chat: ChatRecord): void {
   if (chat.type !== 'private' && chat.botRights === 'none') throw forbidden(`bot is not a member of the ${chat.type} chat`);
 }
 
-/** The bot may write to a user who started it, or whose join request is pending (for 5 minutes). */
+/**
+ * The bot may write to a user who started it, or through a join request's user_chat_id: for 5
+ * minutes after the request, or until the request is approved or declined, whichever comes first.
+ */
 export function canMessageUser(ctx: MethodContext, chat: ChatRecord): boolean {
   if (chat.startedBot) return true;
   const since = unixNow(ctx) - JOIN_REQUEST_DM_WINDOW_S;
@@ -32,6 +35,8 @@ export function canMessageUser(ctx: MethodContext, chat: ChatRecord): boolean {
 /** Refuses a send the bot may not make to this chat, with Telegram's errors. */
 export function assertCanSend(ctx: MethodContext, chat: ChatRecord): void {
   if (chat.type === 'private') {
+    // Blocking wins over everything, a pending join request's window included.
+    if (chat.blockedBot === true) throw forbidden('bot was blocked by the user');
     if (!canMessageUser(ctx, chat)) throw forbidden("bot can't initiate conversation with a user");
     return;
   }

@@ -1,6 +1,7 @@
 import { badRequest } from '../errors.js';
-import type { MethodHandler } from '../context.js';
-import { chatObject, userObject } from '../objects.js';
+import { unixNow, type MethodHandler } from '../context.js';
+import { chatMemberObject, currentState } from '../membership.js';
+import { chatObject } from '../objects.js';
 import type { ChatRecord } from '../state.js';
 import type { EmulatorUser } from '../types.js';
 import { assertBotInChat, assertCanSend, chatOf } from './access.js';
@@ -12,39 +13,39 @@ export const getChat: MethodHandler = (ctx, params) => {
   return { ...chatObject(chat), accent_color_id: 0, max_reaction_count: 11 };
 };
 
-function memberObject(chat: ChatRecord, user: EmulatorUser, isBot: boolean): Record<string, unknown> {
-  if (isBot && (chat.botRights === 'admin' || chat.botRights === 'admin-no-invite')) {
-    return {
-      user: userObject(user),
+/** The bot's own ChatMember, from the rights it was given in the chat. */
+function botMember(chat: ChatRecord, bot: EmulatorUser): Record<string, unknown> {
+  if (chat.botRights === 'admin' || chat.botRights === 'admin-no-invite') {
+    return chatMemberObject(chat.type, bot, {
       status: 'administrator',
-      can_be_edited: false,
-      is_anonymous: false,
-      can_manage_chat: true,
-      can_delete_messages: true,
-      can_manage_video_chats: true,
-      can_restrict_members: true,
       can_promote_members: false,
-      can_change_info: true,
       can_invite_users: chat.botRights === 'admin',
-      can_post_stories: false,
-      can_edit_stories: false,
-      can_delete_stories: false,
-      ...(chat.type === 'channel' ? { can_post_messages: true, can_edit_messages: true } : { can_pin_messages: true }),
-    };
+    });
   }
-  const inChat = isBot ? chat.botRights === 'member' : chat.members.has(user.id);
-  return { user: userObject(user), status: inChat ? 'member' : 'left' };
+  return chatMemberObject(chat.type, bot, { status: chat.botRights === 'member' ? 'member' : 'left' });
 }
 
-/** getChatMember: administrator / member / left. */
+/**
+ * getChatMember: the user's true standing (creator, administrator, member, restricted with
+ * is_member, left, kicked with until_date). A user id Telegram never showed the bot answers
+ * 400 "user not found"; a known user who never was in the chat is `left`. In a channel only an
+ * administrator bot may look.
+ */
 export const getChatMember: MethodHandler = (ctx, params) => {
   const chat = chatOf(ctx, params);
   assertBotInChat(chat);
+  if (chat.type === 'channel' && chat.botRights !== 'admin' && chat.botRights !== 'admin-no-invite') {
+    throw badRequest('member list is inaccessible');
+  }
   const userId = params.userId();
-  const isBot = userId === ctx.botUser.id;
-  const user = isBot ? ctx.botUser : ctx.world.users.get(userId);
+  if (userId === ctx.botUser.id) return botMember(chat, ctx.botUser);
+  const user = ctx.world.users.get(userId);
   if (user === undefined) throw badRequest('user not found');
-  return memberObject(chat, user, isBot);
+  if (chat.type === 'private') {
+    if (userId !== chat.id) throw badRequest('user not found');
+    return chatMemberObject(chat.type, user, { status: 'member' });
+  }
+  return chatMemberObject(chat.type, user, currentState(chat.members.get(userId), unixNow(ctx)));
 };
 
 /** getChatMemberCount: the members the emulator knows, the bot included. */

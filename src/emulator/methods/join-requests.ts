@@ -1,6 +1,7 @@
 import { badRequest } from '../errors.js';
 import { unixNow, type MethodContext, type MethodHandler } from '../context.js';
-import { approvedJoinEvents } from '../events.js';
+import { applyMemberChange } from '../member-events.js';
+import { joinedState } from '../membership.js';
 import type { Params } from '../params.js';
 import type { ChatRecord } from '../state.js';
 import { assertBotInChat, chatOf } from './access.js';
@@ -17,7 +18,7 @@ function target(ctx: MethodContext, params: Params): { chat: ChatRecord; userId:
 
 /**
  * approveChatJoinRequest: the user becomes a member; Telegram then sends a chat_member update
- * and, in groups, the new_chat_members service message.
+ * (from = the bot, via_join_request) and, in groups, the new_chat_members service message.
  */
 export const approveChatJoinRequest: MethodHandler = (ctx, params) => {
   const { chat, userId } = target(ctx, params);
@@ -28,12 +29,18 @@ export const approveChatJoinRequest: MethodHandler = (ctx, params) => {
   }
   if (request === undefined) throw badRequest('HIDE_REQUESTER_MISSING');
   chat.joinRequests.delete(userId);
-  chat.members.add(userId);
-  for (const event of approvedJoinEvents(ctx.world, chat, request, ctx.botUser, unixNow(ctx))) ctx.updates.push(event);
+  applyMemberChange(ctx.world, ctx.updates, chat, {
+    user: request.user,
+    next: joinedState(chat.members.get(userId)),
+    from: ctx.botUser,
+    date: unixNow(ctx),
+    ...(request.link === undefined ? {} : { link: request.link }),
+    viaJoinRequest: true,
+  });
   return true;
 };
 
-/** declineChatJoinRequest: the request is gone. */
+/** declineChatJoinRequest: the request is gone (Telegram sends no update for a decline). */
 export const declineChatJoinRequest: MethodHandler = (ctx, params) => {
   const { chat, userId } = target(ctx, params);
   if (!chat.joinRequests.delete(userId)) throw badRequest('HIDE_REQUESTER_MISSING');

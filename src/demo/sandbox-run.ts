@@ -1,0 +1,3 @@
+import { run } from './sandbox-main.js';
+
+await run();
