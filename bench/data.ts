@@ -5,7 +5,7 @@
 
 export const GROUP = -1001234567890;
 export const INVITE_HEADER = 'id\tid_adress\tlink_path\tchat_id\tid_link\tlink\tdt_create\tdt_expire';
-export const RESPONSE_HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\ttg_username\tlink\tchat_id\ttg_request_date';
+export const RESPONSE_HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\ttg_username\tlink\tchat_id\ttg_request_date\tdecided_by\treason';
 export const SCHEDULE_HEADER = 'dt_time\ttext\tfile_path\tpost_status\tdt_posted\tmessage_id';
 
 /** The registry name (link name) of row `i`: unique, well under Telegram's 32 characters. */

@@ -60,8 +60,8 @@ export function settledStatus(action: 'approve' | 'decline', error: unknown): Re
   return undefined;
 }
 
-/** The join-log row for a request. Pure. */
-export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string): ResponseCells {
+/** The join-log row for a request; `reason` says why a request was held or declined. Pure. */
+export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
   const { from } = request;
   return {
     id_link: invite !== undefined ? invite.id_link.trim() || invite.id : (request.invite_link?.name ?? ''),
@@ -74,10 +74,12 @@ export function responseRow(request: ChatJoinRequest, invite: Invite | undefined
     link: invite !== undefined ? invite.link.trim() : (request.invite_link?.invite_link ?? ''),
     chat_id: String(request.chat.id),
     tg_request_date: String(request.date),
+    decided_by: '',
+    reason,
   };
 }
 
-const OUTCOME: Record<ResponseStatus, string> = {
+const OUTCOME: Partial<Record<ResponseStatus, string>> = {
   approve: 'approved',
   decline: 'declined',
   pending: 'left pending for an admin',
@@ -145,7 +147,8 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
         status = settled;
       }
     }
-    const wrote = await deps.log.record(responseRow(request, invite, status, deps.now(), deps.zone));
+    const held = status === 'pending' || status === 'decline' ? decision.reason : '';
+    const wrote = await deps.log.record(responseRow(request, invite, status, deps.now(), deps.zone, held));
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
     deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });

@@ -15,7 +15,7 @@ export const BIN = path.join(REPO_ROOT, 'bin', 'tg-handler');
 export const GROUP = -1001234567890;
 export const INVITE_HEADER = 'id\tid_adress\tlink_path\tchat_id\tid_link\tlink\tdt_create\tdt_expire';
 export const LEGACY_RESPONSE_HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status';
-export const RESPONSE_HEADER = `${LEGACY_RESPONSE_HEADER}\ttg_username\tlink\tchat_id\ttg_request_date`;
+export const RESPONSE_HEADER = `${LEGACY_RESPONSE_HEADER}\ttg_username\tlink\tchat_id\ttg_request_date\tdecided_by\treason`;
 
 export const anna: EmulatorUser = { id: 4201, first_name: 'Anna', last_name: 'Berg', username: 'anna' };
 export const boris: EmulatorUser = { id: 4202, first_name: 'Boris' };

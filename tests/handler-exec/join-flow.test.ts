@@ -47,7 +47,7 @@ describe('a person through a registry link', () => {
     expect(approve[0]?.params).toMatchObject({ chat_id: GROUP, user_id: anna.id });
     expect(world.emu.isMember(GROUP, anna.id)).toBe(true);
     expect(world.read('data/responde_data.txt')).toBe(
-      `${RESPONSE_HEADER}\nanna-2026\t${anna.id}\tAnna\tBerg\t2026-03-01 12:00:00\tapprove\tanna\t${link}\t${GROUP}\t1772366000\n`,
+      `${RESPONSE_HEADER}\nanna-2026\t${anna.id}\tAnna\tBerg\t2026-03-01 12:00:00\tapprove\tanna\t${link}\t${GROUP}\t1772366000\t\t\n`,
     );
     expect(run.out.filter((l) => l.includes('join request:'))).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d join request: user 4201 \(@anna\) via "anna-2026" -> approved$/)]);
     expect(await run.stop()).toBe(0);

@@ -93,6 +93,8 @@ describe('responseRow', () => {
       link: link.url,
       chat_id: '-1001234567890',
       tg_request_date: '1772366400',
+      decided_by: '',
+      reason: '',
     });
   });
 

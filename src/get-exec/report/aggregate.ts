@@ -63,7 +63,7 @@ export interface Report {
 /** Counts with nothing counted yet. */
 export const emptyCounts = (): Counts => ({ approved: 0, declined: 0, pending: 0, missing: 0, firstJoin: null, lastJoin: null });
 
-const FIELD: Record<ResponseStatus, 'approved' | 'declined' | 'pending' | 'missing'> = {
+const FIELD: Partial<Record<ResponseStatus, 'approved' | 'declined' | 'pending' | 'missing'>> = {
   approve: 'approved',
   decline: 'declined',
   pending: 'pending',
@@ -78,7 +78,10 @@ export function joinTime(row: Pick<JoinRow, 'dt_tg_responde' | 'tg_request_date'
 }
 
 function add(counts: Counts, row: JoinRow): void {
-  counts[FIELD[row.tg_responde_status]] += 1;
+  const field = FIELD[row.tg_responde_status];
+  // Membership events (joined, left, removed) are not requests.
+  if (field === undefined) return;
+  counts[field] += 1;
   if (row.tg_responde_status !== 'approve') return;
   const at = joinTime(row);
   if (at === null) return;

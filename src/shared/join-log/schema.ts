@@ -10,8 +10,13 @@ import type { FileSpec } from '../files/data-file.js';
 /**
  * `approve` and `decline` are the legacy values. `pending`: left to a human admin (unknown link).
  * `missing`: Telegram said the request was already gone (handled by someone else, or expired).
+ * Membership (chat_member updates, `tg-get members`): `joined` (a member by any path other than the
+ * bot's own approval), `left` (left by themselves), `removed` (removed or banned by an admin).
  */
-export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing'] as const;
+export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing', 'joined', 'left', 'removed'] as const;
+
+/** The statuses of a join request's decision (the rest are membership events). */
+export const REQUEST_STATUSES = ['approve', 'decline', 'pending', 'missing'] as const satisfies readonly ResponseStatus[];
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
 /** The legacy columns, in the legacy order. */
@@ -24,12 +29,18 @@ const legacyColumns = (zone: string) => ({
   tg_responde_status: z.enum(RESPONSE_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a status; use ${RESPONSE_STATUSES.join(', ')}` }),
 });
 
-/** Ours, appended: the user's @name, the full link, the group, and the join request's own date (Unix seconds). */
+/**
+ * Ours, appended: the user's @name, the full link, the group, the join request's own date (Unix
+ * seconds; for a membership event, the event's date); who decided when it was not the bot (an
+ * administrator's user id, or `cli`); and why a request was held for an admin.
+ */
 const ourColumns = () => ({
   tg_username: z.string(),
   link: z.string(),
   chat_id: z.string(),
   tg_request_date: z.string().regex(/^(\d{1,12})?$/, { error: 'is not a Unix time; it must be digits only or blank' }),
+  decided_by: z.string(),
+  reason: z.string(),
 });
 
 export const responseSchema = (zone: string) => z.object({ ...legacyColumns(zone), ...ourColumns() });

@@ -157,7 +157,7 @@ describe('responses', () => {
 
   it('reads rows with and without our appended columns', () => {
     const text = [
-      'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\ttg_username\tlink\tchat_id\ttg_request_date',
+      'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\ttg_username\tlink\tchat_id\ttg_request_date\tdecided_by\treason',
       '1\t42\tAnna\t\t2025-01-03 17:30:00\tapprove',
       '2\t43\tBot\t\t2025-01-03 17:31:00\tdecline\tspam_bot\thttps://t.me/+B\t-1001\t1735921860',
       '3\tabc\tX\t\t2025-01-03 17:31:00\tmaybe',

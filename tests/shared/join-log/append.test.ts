@@ -12,7 +12,7 @@ const MARCH_1 = () => new Date('2026-03-01T12:05:00Z');
 const DAY_S = 24 * 3600;
 
 const LEGACY_HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status';
-const FULL_HEADER = `${LEGACY_HEADER}\ttg_username\tlink\tchat_id\ttg_request_date`;
+const FULL_HEADER = `${LEGACY_HEADER}\ttg_username\tlink\tchat_id\ttg_request_date\tdecided_by\treason`;
 
 function row(over: Partial<ResponseRow> = {}): ResponseRow {
   return {
@@ -26,6 +26,8 @@ function row(over: Partial<ResponseRow> = {}): ResponseRow {
     link: 'https://t.me/+AAAA',
     chat_id: '-100123',
     tg_request_date: '1772366400',
+    decided_by: '',
+    reason: '',
     ...over,
   };
 }
@@ -117,8 +119,8 @@ describe('ResponseLog', () => {
     const text = await readFile(file, 'utf8');
     expect(text).toBe(
       `${FULL_HEADER}\n` +
-        'anna-2026\t42\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\n' +
-        'anna-2026\t43\t"Tab\there"\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\n',
+        'anna-2026\t42\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\t\t\n' +
+        'anna-2026\t43\t"Tab\there"\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\t\t\n',
     );
     const loaded = await loadFile(file, responseSpec('UTC'));
     expect(loaded.problems).toEqual([]);
@@ -180,7 +182,7 @@ describe('ResponseLog', () => {
     expect(await log.record(row({ id_tg: '1000', tg_request_date: '1772366400' }))).toBe(false);
     expect(await log.record(row({ id_tg: '99' }))).toBe(true);
     await log.close();
-    expect(await readFile(file, 'utf8')).toBe(`${text}anna-2026\t99\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\r\n`);
+    expect(await readFile(file, 'utf8')).toBe(`${text}anna-2026\t99\tAnna\t\t2026-03-01 13:00:00\tapprove\tanna\thttps://t.me/+AAAA\t-100123\t1772366400\t\t\r\n`);
   });
 
   test('a broken header stops the start with a message naming the file', async () => {
