@@ -256,7 +256,7 @@ export class TsvScanner {
     const cells = first.split('\t');
     const row: TableRow = { line, cells, raw: first, eol: firstEol, starts: [], blank: false };
     const column = openAt.line === 0 ? openAt.column : 1;
-    const index = cellIndexAt(first, column);
+    const index = first.slice(0, column - 1).split('\t').length - 1;
     const field = this.header?.cells[index];
     row.error = new DataFileError({ file: this.file, line, column, ...(field !== undefined && this.header !== undefined ? { field } : {}) }, problem);
     this.emit(row);
@@ -282,13 +282,6 @@ export class TsvScanner {
     }
     this.onRow(row, this.header);
   }
-}
-
-/** The index of the cell that holds 1-based `column` of a line read as plain tab-separated text. */
-function cellIndexAt(line: string, column: number): number {
-  let index = 0;
-  for (let i = 0; i < column - 1 && i < line.length; i++) if (line.charCodeAt(i) === 9) index++;
-  return index;
 }
 
 /** Parses a whole text. Pure; never throws (see `TsvScanner`). */
