@@ -3,14 +3,9 @@
  * the rows nobody joined through yet, and joins per calendar day. Pure; the formats and the command
  * around it do the I/O.
  */
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
+import { dayFromNumber, dayNumber } from '../../shared/dates.js';
 import type { Invite } from '../../shared/registry/registry.js';
 import type { Response, ResponseStatus } from '../../shared/join-log/schema.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 /** What the report needs of a registry row; `line` is its line in invite_data.txt, when known. */
 export type RegistryRow = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link'> & { line?: number };
@@ -126,55 +121,76 @@ export class Attribution<T extends RegistryRow> {
   }
 }
 
-/** `YYYY-MM-DD` of a moment in `zone`. */
-export function calendarDay(date: Date, zone: string): string {
-  return dayjs(date).tz(zone).format('YYYY-MM-DD');
-}
+const DAY_MS = 86_400_000;
 
 /** Every day from `first` to `last` inclusive (calendar arithmetic, so DST changes do not skip or repeat a day). */
 export function daysBetween(first: string, last: string): string[] {
   const days: string[] = [];
-  for (let d = dayjs.utc(first); !d.isAfter(dayjs.utc(last)); d = d.add(1, 'day')) days.push(d.format('YYYY-MM-DD'));
+  const end = Date.parse(`${last}T00:00:00Z`) / DAY_MS;
+  for (let d = Date.parse(`${first}T00:00:00Z`) / DAY_MS; d <= end; d++) days.push(dayFromNumber(d));
   return days;
 }
 
 /**
- * Reduces the registry and the join log to the report. Pure. Every join-log row is counted once:
- * against its registry row, or as unattributed. Joins per day count approved requests by the calendar
- * day of `zone`.
+ * The report built one join-log row at a time, so a log of any length costs memory for its links and
+ * days only: `add` each row as it is read, then `finish`. Every row is counted once: against its
+ * registry row, or as unattributed. Joins per day count approved requests by the calendar day of `zone`.
  */
-export function aggregate(registry: readonly RegistryRow[], joins: readonly JoinRow[], zone: string, now?: Date): Report {
-  const rows: LinkStats[] = registry.map((r) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...emptyCounts() }));
-  const statsOf = new Map<RegistryRow, LinkStats>(registry.map((r, i) => [r, rows[i]!]));
-  const attribution = new Attribution(registry);
-  const unattributed = emptyCounts();
-  const byDay = new Map<string, number>();
-  let undated = 0;
-  for (const join of joins) {
-    const owner = attribution.find(join);
-    add(owner === undefined ? unattributed : statsOf.get(owner)!, join);
-    if (join.tg_responde_status !== 'approve') continue;
-    const at = joinTime(join);
-    if (at === null) undated += 1;
-    else {
-      const day = calendarDay(at, zone);
-      byDay.set(day, (byDay.get(day) ?? 0) + 1);
-    }
-  }
-  const totals = emptyCounts();
-  for (const row of rows) merge(totals, row);
-  merge(totals, unattributed);
+export class ReportAccumulator {
+  private readonly rows: LinkStats[];
+  private readonly statsOf: Map<RegistryRow, LinkStats>;
+  private readonly attribution: Attribution<RegistryRow>;
+  private readonly unattributed = emptyCounts();
+  /** Approved joins per day number (days since 1970-01-01 in the zone): no string per row. */
+  private readonly byDay = new Map<number, number>();
+  private undated = 0;
 
-  const dayKeys = [...byDay.keys()].sort();
-  let perDay: DayCount[] = [];
-  if (dayKeys.length > 0) {
-    const first = dayKeys[0]!;
-    let last = dayKeys[dayKeys.length - 1]!;
-    if (now !== undefined) {
-      const today = calendarDay(now, zone);
-      if (today > last) last = today;
-    }
-    perDay = daysBetween(first, last).map((day) => ({ day, joins: byDay.get(day) ?? 0 }));
+  constructor(
+    registry: readonly RegistryRow[],
+    private readonly zone: string,
+  ) {
+    this.rows = registry.map((r) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...emptyCounts() }));
+    this.statsOf = new Map(registry.map((r, i) => [r, this.rows[i]!]));
+    this.attribution = new Attribution(registry);
   }
-  return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved === 0), perDay, undated, zone };
+
+  /** Counts one join-log row. */
+  add(join: JoinRow): void {
+    const owner = this.attribution.find(join);
+    add(owner === undefined ? this.unattributed : this.statsOf.get(owner)!, join);
+    if (join.tg_responde_status !== 'approve') return;
+    const at = joinTime(join);
+    if (at === null) this.undated += 1;
+    else {
+      const day = dayNumber(at, this.zone);
+      this.byDay.set(day, (this.byDay.get(day) ?? 0) + 1);
+    }
+  }
+
+  /** The report of the rows added so far; `now` extends the joins per day to today. */
+  finish(now?: Date): Report {
+    const { rows, unattributed } = this;
+    const totals = emptyCounts();
+    for (const row of rows) merge(totals, row);
+    merge(totals, unattributed);
+    let perDay: DayCount[] = [];
+    if (this.byDay.size > 0) {
+      let first = Infinity;
+      let last = -Infinity;
+      for (const day of this.byDay.keys()) {
+        if (day < first) first = day;
+        if (day > last) last = day;
+      }
+      if (now !== undefined) last = Math.max(last, dayNumber(now, this.zone));
+      for (let day = first; day <= last; day++) perDay.push({ day: dayFromNumber(day), joins: this.byDay.get(day) ?? 0 });
+    }
+    return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved === 0), perDay, undated: this.undated, zone: this.zone };
+  }
+}
+
+/** `ReportAccumulator` over rows already in memory. Pure. */
+export function aggregate(registry: readonly RegistryRow[], joins: Iterable<JoinRow>, zone: string, now?: Date): Report {
+  const acc = new ReportAccumulator(registry, zone);
+  for (const join of joins) acc.add(join);
+  return acc.finish(now);
 }
