@@ -148,8 +148,19 @@ const DAY_MS = 86_400_000;
  */
 export function dayNumber(date: Date, zone: string): number {
   const ms = date.getTime();
-  return Math.floor((ms + zoneOffsetMs(zone, ms)) / DAY_MS);
+  // Rows come in time order: most fall in the quarter hour of the row before, so remember its offset.
+  const quarter = Math.floor(ms / 900_000);
+  if (quarter !== lastDayQuarter || zone !== lastDayZone) {
+    lastDayOffset = zoneOffsetMs(zone, ms);
+    lastDayQuarter = quarter;
+    lastDayZone = zone;
+  }
+  return Math.floor((ms + lastDayOffset) / DAY_MS);
 }
+
+let lastDayZone = '';
+let lastDayQuarter = Number.NaN;
+let lastDayOffset = 0;
 
 /** `YYYY-MM-DD` of a day number from `dayNumber` (day 0 is 1970-01-01). */
 export function dayFromNumber(day: number): string {
