@@ -11,8 +11,7 @@ import { ExitError, type DataFileError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
 import { loadRegistry } from '../../shared/registry/registry.js';
-import { scanFile } from '../../shared/files/data-file.js';
-import { responseSpec } from '../../shared/join-log/schema.js';
+import { scanJoinLog } from './join-rows.js';
 import { displayPath, writeAtomic } from '../../shared/files/store.js';
 import { ReportAccumulator, type Report } from './aggregate.js';
 import { formatCsv } from './format-csv.js';
@@ -60,7 +59,7 @@ export async function loadReport(config: Pick<Config, 'dataDir' | 'zone'>, now: 
   const acc = new ReportAccumulator(registry, config.zone);
   let logProblems: DataFileError[];
   try {
-    logProblems = await scanFile(responsesPath, displayPath(responsesPath), responseSpec(config.zone), (entry) => void acc.add(entry.value));
+    logProblems = await scanJoinLog(responsesPath, displayPath(responsesPath), config.zone, (join) => acc.add(join));
   } catch (error) {
     // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
     if ((error as Error).name !== 'DataFileMissingError') throw error;
