@@ -148,6 +148,7 @@ const DAY_MS = 86_400_000;
  */
 export function dayNumber(date: Date, zone: string): number {
   const ms = date.getTime();
+  if (Number.isNaN(ms)) return Number.NaN;
   // Rows come in time order: most fall in the quarter hour of the row before, so remember its offset.
   const quarter = Math.floor(ms / 900_000);
   if (quarter !== lastDayQuarter || zone !== lastDayZone) {

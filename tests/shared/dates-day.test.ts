@@ -43,6 +43,8 @@ describe('calendarDay and formatIsoWithOffset', () => {
 
   it('say so for an invalid date', () => {
     expect(calendarDay(new Date(Number.NaN), 'UTC')).toBe('Invalid Date');
+    expect(calendarDay(new Date(Number.NaN), 'Europe/Berlin')).toBe('Invalid Date');
+    expect(dayNumber(new Date(Number.NaN), 'Asia/Kathmandu')).toBeNaN();
     expect(formatIsoWithOffset(new Date(Number.NaN), 'Europe/Berlin')).toBe('Invalid Date');
   });
 });
