@@ -49,15 +49,28 @@ export function lastDays(rows: number, nowS = Math.floor(Date.now() / 1000)): Jo
  * behind.
  */
 export function responsesText(rows: number, links: readonly string[], span: JoinSpan = MONTHS_AGO): string {
-  const out: string[] = [RESPONSE_HEADER];
-  for (let i = 0; i < rows; i++) {
+  return `${RESPONSE_HEADER}\n${responseRows(0, rows, links, span)}`;
+}
+
+/**
+ * Rows `from` to `to` (exclusive) of `responsesText`, without the header: a big log is written in
+ * such pieces, so making a million rows never holds the whole text.
+ */
+export function responseRows(from: number, to: number, links: readonly string[], span: JoinSpan = MONTHS_AGO): string {
+  let out = '';
+  for (let i = from; i < to; i++) {
     const k = i % Math.max(1, links.length);
     const user = EXISTING_USER_BASE + i;
     const at = span.startS + i * span.stepS;
     const when = new Date(at * 1000).toISOString().replace('T', ' ').slice(0, 19);
-    out.push(`${inviteId(k)}\t${user}\tFirst${i}\tLast${i}\t${when}\tapprove\tuser_${user}\t${links[k] ?? ''}\t${GROUP}\t${at}`);
+    out += `${inviteId(k)}\t${user}\tFirst${i}\tLast${i}\t${when}\tapprove\tuser_${user}\t${links[k] ?? ''}\t${GROUP}\t${at}\n`;
   }
-  return `${out.join('\n')}\n`;
+  return out;
+}
+
+/** `count` distinct invite-link URLs of Telegram's shape, without asking the emulator (the report only reads them). */
+export function fakeLinks(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `https://t.me/+bench${String(i).padStart(11, '0')}`);
 }
 
 const LOREM =

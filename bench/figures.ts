@@ -4,6 +4,7 @@ import type { LinksFigures } from './get-links.js';
 import type { HandlerFigures } from './handler-throughput.js';
 import type { BaselineFigures } from './legacy-baseline.js';
 import type { QrFigures } from './qr-rate.js';
+import type { ReportFigures } from './get-report.js';
 import { atLeast, atMost, fmt, info, type Figure } from './report.js';
 import { median } from './stats.js';
 
@@ -14,6 +15,8 @@ export interface Results {
   idle: IdleFigures | null;
   links: LinksFigures | null;
   qr: QrFigures | null;
+  /** `tg-get report` over a big join log (absent when not measured). */
+  report?: ReportFigures | null;
   errors: string[];
 }
 
@@ -102,6 +105,27 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
   if (qr) {
     out.push(info(`QR codes/s, drawing only (renderQrPng, ${fmt.count(qr.codes)} codes)`, fmt.rate(qr.renderPerSecond)));
     out.push(info(`QR codes/s, QR step with atomic file writes (writeQrCodes)`, fmt.rate(qr.stepPerSecond)));
+  }
+  if (results.report) out.push(...reportFigures(results.report));
+  return out;
+}
+
+/** The report's figures: its goals (issue 15), and its ratios to the yardsticks and to `before`. */
+export function reportFigures(r: ReportFigures): Figure[] {
+  const size = `${fmt.count(r.logRows)} log rows + ${fmt.count(r.registryLinks)} links`;
+  const out: Figure[] = [
+    atMost(`tg-get report, ${size}, table + HTML + CSV, wall (median of ${r.runs})`, r.report.wallMs, 5000, fmt.seconds),
+    atMost(`tg-get report, ${size}, peak RSS (highest of ${r.runs})`, r.report.peakRssKiB, 200 * 1024, fmt.mib),
+    info('tg-get report / node -e 0, wall', fmt.ratio(r.report.wallMs / r.nodeE0.wallMs)),
+    info(`tg-get report / line count of the same log (fs stream, ${fmt.seconds(r.lineCount.wallMs)}, ${fmt.mib(r.lineCount.peakRssKiB)}), wall`, fmt.ratio(r.report.wallMs / r.lineCount.wallMs)),
+    info('tg-get report / line count, peak RSS', r.report.peakRssKiB === null || r.lineCount.peakRssKiB === null ? 'n/a' : fmt.ratio(r.report.peakRssKiB / r.lineCount.peakRssKiB)),
+    info(`node -e 0 (median of ${r.runs})`, `${fmt.ms(r.nodeE0.wallMs)}, ${fmt.mib(r.nodeE0.peakRssKiB)}`),
+  ];
+  const b = r.before;
+  if (b) {
+    out.push(info(`tg-get report BEFORE, ${size} (median of ${r.beforeRuns ?? 1})`, `${fmt.seconds(b.wallMs)}, ${fmt.mib(b.peakRssKiB)}; ${fmt.ratio(b.wallMs / r.lineCount.wallMs)} the line count`));
+    out.push(info('tg-get report before / after, wall', fmt.ratio(b.wallMs / r.report.wallMs)));
+    out.push(info('tg-get report before / after, peak RSS', b.peakRssKiB === null || r.report.peakRssKiB === null ? 'n/a' : fmt.ratio(b.peakRssKiB / r.report.peakRssKiB)));
   }
   return out;
 }

@@ -3,8 +3,9 @@
  * 127.0.0.1, on generated data in temp folders. Prints a table of figures with their goals and writes
  * them to bench/results/latest.json. A benchmark, not a test: a missed goal is printed, never an
  * exit code (1 only when a part could not be measured at all, 2 for a wrong option). Options: --quick (small sizes, for trying the bench itself), --only handler,baseline,
- * idle,links,qr (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
- * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --profile (node
+ * idle,links,qr,report (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
+ * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
+ * that checkout's `tg-get report` in the report's rounds, as "before"; --before-runs N of them), --profile (node
  * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,13 +15,14 @@ import { REPO_ROOT, hasGnuTime, profileChildrenInto, serviceNodeFlags, setBinRoo
 import { figures, type Results } from './figures.js';
 import { measureIdle } from './get-idle.js';
 import { measureLinks } from './get-links.js';
+import { measureReport } from './get-report.js';
 import { measureHandler, type HandlerScenario } from './handler-throughput.js';
 import { measureBaseline } from './legacy-baseline.js';
 import { describeMachine } from './machine.js';
 import { measureQr } from './qr-rate.js';
 import { fmt, formatMarkdown, formatTable } from './report.js';
 
-const PARTS = ['handler', 'baseline', 'idle', 'links', 'qr'] as const;
+const PARTS = ['handler', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Sizes {
@@ -35,10 +37,12 @@ interface Sizes {
   links: number;
   linkRuns: number;
   qrCodes: number;
+  reportRows: number;
+  reportRuns: number;
 }
 
-const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000 };
-const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100 };
+const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3 };
+const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1 };
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -56,7 +60,7 @@ async function part(results: Results, name: string, fn: () => Promise<void>): Pr
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, profile: { type: 'boolean', default: false } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, profile: { type: 'boolean', default: false } },
     allowPositionals: false,
   });
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
@@ -67,6 +71,7 @@ async function main(): Promise<number> {
   if (values.joins !== undefined) sizes.joins = count('joins', values.joins);
   if (values.runs !== undefined) sizes.handlerRuns = count('runs', values.runs);
   if (values.bins !== undefined) setBinRoot(values.bins);
+  const beforeRuns = values['before-runs'] === undefined ? undefined : count('before-runs', values['before-runs']);
   const asked = values.only === undefined ? [...PARTS] : values.only.split(',').map((s) => s.trim());
   const unknown = asked.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only: ${unknown.join(', ')} unknown; choose from ${PARTS.join(', ')}`);
@@ -81,7 +86,7 @@ async function main(): Promise<number> {
   say(`bench: ${machine.cores} cores (${machine.cpuModel}), ${fmt.count(machine.totalMemoryMiB)} MB, Node ${machine.node}, temp on ${machine.tmpFileSystem}, load ${machine.loadAverage.join(' ')}, peak RSS of short runs by ${hasGnuTime ? 'GNU time' : '/proc sampling'}`);
   if ((machine.loadAverage[0] ?? 0) > 0.5) say('note: the machine is busy (1-minute load above 0.5): figures will be lower than on an idle machine');
 
-  const results: Results = { handler: [], baseline: [], idle: null, links: null, qr: null, errors: [] };
+  const results: Results = { handler: [], baseline: [], idle: null, links: null, qr: null, report: null, errors: [] };
   if (only.has('handler')) {
     const unitFlags = serviceNodeFlags('tg-handler');
     say(`tg-handler runs as deploy/tg-handler.service starts it: node ${[...unitFlags, 'bin/tg-handler'].join(' ')}`);
@@ -139,8 +144,17 @@ async function main(): Promise<number> {
     });
   }
 
+  if (only.has('report')) {
+    await part(results, `tg-get report over ${fmt.count(sizes.reportRows)} join-log rows`, async () => {
+      const before = values.before === undefined ? {} : { before: path.resolve(values.before), ...(beforeRuns === undefined ? {} : { beforeRuns }) };
+      const report = await measureReport({ logRows: sizes.reportRows, registryLinks: sizes.registryLinks, runs: sizes.reportRuns, ...before }, say);
+      results.report = report;
+      for (const p of report.problems) say(`  !! ${p}`);
+    });
+  }
+
   const table = figures(results, sizes);
-  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...results.errors];
+  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
   process.stdout.write(`\ntg-invite-tracker benchmarks, ${machine.date}\n`);
   process.stdout.write(`machine: ${machine.cores} cores, ${fmt.count(machine.totalMemoryMiB)} MB RAM, ${machine.cpuModel}; Node ${machine.node}; ${machine.platform}; temp dir on ${machine.tmpFileSystem}; load average at start ${machine.loadAverage.join(' ')}\n\n`);
   if (values.quick) process.stdout.write('--quick: small sizes, for trying the bench; the goals are for the full sizes\n\n');

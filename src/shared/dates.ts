@@ -138,3 +138,55 @@ export function parseDuration(text: string): number | null {
   const factor = UNIT_MS[unit];
   return factor === undefined ? null : Math.round(Number(m[1]) * factor);
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The calendar day of a moment in `zone`, as whole days since 1970-01-01 (that day is 0): a number
+ * the report can count by without making a string per join. Uses the zone's cached offset, so a
+ * million calls cost milliseconds where dayjs's `.tz()` costs a minute. NaN for an invalid date.
+ */
+export function dayNumber(date: Date, zone: string): number {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return Number.NaN;
+  // Rows come in time order: most fall in the quarter hour of the row before, so remember its offset.
+  const quarter = Math.floor(ms / 900_000);
+  if (quarter !== lastDayQuarter || zone !== lastDayZone) {
+    lastDayOffset = zoneOffsetMs(zone, ms);
+    lastDayQuarter = quarter;
+    lastDayZone = zone;
+  }
+  return Math.floor((ms + lastDayOffset) / DAY_MS);
+}
+
+let lastDayZone = '';
+let lastDayQuarter = Number.NaN;
+let lastDayOffset = 0;
+
+/** `YYYY-MM-DD` of a day number from `dayNumber` (day 0 is 1970-01-01). */
+export function dayFromNumber(day: number): string {
+  const d = new Date(day * DAY_MS);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+/** `YYYY-MM-DD` of a moment in `zone`; "Invalid Date" for an invalid date. */
+export function calendarDay(date: Date, zone: string): string {
+  const day = dayNumber(date, zone);
+  return Number.isNaN(day) ? 'Invalid Date' : dayFromNumber(day);
+}
+
+/**
+ * A moment as ISO 8601 with the offset `zone` has then, to the second: `2025-03-30T03:00:00+02:00`
+ * (`Z` while the offset is zero), as dayjs's `.tz(zone).format()` writes it; for HTML `datetime`
+ * attributes. "Invalid Date" for an invalid date.
+ */
+export function formatIsoWithOffset(date: Date, zone: string): string {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return 'Invalid Date';
+  const offset = zoneOffsetMs(zone, ms);
+  const wall = formatDateTime(date, zone).replace(' ', 'T');
+  if (offset === 0) return `${wall}Z`;
+  const minutes = Math.round(Math.abs(offset) / 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  return `${wall}${sign}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+}

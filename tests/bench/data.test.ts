@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { GROUP, inviteId, lastDays, registryText, responsesText, scheduleText } from '../../bench/data.js';
+import { fakeLinks, GROUP, inviteId, lastDays, registryText, RESPONSE_HEADER, responseRows, responsesText, scheduleText } from '../../bench/data.js';
 import { prepareLog } from '../../src/shared/join-log/append.js';
 import { inviteSpec } from '../../src/shared/registry/registry.js';
 import { LinkIndex } from '../../src/shared/registry/match.js';
@@ -54,5 +54,17 @@ describe('bench data', () => {
     expect(problems.map((p) => p.message)).toEqual([]);
     const plan = planPosts(entries, { now: new Date('2026-06-01T00:00:00Z'), maxLateMs: null, retryUncertain: false });
     expect([plan.due.length, plan.missed.length, plan.interrupted.length, plan.later]).toEqual([0, 0, 0, 20]);
+  });
+
+  it('writes a big join log in pieces that join up to the same text, every row valid (the report bench)', () => {
+    const big = fakeLinks(7);
+    expect(new Set(big).size).toBe(7);
+    const pieces = `${RESPONSE_HEADER}\n${responseRows(0, 20, big)}${responseRows(20, 45, big)}${responseRows(45, 50, big)}`;
+    expect(pieces).toBe(responsesText(50, big));
+    const { entries, problems } = parseFile(pieces, 'responde_data.txt', responseSpec(ZONE));
+    expect(problems.map((p) => p.message)).toEqual([]);
+    const registry = parseFile(registryText(big), 'invite_data.txt', inviteSpec(ZONE));
+    const index = new LinkIndex(registry.entries.map((e) => e.value));
+    expect(entries.every((e) => index.find(e.value.link, undefined)?.id === e.value.id_link)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { atLeast, atMost, fmt, formatMarkdown, formatTable, info } from '../../bench/report.js';
-import { figures, summarizeHandler } from '../../bench/figures.js';
+import { figures, reportFigures, summarizeHandler } from '../../bench/figures.js';
 import { median, perSecond } from '../../bench/stats.js';
 import { REPO_ROOT, unitNodeFlags } from '../../bench/child.js';
 import { readFile } from 'node:fs/promises';
@@ -85,5 +85,41 @@ describe('the service as its unit runs it', () => {
   it('reads the flags of the unit this repository ships', async () => {
     const unit = await readFile(path.join(REPO_ROOT, 'deploy', 'tg-handler.service'), 'utf8');
     expect(unitNodeFlags(unit, 'tg-handler')).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/)]);
+  });
+});
+
+describe('the report figures', () => {
+  const measured = (wallMs: number, peakRssKiB: number | null) => ({ wallMs, runsMs: [wallMs], peakRssKiB });
+  const run = {
+    logRows: 1_000_000,
+    registryLinks: 10_000,
+    runs: 3,
+    beforeRuns: 1,
+    logBytes: 145_000_000,
+    report: measured(4000, 150 * 1024),
+    before: measured(94_000, 2650 * 1024),
+    nodeE0: measured(40, 40 * 1024),
+    lineCount: measured(400, 60 * 1024),
+    rssMethod: 'GNU time',
+    summaryLine: 'report: 1000000 joins through 10000 of 10000 links',
+    problems: [],
+  };
+
+  it('judges the wall time and peak RSS against the goals, and gives the ratios to the yardsticks and to before', () => {
+    const rows = reportFigures(run);
+    expect(rows[0]).toMatchObject({ value: '4.00 s', goal: '<= 5.00 s', met: true });
+    expect(rows[1]).toMatchObject({ value: '150.0 MB', goal: '<= 200.0 MB', met: true });
+    expect(rows.find((f) => f.name === 'tg-get report / node -e 0, wall')?.value).toBe('100.00x');
+    expect(rows.find((f) => f.name.startsWith('tg-get report / line count of the same log'))?.value).toBe('10.00x');
+    expect(rows.find((f) => f.name === 'tg-get report before / after, wall')?.value).toBe('23.50x');
+    expect(rows.find((f) => f.name === 'tg-get report before / after, peak RSS')?.value).toBe('17.67x');
+  });
+
+  it('says MISSED for a slow or big report, and leaves out the before lines when there was no before', () => {
+    const rows = reportFigures({ ...run, report: measured(6000, 250 * 1024), before: null });
+    expect(rows.slice(0, 2).map((f) => f.met)).toEqual([false, false]);
+    expect(rows.some((f) => f.name.includes('BEFORE'))).toBe(false);
+    const all = figures({ handler: [], baseline: [], idle: null, links: null, qr: null, report: run, errors: [] }, { smallLog: 1, bigLog: 9 });
+    expect(all.filter((f) => f.name.startsWith('tg-get report')).length).toBeGreaterThan(3);
   });
 });

@@ -3,15 +3,10 @@
  * the rows nobody joined through yet, and joins per calendar day. Pure; the formats and the command
  * around it do the I/O.
  */
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
+import { dayFromNumber, dayNumber } from '../../shared/dates.js';
 import type { Invite } from '../../shared/registry/registry.js';
 import { LinkIndex } from '../../shared/registry/match.js';
-import type { Response, ResponseStatus } from '../../shared/join-log/schema.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
+import type { Response } from '../../shared/join-log/schema.js';
 
 /** What the report needs of a registry row; `line` is its line in invite_data.txt, when known. */
 export type RegistryRow = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link'> & { line?: number };
@@ -63,30 +58,12 @@ export interface Report {
 /** Counts with nothing counted yet. */
 export const emptyCounts = (): Counts => ({ approved: 0, declined: 0, pending: 0, missing: 0, firstJoin: null, lastJoin: null });
 
-const FIELD: Partial<Record<ResponseStatus, 'approved' | 'declined' | 'pending' | 'missing'>> = {
-  approve: 'approved',
-  decline: 'declined',
-  pending: 'pending',
-  missing: 'missing',
-};
 
 /** When a join happened: the bot's decision time, else the request's own date (Unix seconds). */
 export function joinTime(row: Pick<JoinRow, 'dt_tg_responde' | 'tg_request_date'>): Date | null {
   if (row.dt_tg_responde !== null) return row.dt_tg_responde;
   const seconds = row.tg_request_date.trim();
   return /^\d+$/.test(seconds) ? new Date(Number(seconds) * 1000) : null;
-}
-
-function add(counts: Counts, row: JoinRow): void {
-  const field = FIELD[row.tg_responde_status];
-  // Membership events (joined, left, removed) are not requests.
-  if (field === undefined) return;
-  counts[field] += 1;
-  if (row.tg_responde_status !== 'approve') return;
-  const at = joinTime(row);
-  if (at === null) return;
-  if (counts.firstJoin === null || at < counts.firstJoin) counts.firstJoin = at;
-  if (counts.lastJoin === null || at > counts.lastJoin) counts.lastJoin = at;
 }
 
 function merge(into: Counts, from: Counts): void {
@@ -98,55 +75,140 @@ function merge(into: Counts, from: Counts): void {
   if (from.lastJoin !== null && (into.lastJoin === null || from.lastJoin > into.lastJoin)) into.lastJoin = from.lastJoin;
 }
 
-/** `YYYY-MM-DD` of a moment in `zone`. */
-export function calendarDay(date: Date, zone: string): string {
-  return dayjs(date).tz(zone).format('YYYY-MM-DD');
-}
+const DAY_MS = 86_400_000;
 
 /** Every day from `first` to `last` inclusive (calendar arithmetic, so DST changes do not skip or repeat a day). */
 export function daysBetween(first: string, last: string): string[] {
   const days: string[] = [];
-  for (let d = dayjs.utc(first); !d.isAfter(dayjs.utc(last)); d = d.add(1, 'day')) days.push(d.format('YYYY-MM-DD'));
+  const end = Date.parse(`${last}T00:00:00Z`) / DAY_MS;
+  for (let d = Date.parse(`${first}T00:00:00Z`) / DAY_MS; d <= end; d++) days.push(dayFromNumber(d));
   return days;
 }
 
 /**
- * Reduces the registry and the join log to the report. Pure. Every join-log row is counted once:
- * against its registry row, or as unattributed. Joins per day count approved requests by the calendar
- * day of `zone`.
+ * Counts of one link while rows are added. Join times are kept as numbers, not Dates: a Date held as
+ * a link's latest join lives until that link's next join, long enough to be moved to the old heap,
+ * and a million of those was most of the report's memory.
  */
-export function aggregate(registry: readonly RegistryRow[], joins: readonly JoinRow[], zone: string, now?: Date): Report {
-  const rows: LinkStats[] = registry.map((r) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...emptyCounts() }));
-  const statsOf = new Map<RegistryRow, LinkStats>(registry.map((r, i) => [r, rows[i]!]));
-  const links = new LinkIndex(registry);
-  const unattributed = emptyCounts();
-  const byDay = new Map<string, number>();
-  let undated = 0;
-  for (const join of joins) {
-    const owner = links.find(join.link, join.id_link);
-    add(owner === undefined ? unattributed : statsOf.get(owner)!, join);
-    if (join.tg_responde_status !== 'approve') continue;
-    const at = joinTime(join);
-    if (at === null) undated += 1;
-    else {
-      const day = calendarDay(at, zone);
-      byDay.set(day, (byDay.get(day) ?? 0) + 1);
-    }
-  }
-  const totals = emptyCounts();
-  for (const row of rows) merge(totals, row);
-  merge(totals, unattributed);
+interface Tally {
+  approved: number;
+  declined: number;
+  pending: number;
+  missing: number;
+  firstMs: number;
+  lastMs: number;
+}
 
-  const dayKeys = [...byDay.keys()].sort();
-  let perDay: DayCount[] = [];
-  if (dayKeys.length > 0) {
-    const first = dayKeys[0]!;
-    let last = dayKeys[dayKeys.length - 1]!;
-    if (now !== undefined) {
-      const today = calendarDay(now, zone);
-      if (today > last) last = today;
-    }
-    perDay = daysBetween(first, last).map((day) => ({ day, joins: byDay.get(day) ?? 0 }));
+const emptyTally = (): Tally => ({ approved: 0, declined: 0, pending: 0, missing: 0, firstMs: Infinity, lastMs: -Infinity });
+
+function counted(t: Tally): Counts {
+  return {
+    approved: t.approved,
+    declined: t.declined,
+    pending: t.pending,
+    missing: t.missing,
+    firstJoin: t.firstMs === Infinity ? null : new Date(t.firstMs),
+    lastJoin: t.lastMs === -Infinity ? null : new Date(t.lastMs),
+  };
+}
+
+/**
+ * The report built one join-log row at a time, so a log of any length costs memory for its links and
+ * days only: `add` each row as it is read, then `finish`. Every row is counted once: against its
+ * registry row, or as unattributed. Joins per day count approved requests by the calendar day of `zone`.
+ */
+export class ReportAccumulator {
+  private readonly registry: readonly RegistryRow[];
+  private readonly tallies: Tally[];
+  private readonly tallyOf: Map<RegistryRow, Tally>;
+  private readonly links: LinkIndex<RegistryRow>;
+  private readonly unattributed = emptyTally();
+  /** Approved joins per day number (days since 1970-01-01 in the zone): no string per row. */
+  private readonly byDay = new Map<number, number>();
+  private undated = 0;
+  private day = Number.NaN;
+  private dayJoins = 0;
+
+  constructor(
+    registry: readonly RegistryRow[],
+    private readonly zone: string,
+  ) {
+    this.registry = registry;
+    this.tallies = registry.map(emptyTally);
+    this.tallyOf = new Map(registry.map((r, i) => [r, this.tallies[i]!]));
+    this.links = new LinkIndex(registry);
   }
-  return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved === 0), perDay, undated, zone };
+
+  /** Counts one join-log row. */
+  add(join: JoinRow): void {
+    const owner = this.links.find(join.link, join.id_link);
+    const tally = owner === undefined ? this.unattributed : this.tallyOf.get(owner)!;
+    // A switch, not a table by status: the cell is a fresh string, and a property lookup by it costs a hash.
+    switch (join.tg_responde_status) {
+      case 'approve':
+        tally.approved += 1;
+        break;
+      case 'decline':
+        tally.declined += 1;
+        return;
+      case 'pending':
+        tally.pending += 1;
+        return;
+      case 'missing':
+        tally.missing += 1;
+        return;
+      default:
+        // Membership events (joined, left, removed) are not requests.
+        return;
+    }
+    const at = joinTime(join);
+    if (at === null) {
+      this.undated += 1;
+      return;
+    }
+    const ms = at.getTime();
+    if (ms < tally.firstMs) tally.firstMs = ms;
+    if (ms > tally.lastMs) tally.lastMs = ms;
+    // The log is in time order: count the current day aside and put it in the map when the day changes.
+    const day = dayNumber(at, this.zone);
+    if (day !== this.day) {
+      this.flushDay();
+      this.day = day;
+    }
+    this.dayJoins += 1;
+  }
+
+  private flushDay(): void {
+    if (this.dayJoins > 0) this.byDay.set(this.day, (this.byDay.get(this.day) ?? 0) + this.dayJoins);
+    this.dayJoins = 0;
+  }
+
+  /** The report of the rows added so far; `now` extends the joins per day to today. */
+  finish(now?: Date): Report {
+    this.flushDay();
+    const rows: LinkStats[] = this.registry.map((r, i) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...counted(this.tallies[i]!) }));
+    const unattributed = counted(this.unattributed);
+    const totals = emptyCounts();
+    for (const row of rows) merge(totals, row);
+    merge(totals, unattributed);
+    const perDay: DayCount[] = [];
+    if (this.byDay.size > 0) {
+      let first = Infinity;
+      let last = -Infinity;
+      for (const day of this.byDay.keys()) {
+        if (day < first) first = day;
+        if (day > last) last = day;
+      }
+      if (now !== undefined) last = Math.max(last, dayNumber(now, this.zone));
+      for (let day = first; day <= last; day++) perDay.push({ day: dayFromNumber(day), joins: this.byDay.get(day) ?? 0 });
+    }
+    return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved === 0), perDay, undated: this.undated, zone: this.zone };
+  }
+}
+
+/** `ReportAccumulator` over rows already in memory. Pure. */
+export function aggregate(registry: readonly RegistryRow[], joins: Iterable<JoinRow>, zone: string, now?: Date): Report {
+  const acc = new ReportAccumulator(registry, zone);
+  for (const join of joins) acc.add(join);
+  return acc.finish(now);
 }

@@ -4,16 +4,11 @@
  * opens offline, from an e-mail attachment or a USB stick. Every text from the data files is escaped.
  * Pure.
  */
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
+import { formatDateTime, formatIsoWithOffset } from '../../shared/dates.js';
 import type { Counts, Report } from './aggregate.js';
 import { barChart, barsFor, lineChart } from './charts.js';
 import { esc } from './html-escape.js';
 import { REPORT_CSS } from './report-css.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 export interface HtmlOptions {
   /** When the report was made; shown in the header. */
@@ -48,8 +43,8 @@ function cards(report: Report): string {
 /** A join time as its day, the full time on hover: days keep the table narrow, and the CSV has the seconds. */
 function dateCell(date: Date | null, zone: string): string {
   if (date === null) return '<td class="date"></td>';
-  const t = dayjs(date).tz(zone);
-  return `<td class="date"><time datetime="${esc(t.format())}" title="${esc(t.format('YYYY-MM-DD HH:mm:ss'))}">${esc(t.format('YYYY-MM-DD'))}</time></td>`;
+  const local = formatDateTime(date, zone);
+  return `<td class="date"><time datetime="${esc(formatIsoWithOffset(date, zone))}" title="${esc(local)}">${esc(local.slice(0, 10))}</time></td>`;
 }
 
 function countCells(c: Counts, zone: string, withMissing: boolean): string {
@@ -117,7 +112,7 @@ export function formatHtml(report: Report, options: HtmlOptions): string {
 <main>
 <header>
 <h1>Who came through which invite link</h1>
-<p class="meta">Made ${esc(dayjs(options.now).tz(report.zone).format('YYYY-MM-DD HH:mm'))} (${esc(report.zone)})${sources}</p>
+<p class="meta">Made ${esc(formatDateTime(options.now, report.zone).slice(0, 16))} (${esc(report.zone)})${sources}</p>
 </header>
 ${cards(report)}
 <section>

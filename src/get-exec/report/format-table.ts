@@ -2,14 +2,9 @@
  * The report as an aligned table for a terminal: one line per registry row, then the unattributed
  * requests, the totals and the rows nobody joined through yet. Pure.
  */
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
+import { formatDateTime } from '../../shared/dates.js';
 import type { Counts, Report } from './aggregate.js';
 import { displayWidth, pad, printable, truncate } from './text-width.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 interface Column {
   title: string;
@@ -25,7 +20,7 @@ const GAP = '  ';
 
 /** A join time for the table: minutes are enough on a terminal; the CSV has the seconds. */
 function when(date: Date | null, zone: string): string {
-  return date === null ? '' : dayjs(date).tz(zone).format('YYYY-MM-DD HH:mm');
+  return date === null ? '' : formatDateTime(date, zone).slice(0, 16);
 }
 
 function countCells(c: Counts, withMissing: boolean, zone: string): string[] {

@@ -7,14 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
-import { ExitError } from '../../shared/errors.js';
+import { ExitError, type DataFileError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
 import { readRegistry } from '../../shared/registry/registry.js';
-import { loadFile } from '../../shared/files/data-file.js';
-import { responseSpec } from '../../shared/join-log/schema.js';
+import { scanJoinLog } from './join-rows.js';
 import { displayPath, writeAtomic } from '../../shared/files/store.js';
-import { aggregate, type Report } from './aggregate.js';
+import { ReportAccumulator, type Report } from './aggregate.js';
 import { formatCsv } from './format-csv.js';
 import { formatHtml } from './format-html.js';
 import { formatTable, plural } from './format-table.js';
@@ -48,18 +47,27 @@ async function writeOutput(file: string, text: string, what: string): Promise<vo
   }
 }
 
-/** Loads both files and reduces them; every row that cannot be used is logged as a warning with its place. */
+/**
+ * Reads the registry, then the join log row by row into the report: memory grows with links and days,
+ * never with the log's length. Every row that cannot be used is logged as a warning with its place.
+ */
 export async function loadReport(config: Pick<Config, 'dataDir' | 'zone'>, now: Date, log: Logger): Promise<{ report: Report; problems: number; sources: string[] }> {
   const invitesPath = path.join(config.dataDir, INVITE_FILE);
   const responsesPath = path.join(config.dataDir, RESPONSE_FILE);
   const invites = await readRegistry(invitesPath, config.zone);
-  // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
-  const responses = await loadFile(responsesPath, responseSpec(config.zone), { allowMissing: true });
-  const problems = [...invites.problems, ...responses.problems];
-  for (const problem of problems) log.warn(`${problem.message} (left out of the report)`);
   const registry = invites.entries.map((e) => ({ ...e.value, line: e.row.line }));
-  const report = aggregate(registry, responses.entries.map((e) => e.value), config.zone, now);
-  return { report, problems: problems.length, sources: [displayPath(invitesPath), displayPath(responsesPath)] };
+  const acc = new ReportAccumulator(registry, config.zone);
+  let logProblems: DataFileError[];
+  try {
+    logProblems = await scanJoinLog(responsesPath, displayPath(responsesPath), config.zone, (join) => acc.add(join));
+  } catch (error) {
+    // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
+    if ((error as Error).name !== 'DataFileMissingError') throw error;
+    logProblems = [];
+  }
+  const problems = [...invites.problems, ...logProblems];
+  for (const problem of problems) log.warn(`${problem.message} (left out of the report)`);
+  return { report: acc.finish(now), problems: problems.length, sources: [displayPath(invitesPath), displayPath(responsesPath)] };
 }
 
 /**

@@ -19,8 +19,21 @@ function clusterWidth(cluster: string): number {
   return WIDE.test(first) ? 2 : 1;
 }
 
+/**
+ * Printable ASCII only: one column a character, no cluster can join two of them. Almost every cell
+ * (ids, e-mail addresses, links, numbers, dates) is this, and splitting it into graphemes was an
+ * eighth of the report's time.
+ */
+const NARROW = /^[\x20-\x7E]*$/;
+
 /** Display width of `text` in a terminal. */
 export function displayWidth(text: string): number {
+  if (NARROW.test(text)) return text.length;
+  return graphemeWidth(text);
+}
+
+/** `displayWidth` the slow, general way: cluster by cluster. Exported to test the fast path against it. */
+export function graphemeWidth(text: string): number {
   let width = 0;
   for (const { segment } of segmenter.segment(text)) width += clusterWidth(segment);
   return width;
@@ -37,6 +50,7 @@ export function printable(text: string): string {
 /** Cuts `text` to at most `max` columns, ending with … when cut. */
 export function truncate(text: string, max: number): string {
   if (displayWidth(text) <= max) return text;
+  if (NARROW.test(text)) return `${text.slice(0, Math.max(0, max - 1))}…`;
   let out = '';
   let width = 0;
   for (const { segment } of segmenter.segment(text)) {

@@ -19,10 +19,14 @@ export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing', 'j
 export const REQUEST_STATUSES = ['approve', 'decline', 'pending', 'missing'] as const satisfies readonly ResponseStatus[];
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
+/** A Telegram user id, and a Unix time or blank: the cells' patterns, shared with the report's quick check. */
+export const USER_ID = /^\d{1,20}$/;
+export const UNIX_TIME = /^(\d{1,12})?$/;
+
 /** The legacy columns, in the legacy order. */
 const legacyColumns = (zone: string) => ({
   id_link: z.string(),
-  id_tg: z.string().regex(/^\d{1,20}$/, { error: 'is not a Telegram user id; it must be digits only' }),
+  id_tg: z.string().regex(USER_ID, { error: 'is not a Telegram user id; it must be digits only' }),
   tg_f_name: z.string(),
   tg_l_name: z.string(),
   dt_tg_responde: dateCell(zone),
@@ -38,7 +42,7 @@ const ourColumns = () => ({
   tg_username: z.string(),
   link: z.string(),
   chat_id: z.string(),
-  tg_request_date: z.string().regex(/^(\d{1,12})?$/, { error: 'is not a Unix time; it must be digits only or blank' }),
+  tg_request_date: z.string().regex(UNIX_TIME, { error: 'is not a Unix time; it must be digits only or blank' }),
   decided_by: z.string(),
   reason: z.string(),
 });
