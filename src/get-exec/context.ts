@@ -7,6 +7,7 @@ import { telegramClient } from '../shared/cli/lazy.js';
 import type { Paths } from '../shared/config/paths.js';
 import type { Config } from '../shared/config/schema.js';
 import type { DataFileError } from '../shared/errors.js';
+import type { DataFileWarning } from '../shared/files/data-file.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { RetryPolicy } from '../shared/telegram/client.js';
 
@@ -78,6 +79,11 @@ export function createContext(options: ContextOptions): StepContext {
       tally.rowsFailed++;
     },
   };
+}
+
+/** Logs each warning about a data file's usable rows (the row is used as the warning says). */
+export function reportWarnings(ctx: StepContext, warnings: readonly DataFileWarning[]): void {
+  for (const warning of warnings) ctx.log.warn(warning.message);
 }
 
 /** Logs each problem of a data file as an error and counts its row as failed. */

@@ -2,12 +2,12 @@
  * The links step: an invite link (creates_join_request, named after the row's id) for every registry
  * row whose `link` is blank, written into the row as soon as Telegram returns it.
  */
-import { formatDateTime, toUnixSeconds } from '../shared/dates.js';
+import { formatDateTime, formatDateTimeCell, toUnixSeconds } from '../shared/dates.js';
 import { inviteSpec, readRegistry, type Invite } from '../shared/registry/registry.js';
 import { saveFile, type Loaded } from '../shared/files/data-file.js';
 import { formatPosition } from '../shared/errors.js';
 import { setCells } from '../shared/files/table.js';
-import { reportProblems, type StepContext } from './context.js';
+import { reportProblems, reportWarnings, type StepContext } from './context.js';
 import { describeFailure, isFatal, refusesChat } from './failures.js';
 import { planLinks, type LinkJob, type LinkPlan } from './link-plan.js';
 import { runLockedStep } from './locked-step.js';
@@ -38,6 +38,7 @@ function where(loaded: Loaded<Invite>, job: LinkJob): string {
 }
 
 function reportPlan(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: LinkPlan): void {
+  reportWarnings(ctx, loaded.warnings);
   reportProblems(ctx, [...loaded.problems, ...linkPlan.problems]);
   for (const [text, lines] of linkPlan.mangledChats) {
     const fallback = ctx.config.chatId === null ? 'and CHAT_ID is not set' : `so CHAT_ID (${ctx.config.chatId}) is used`;
@@ -103,9 +104,9 @@ async function createLinks(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: L
       const cells: Record<string, string> = {
         id_link: link.name ?? entry.value.id,
         link: link.invite_link,
-        dt_create: formatDateTime(ctx.now(), ctx.config.zone),
+        dt_create: formatDateTimeCell(ctx.now(), ctx.config.zone),
       };
-      if (job.writeExpire && job.expire) cells.dt_expire = formatDateTime(job.expire, ctx.config.zone);
+      if (job.writeExpire && job.expire) cells.dt_expire = formatDateTimeCell(job.expire, ctx.config.zone);
       setCells(loaded.table, entry.row, cells);
       entry.value = { ...entry.value, id_link: cells.id_link!, link: link.invite_link };
       void saver.request();

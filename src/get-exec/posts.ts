@@ -5,14 +5,14 @@
  */
 import { statSync } from 'node:fs';
 import type { Telegram } from 'telegraf';
-import { formatDateTime } from '../shared/dates.js';
+import { formatDateTime, formatDateTimeCell } from '../shared/dates.js';
 import { formatPosition } from '../shared/errors.js';
 import type { Entry, Loaded } from '../shared/files/data-file.js';
 import { loadFile, saveFile } from '../shared/files/data-file.js';
 import { scheduleSpec, type PostStatus, type ScheduledPost } from '../shared/schedule/schedule.js';
 import { displayPath } from '../shared/files/store.js';
 import { ensureColumns, setCells } from '../shared/files/table.js';
-import { reportProblems, type StepContext } from './context.js';
+import { reportProblems, reportWarnings, type StepContext } from './context.js';
 import { certainlyNotSent, describeFailure, isFatal } from './failures.js';
 import { Pacer, GROUP_SENDS_PER_MINUTE } from './pacer.js';
 import { findPicture } from './picture.js';
@@ -79,6 +79,7 @@ function where(loaded: Loaded<ScheduledPost>, entry: Entry<ScheduledPost>): stri
 }
 
 function report(ctx: StepContext, loaded: Loaded<ScheduledPost>, postPlan: PostPlan): void {
+  reportWarnings(ctx, loaded.warnings);
   reportProblems(ctx, loaded.problems);
   for (const entry of postPlan.uncertain) ctx.log.warn(`${where(loaded, entry)}: uncertain: an earlier send got no answer, so this post may be in the group already; ${uncertainAdvice}`);
 }
@@ -188,7 +189,7 @@ class Poster {
             : await this.telegram.sendMessage(chat, piece.text);
         this.pacer!.sent();
         ids.push(String(message.message_id));
-        this.mark(entry, i === pieces.length - 1 ? 'posted' : '', { message_id: ids.join(' '), dt_posted: formatDateTime(ctx.now(), ctx.config.zone) });
+        this.mark(entry, i === pieces.length - 1 ? 'posted' : '', { message_id: ids.join(' '), dt_posted: formatDateTimeCell(ctx.now(), ctx.config.zone) });
         await this.save();
       } catch (error) {
         const part = pieces.length > 1 ? ` (message ${i + 1} of ${pieces.length})` : '';

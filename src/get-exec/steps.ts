@@ -7,7 +7,7 @@
 import { verdictOf } from '../shared/cli/exit.js';
 import { linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
 import { DataFileError, DataFileMissingError } from '../shared/errors.js';
-import { reportProblems, type StepContext, type Tally } from './context.js';
+import { reportProblems, reportWarnings, type StepContext, type Tally } from './context.js';
 import type { StepOptions } from './step-options.js';
 
 export type Step = 'links' | 'qr' | 'posts';
@@ -44,7 +44,10 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
     await guarded(ctx, unusable, async () => {
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
-      if (!steps.includes('links')) reportProblems(ctx, registry.problems);
+      if (!steps.includes('links')) {
+        reportWarnings(ctx, registry.warnings);
+        reportProblems(ctx, registry.problems);
+      }
       if (steps.includes('qr')) await writeQrCodes(ctx, registry);
     });
   }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DataFileError } from '../errors.js';
 import { cellStart } from '../files/table.js';
 import { dateCell } from '../files/cells.js';
-import { loadFile, scanFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
+import { loadFile, scanFile, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
 import { LinkIndex } from './match.js';
 
 /** Telegram's limit for an invite link's name, which is the row's `id`. */
@@ -85,13 +85,24 @@ export async function readRegistry(file: string, zone: string, options: LoadOpti
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
  * kept (the same rows and problems as `loadRegistry`), so memory holds the rows' values and no more.
  */
-export async function indexRegistry(file: string, name: string, zone: string): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[] }> {
+export async function indexRegistry(
+  file: string,
+  name: string,
+  zone: string,
+): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
   const firstLine = new Map<string, number>();
   const invites: Invite[] = [];
-  const problems = await scanFile(file, name, inviteSpec(zone), (entry) => {
-    const problem = claimId(firstLine, name, entry);
-    if (problem === undefined) invites.push(entry.value);
-    return problem;
-  });
-  return { index: new LinkIndex(invites), problems };
+  const warnings: DataFileWarning[] = [];
+  const problems = await scanFile(
+    file,
+    name,
+    inviteSpec(zone),
+    (entry) => {
+      const problem = claimId(firstLine, name, entry);
+      if (problem === undefined) invites.push(entry.value);
+      return problem;
+    },
+    (warning) => warnings.push(warning),
+  );
+  return { index: new LinkIndex(invites), problems, warnings };
 }
