@@ -7,6 +7,7 @@ import { inviteSpec, readRegistry, type Invite } from '../shared/registry/regist
 import { saveFile, type Loaded } from '../shared/files/data-file.js';
 import { formatPosition } from '../shared/errors.js';
 import { setCells } from '../shared/files/table.js';
+import { quote } from '../shared/quote.js';
 import { reportProblems, reportWarnings, type StepContext } from './context.js';
 import { describeFailure, isFatal, refusesChat } from './failures.js';
 import { planLinks, type LinkJob, type LinkPlan } from './link-plan.js';
@@ -34,7 +35,7 @@ function plan(ctx: StepContext, loaded: Loaded<Invite>, options: LinksOptions): 
 }
 
 function where(loaded: Loaded<Invite>, job: LinkJob): string {
-  return `${formatPosition({ file: loaded.table.file, line: job.entry.row.line, column: 0 })} "${job.entry.value.id}"`;
+  return `${formatPosition({ file: loaded.table.file, line: job.entry.row.line, column: 0 })} ${quote(job.entry.value.id)}`;
 }
 
 function reportPlan(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: LinkPlan): void {
@@ -43,7 +44,7 @@ function reportPlan(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: LinkPlan
   for (const [text, lines] of linkPlan.mangledChats) {
     const fallback = ctx.config.chatId === null ? 'and CHAT_ID is not set' : `so CHAT_ID (${ctx.config.chatId}) is used`;
     ctx.log.warn(
-      `${loaded.table.file}: chat_id "${text}" on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} is not a group id (a spreadsheet may have turned it into a number), ${fallback}; write the full id, e.g. -1001234567890, or clear the cell`,
+      `${loaded.table.file}: chat_id ${quote(text)} on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} is not a group id (a spreadsheet may have turned it into a number), ${fallback}; write the full id, e.g. -1001234567890, or clear the cell`,
     );
   }
 }
