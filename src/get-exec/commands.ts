@@ -96,7 +96,7 @@ export async function stepsCommand(
   if (idle !== null && nextDueMs !== undefined && !stopped && nothingDone(ctx.tally)) {
     await noteIdle(idle, paths, nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
   }
-  log.info(summary(ctx.tally, dryRun, stopped));
+  log.info(summary(ctx.tally, dryRun, stopped, ctx.outage));
   return { rowsFailed: ctx.tally.rowsFailed, stopped, unusable };
 }
 

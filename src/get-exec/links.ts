@@ -8,8 +8,8 @@ import { saveFile, type Loaded } from '../shared/files/data-file.js';
 import { formatPosition } from '../shared/errors.js';
 import { setCells } from '../shared/files/table.js';
 import { quote } from '../shared/quote.js';
-import { reportProblems, reportWarnings, type StepContext } from './context.js';
-import { describeFailure, isFatal, refusesChat } from './failures.js';
+import { reportProblems, reportWarnings, stopForOutage, type StepContext } from './context.js';
+import { describeFailure, isFatal, outageOf, refusesChat } from './failures.js';
 import { planLinks, type LinkJob, type LinkPlan } from './link-plan.js';
 import { runLockedStep } from './locked-step.js';
 import { CoalescingSaver } from './saver.js';
@@ -86,7 +86,7 @@ async function createLinks(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: L
   const telegram = await ctx.telegram();
   let done = 0;
   for (const job of linkPlan.jobs) {
-    if (ctx.stopping() || !held()) break;
+    if (ctx.stopping() || !held() || ctx.outage !== null) break;
     saver.check();
     done++;
     const { entry } = job;
@@ -119,9 +119,14 @@ async function createLinks(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: L
         throw error;
       }
       const message = describeFailure('createChatInviteLink', error);
+      ctx.failRow(loaded.table.file, entry.row.line);
+      const outage = outageOf(error, ctx.now());
+      if (outage !== null) {
+        stopForOutage(ctx, outage, where(loaded, job), `no link made: ${message}`, `this row and ${total - done} more without a link are`);
+        break;
+      }
       if (refusesChat(error)) refused.set(String(job.chat), message);
       ctx.log.error(`${where(loaded, job)}: no link made: ${message}; the row is tried again on the next run`);
-      ctx.failRow(loaded.table.file, entry.row.line);
     }
   }
   await saver.flush();
