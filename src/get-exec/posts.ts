@@ -208,9 +208,9 @@ class Poster {
           this.mark(entry, '');
           await this.save();
           if (isFatal(error)) throw error;
-          const failure = `not posted${part}: ${describeFailure(method, error)}`;
+          const failure = `not posted${part}: ${describeFailure(method, error)}; the row stays due`;
           if (outage !== null) stopForOutage(ctx, outage, where(loaded, entry), failure, `this row and ${after} more due are`);
-          else ctx.log.error(`${where(loaded, entry)}: ${failure}; the row stays due and is tried again on the next run`);
+          else ctx.log.error(`${where(loaded, entry)}: ${failure} and is tried again on the next run`);
         } else {
           // Exactly once comes first: a send whose answer was lost is uncertain, outage or not.
           this.mark(entry, 'uncertain');

@@ -81,7 +81,7 @@ it('a 429 on a post over a minute stops the posts: that row and the rest stay du
   expect(result.code).toBe(1);
   expect(emu.callCount('sendMessage')).toBe(1);
   expect(errorLines(result.stderr)).toEqual([
-    expect.stringMatching(/data\/text_schedule\.txt:2: not posted: Telegram refused sendMessage \(429: .*\); Telegram asks to wait 600 s .*this row and 2 more due are left for the next run; try again after /),
+    expect.stringMatching(/data\/text_schedule\.txt:2: not posted: Telegram refused sendMessage \(429: .*\); the row stays due; Telegram asks to wait 600 s .*this row and 2 more due are left for the next run; try again after /),
   ]);
   expect(ws.records(SCHEDULE).map((r) => r.post_status)).toEqual(['', '', '']);
   const next = await runTgGet(['posts'], { cwd: ws.dir, emu });
