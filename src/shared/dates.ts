@@ -98,12 +98,16 @@ const EXACT: WallClockFit = { kind: 'exact' };
 /** How `wallAsUtc` (a wall-clock time written as if UTC) fits `zone`, given the moment `chosen` it was taken as. */
 function fitOf(wallAsUtc: number, zone: string, chosen: number): WallClockFit {
   if (chosen + zoneOffsetMs(zone, chosen) !== wallAsUtc) return { kind: 'gap' };
-  // Zones change their offset at most once a day, so the offsets a day either side name every candidate.
-  for (const near of [wallAsUtc - 86_400_000, wallAsUtc + 86_400_000]) {
-    const other = wallAsUtc - zoneOffsetMs(zone, near);
+  // Zones change their offset at most once a day, so the offsets a day either side name every
+  // candidate; when they agree (nearly every cell), there is no other.
+  const before = zoneOffsetMs(zone, wallAsUtc - 86_400_000);
+  const after = zoneOffsetMs(zone, wallAsUtc + 86_400_000);
+  if (before === after) return EXACT;
+  for (const offset of [before, after]) {
+    const other = wallAsUtc - offset;
     if (other !== chosen && other + zoneOffsetMs(zone, other) === wallAsUtc) return { kind: 'overlap', later: new Date(Math.max(other, chosen)) };
   }
-  return { kind: 'exact' };
+  return EXACT;
 }
 
 /**
