@@ -6,7 +6,7 @@ import { NetworkError } from '../../src/shared/telegram/errors.js';
 
 const NOW = new Date('2026-01-05T10:00:00Z');
 const refusal = (code: number, description: string, retryAfter?: number) =>
-  new TelegramError({ ok: false, error_code: code, description, ...(retryAfter === undefined ? {} : { parameters: { retry_after: retryAfter } }) }, { method: 'sendMessage', payload: {} });
+  new TelegramError({ error_code: code, description, ...(retryAfter === undefined ? {} : { parameters: { retry_after: retryAfter } }) }, { method: 'sendMessage', payload: {} });
 
 describe('outageOf (#11.12)', () => {
   it('a request that never left, or that failed again after every retry, means Telegram cannot be used now', () => {
