@@ -59,6 +59,8 @@ export async function stepsCommand(
   const paths = pathsOf(resolveDirs(options, io.cwd));
   const stepOptions = await attempt(() => parseStepOptions(options));
   const raw = readRawSettings(env, options, io.cwd);
+  // Known before the settings are checked, so that a failure to check them cannot print the token either.
+  known.secrets.push(...[raw.env.BOT_TOKEN, raw.tokenFromFile].flatMap((token) => (token?.trim() ? [token.trim()] : [])));
   // The every-minute run: skipped, before even the configuration schema is loaded, when neither the
   // settings nor the files changed since a full run that had nothing to do.
   const everyMinute = steps.length === ALL_STEPS.length && !dryRun && options.retryUncertain !== true && stepOptions.ok;
@@ -94,7 +96,7 @@ export async function stepsCommand(
   if (idle !== null && nextDueMs !== undefined && !stopped && nothingDone(ctx.tally)) {
     await noteIdle(idle, paths, nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
   }
-  log.info(summary(ctx.tally, dryRun, stopped));
+  log.info(summary(ctx.tally, dryRun, stopped, ctx.outage));
   return { rowsFailed: ctx.tally.rowsFailed, stopped, unusable };
 }
 

@@ -7,8 +7,17 @@ import { telegramClient } from '../shared/cli/lazy.js';
 import type { Paths } from '../shared/config/paths.js';
 import type { Config } from '../shared/config/schema.js';
 import type { DataFileError } from '../shared/errors.js';
+import type { DataFileWarning } from '../shared/files/data-file.js';
 import type { Logger } from '../shared/cli/log.js';
+import { formatDateTime } from '../shared/dates.js';
 import type { RetryPolicy } from '../shared/telegram/client.js';
+import type { Outage } from './failures.js';
+
+/**
+ * The longest 429 retry_after tg-get waits out within a run: cron starts the next run within a
+ * minute, so a longer wait is left to it rather than holding this one (and the file locks) idle.
+ */
+export const MAX_WAIT_IN_RUN_S = 60;
 
 export interface Tally {
   linksMade: number;
@@ -36,6 +45,8 @@ export interface StepContext {
   tally: Tally;
   /** Marks a row failed; a row with several problems counts once. */
   failRow: (file: string, line: number) => void;
+  /** Set when Telegram cannot be used for the rest of the run: every step stops calling it. */
+  outage: Outage | null;
 }
 
 export interface ContextOptions {
@@ -63,14 +74,15 @@ export function createContext(options: ContextOptions): StepContext {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     dryRun: options.dryRun,
     telegram: () => {
-      client ??= telegramClient().then(({ createBot }) =>
-        createBot({ token: options.config.token, apiRoot: options.config.apiRoot, log: options.log, ...(options.retry ? { retry: options.retry } : {}) }).telegram,
+      client ??= telegramClient().then(({ createBot, DEFAULT_RETRY }) =>
+        createBot({ token: options.config.token, apiRoot: options.config.apiRoot, log: options.log, retry: options.retry ?? { ...DEFAULT_RETRY, maxRetryAfterS: MAX_WAIT_IN_RUN_S } }).telegram,
       );
       return client;
     },
     stopping: options.stopping ?? (() => false),
     lockWaitMs: options.lockWaitMs ?? 30_000,
     tally,
+    outage: null,
     failRow: (file, line) => {
       const key = `${file}\0${line}`;
       if (failed.has(key)) return;
@@ -80,10 +92,25 @@ export function createContext(options: ContextOptions): StepContext {
   };
 }
 
+/** Logs each warning about a data file's usable rows (the row is used as the warning says). */
+export function reportWarnings(ctx: StepContext, warnings: readonly DataFileWarning[]): void {
+  for (const warning of warnings) ctx.log.warn(warning.message);
+}
+
 /** Logs each problem of a data file as an error and counts its row as failed. */
 export function reportProblems(ctx: StepContext, problems: readonly DataFileError[]): void {
   for (const problem of problems) {
     ctx.log.error(problem.message);
     ctx.failRow(problem.position.file, problem.position.line);
   }
+}
+
+/**
+ * Notes that Telegram cannot be used for the rest of the run, and says so in one line: `where` and
+ * `failure` name the row that met it, `left` what is left undone ("this row and 299 more").
+ */
+export function stopForOutage(ctx: StepContext, outage: Outage, where: string, failure: string, left: string): void {
+  ctx.outage = outage;
+  const when = outage.retryAt === null ? 'the next run tries again' : `try again after ${formatDateTime(outage.retryAt, ctx.config.zone)}`;
+  ctx.log.error(`${where}: ${failure}; ${outage.what}, so this run stops calling Telegram: ${left} left for the next run; ${when}`);
 }

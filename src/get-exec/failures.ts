@@ -23,6 +23,35 @@ export function certainlyNotSent(error: unknown): boolean {
   return !(error instanceof Error && (error.name === 'FetchError' || error.name === 'AbortError' || error.name === 'TimeoutError'));
 }
 
+/**
+ * Telegram cannot be used for the rest of this run: the network is down (the client's retries are
+ * spent), Telegram keeps failing (5xx), or it asks us to wait longer than a run should (a 429 whose
+ * retry_after the client would not wait). Every other row would only meet the same, so a step stops.
+ */
+export interface Outage {
+  /** What happened, for the one line that says the step stopped. */
+  what: string;
+  /** When Telegram said it may be asked again; null when it did not say (try the next run). */
+  retryAt: Date | null;
+}
+
+/** The outage `error` means, or null for a failure of this row only. */
+export function outageOf(error: unknown, now: Date): Outage | null {
+  if (error instanceof NetworkError) {
+    // One lost answer is that row's bad luck (a send is then uncertain, and the next row goes on);
+    // a request that never left, or one that failed again after every retry, means the network is down.
+    if (error.sent && error.attempts <= 1) return null;
+    return { what: error.sent ? 'Telegram did not answer' : 'Telegram could not be reached', retryAt: null };
+  }
+  if (!isTelegramError(error)) return null;
+  if (error.code === 429) {
+    const wait = error.parameters?.retry_after ?? 0;
+    return { what: `Telegram asks to wait ${wait} s (429 Too Many Requests)`, retryAt: new Date(now.getTime() + wait * 1000) };
+  }
+  if (error.code >= 500) return { what: `Telegram is failing (${error.code})`, retryAt: null };
+  return null;
+}
+
 /** One line saying what went wrong, with a hint where there is one. */
 export function describeFailure(method: string, error: unknown): string {
   if (isTelegramError(error)) {

@@ -2,13 +2,14 @@
  * The links step: an invite link (creates_join_request, named after the row's id) for every registry
  * row whose `link` is blank, written into the row as soon as Telegram returns it.
  */
-import { formatDateTime, toUnixSeconds } from '../shared/dates.js';
+import { formatDateTime, formatDateTimeCell, toUnixSeconds } from '../shared/dates.js';
 import { inviteSpec, readRegistry, type Invite } from '../shared/registry/registry.js';
 import { saveFile, type Loaded } from '../shared/files/data-file.js';
 import { formatPosition } from '../shared/errors.js';
 import { setCells } from '../shared/files/table.js';
-import { reportProblems, type StepContext } from './context.js';
-import { describeFailure, isFatal, refusesChat } from './failures.js';
+import { quote } from '../shared/quote.js';
+import { reportProblems, reportWarnings, stopForOutage, type StepContext } from './context.js';
+import { describeFailure, isFatal, outageOf, refusesChat } from './failures.js';
 import { planLinks, type LinkJob, type LinkPlan } from './link-plan.js';
 import { runLockedStep } from './locked-step.js';
 import { CoalescingSaver } from './saver.js';
@@ -34,15 +35,16 @@ function plan(ctx: StepContext, loaded: Loaded<Invite>, options: LinksOptions): 
 }
 
 function where(loaded: Loaded<Invite>, job: LinkJob): string {
-  return `${formatPosition({ file: loaded.table.file, line: job.entry.row.line, column: 0 })} "${job.entry.value.id}"`;
+  return `${formatPosition({ file: loaded.table.file, line: job.entry.row.line, column: 0 })} ${quote(job.entry.value.id)}`;
 }
 
 function reportPlan(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: LinkPlan): void {
+  reportWarnings(ctx, loaded.warnings);
   reportProblems(ctx, [...loaded.problems, ...linkPlan.problems]);
   for (const [text, lines] of linkPlan.mangledChats) {
     const fallback = ctx.config.chatId === null ? 'and CHAT_ID is not set' : `so CHAT_ID (${ctx.config.chatId}) is used`;
     ctx.log.warn(
-      `${loaded.table.file}: chat_id "${text}" on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} is not a group id (a spreadsheet may have turned it into a number), ${fallback}; write the full id, e.g. -1001234567890, or clear the cell`,
+      `${loaded.table.file}: chat_id ${quote(text)} on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} is not a group id (a spreadsheet may have turned it into a number), ${fallback}; write the full id, e.g. -1001234567890, or clear the cell`,
     );
   }
 }
@@ -84,7 +86,7 @@ async function createLinks(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: L
   const telegram = await ctx.telegram();
   let done = 0;
   for (const job of linkPlan.jobs) {
-    if (ctx.stopping() || !held()) break;
+    if (ctx.stopping() || !held() || ctx.outage !== null) break;
     saver.check();
     done++;
     const { entry } = job;
@@ -103,9 +105,9 @@ async function createLinks(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: L
       const cells: Record<string, string> = {
         id_link: link.name ?? entry.value.id,
         link: link.invite_link,
-        dt_create: formatDateTime(ctx.now(), ctx.config.zone),
+        dt_create: formatDateTimeCell(ctx.now(), ctx.config.zone),
       };
-      if (job.writeExpire && job.expire) cells.dt_expire = formatDateTime(job.expire, ctx.config.zone);
+      if (job.writeExpire && job.expire) cells.dt_expire = formatDateTimeCell(job.expire, ctx.config.zone);
       setCells(loaded.table, entry.row, cells);
       entry.value = { ...entry.value, id_link: cells.id_link!, link: link.invite_link };
       void saver.request();
@@ -117,9 +119,14 @@ async function createLinks(ctx: StepContext, loaded: Loaded<Invite>, linkPlan: L
         throw error;
       }
       const message = describeFailure('createChatInviteLink', error);
+      ctx.failRow(loaded.table.file, entry.row.line);
+      const outage = outageOf(error, ctx.now());
+      if (outage !== null) {
+        stopForOutage(ctx, outage, where(loaded, job), `no link made: ${message}`, `this row and ${total - done} more without a link are`);
+        break;
+      }
       if (refusesChat(error)) refused.set(String(job.chat), message);
       ctx.log.error(`${where(loaded, job)}: no link made: ${message}; the row is tried again on the next run`);
-      ctx.failRow(loaded.table.file, entry.row.line);
     }
   }
   await saver.flush();

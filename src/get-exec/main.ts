@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/cli/cli.js';
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
+import { redact } from '../shared/cli/log.js';
 import type { Env } from '../shared/config/load.js';
 import { reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
 import type { GetOptions, ReportCliOptions } from './step-options.js';
@@ -26,7 +27,8 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .description('Makes invite links and their QR codes, and sends the scheduled posts, each exactly once. Run it from cron every minute.')
     .version(packageVersion())
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // commander quotes what it did not understand: a token passed as an argument must not come back.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(redact(s.trimEnd())) })
     .showHelpAfterError('(run tg-get --help for the options)')
     .addHelpText('after', `\n${EXIT_HELP}`);
   const steps = (list: readonly Step[], options: GetOptions) => chosen({ command: 'steps', steps: list, options });

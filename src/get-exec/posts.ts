@@ -5,15 +5,16 @@
  */
 import { statSync } from 'node:fs';
 import type { Telegram } from 'telegraf';
-import { formatDateTime } from '../shared/dates.js';
+import { formatDateTime, formatDateTimeCell } from '../shared/dates.js';
 import { formatPosition } from '../shared/errors.js';
 import type { Entry, Loaded } from '../shared/files/data-file.js';
 import { loadFile, saveFile } from '../shared/files/data-file.js';
 import { scheduleSpec, type PostStatus, type ScheduledPost } from '../shared/schedule/schedule.js';
 import { displayPath } from '../shared/files/store.js';
 import { ensureColumns, setCells } from '../shared/files/table.js';
-import { reportProblems, type StepContext } from './context.js';
-import { certainlyNotSent, describeFailure, isFatal } from './failures.js';
+import { reportProblems, reportWarnings, stopForOutage, type StepContext } from './context.js';
+import { NetworkError } from '../shared/telegram/errors.js';
+import { certainlyNotSent, describeFailure, isFatal, outageOf } from './failures.js';
 import { Pacer, GROUP_SENDS_PER_MINUTE } from './pacer.js';
 import { findPicture } from './picture.js';
 import { planHasWork, planPosts, sentIds, type PostPlan } from './post-plan.js';
@@ -40,6 +41,9 @@ function isFile(file: string): boolean {
     return false;
   }
 }
+
+/** Sends in a row whose answer was lost after which the step stops (each of them is `uncertain`). */
+const LOST_ANSWERS_TO_STOP = 2;
 
 const uncertainAdvice = 'look in the group: if it is there, set post_status to posted; if not, clear post_status or run "tg-get posts --retry-uncertain" to send it again';
 
@@ -79,6 +83,7 @@ function where(loaded: Loaded<ScheduledPost>, entry: Entry<ScheduledPost>): stri
 }
 
 function report(ctx: StepContext, loaded: Loaded<ScheduledPost>, postPlan: PostPlan): void {
+  reportWarnings(ctx, loaded.warnings);
   reportProblems(ctx, loaded.problems);
   for (const entry of postPlan.uncertain) ctx.log.warn(`${where(loaded, entry)}: uncertain: an earlier send got no answer, so this post may be in the group already; ${uncertainAdvice}`);
 }
@@ -117,6 +122,8 @@ class Poster {
   private readonly spec;
   private pacer: Pacer | null = null;
   private telegram: Telegram | null = null;
+  /** Sends in a row whose answer was lost: one is bad luck, two mean Telegram cannot be reached now. */
+  private lostInARow = 0;
 
   constructor(
     private readonly ctx: StepContext,
@@ -141,9 +148,9 @@ class Poster {
     }
     if (postPlan.interrupted.length + postPlan.missed.length > 0) await this.save();
     this.pacer = new Pacer(this.perMinute, () => ctx.now().getTime(), ctx.sleep, postPlan.recentSends);
-    for (const entry of postPlan.due) {
-      if (ctx.stopping() || !this.held()) break;
-      await this.post(entry);
+    for (const [i, entry] of postPlan.due.entries()) {
+      if (ctx.stopping() || !this.held() || ctx.outage !== null) break;
+      await this.post(entry, postPlan.due.length - i - 1);
     }
   }
 
@@ -160,7 +167,8 @@ class Poster {
     return saveFile(this.loaded, this.spec);
   }
 
-  private async post(entry: Entry<ScheduledPost>): Promise<void> {
+  /** Sends one row; `after` due rows follow it in this run. */
+  private async post(entry: Entry<ScheduledPost>, after: number): Promise<void> {
     const { ctx, loaded } = this;
     const pieces = piecesOf(ctx, loaded, entry);
     if (pieces === null) return;
@@ -187,22 +195,29 @@ class Poster {
             ? await this.telegram.sendPhoto(chat, { source: piece.file }, piece.caption === '' ? {} : { caption: piece.caption })
             : await this.telegram.sendMessage(chat, piece.text);
         this.pacer!.sent();
+        this.lostInARow = 0;
         ids.push(String(message.message_id));
-        this.mark(entry, i === pieces.length - 1 ? 'posted' : '', { message_id: ids.join(' '), dt_posted: formatDateTime(ctx.now(), ctx.config.zone) });
+        this.mark(entry, i === pieces.length - 1 ? 'posted' : '', { message_id: ids.join(' '), dt_posted: formatDateTimeCell(ctx.now(), ctx.config.zone) });
         await this.save();
       } catch (error) {
         const part = pieces.length > 1 ? ` (message ${i + 1} of ${pieces.length})` : '';
+        this.lostInARow = error instanceof NetworkError && error.sent ? this.lostInARow + 1 : 0;
+        const outage = outageOf(error, ctx.now()) ?? (this.lostInARow >= LOST_ANSWERS_TO_STOP ? { what: `Telegram did not answer ${this.lostInARow} sends in a row`, retryAt: null } : null);
+        ctx.failRow(loaded.table.file, entry.row.line);
         if (certainlyNotSent(error)) {
           this.mark(entry, '');
           await this.save();
           if (isFatal(error)) throw error;
-          ctx.log.error(`${where(loaded, entry)}: not posted${part}: ${describeFailure(method, error)}; the row stays due and is tried again on the next run`);
+          const failure = `not posted${part}: ${describeFailure(method, error)}; the row stays due`;
+          if (outage !== null) stopForOutage(ctx, outage, where(loaded, entry), failure, `this row and ${after} more due are`);
+          else ctx.log.error(`${where(loaded, entry)}: ${failure} and is tried again on the next run`);
         } else {
+          // Exactly once comes first: a send whose answer was lost is uncertain, outage or not.
           this.mark(entry, 'uncertain');
           await this.save();
           ctx.log.error(`${where(loaded, entry)}: ${describeFailure(method, error)}${part}; it may have reached the group, so it is not sent again: marked uncertain; ${uncertainAdvice}`);
+          if (outage !== null) stopForOutage(ctx, outage, where(loaded, entry), 'sending stopped after this row', `${after} more due ${after === 1 ? 'row is' : 'rows are'}`);
         }
-        ctx.failRow(loaded.table.file, entry.row.line);
         return;
       }
     }

@@ -8,6 +8,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { Invite } from '../shared/registry/registry.js';
 import type { Loaded } from '../shared/files/data-file.js';
 import { displayPath } from '../shared/files/store.js';
+import { quote } from '../shared/quote.js';
 import type { StepContext } from './context.js';
 import { readQrLink, renderQrPng } from './qr-image.js';
 import { qrFileName } from './safe-name.js';
@@ -49,10 +50,10 @@ export async function writeQrCodes(ctx: StepContext, registry: Loaded<Invite>): 
     if (link === '') continue;
     const file = path.join(dir, qrFileName(entry.value.id));
     // qrFileName keeps separators out; this makes "never outside LINKS/" hold whatever it returns.
-    if (path.dirname(file) !== path.resolve(dir)) throw new Error(`QR file name for "${entry.value.id}" left ${dir}: ${file}`);
+    if (path.dirname(file) !== path.resolve(dir)) throw new Error(`QR file name for ${quote(entry.value.id)} left ${dir}: ${file}`);
     if (recordedLink(file) === link) continue;
     const shown = displayPath(file);
-    const row = `${registry.table.file}:${entry.row.line} "${entry.value.id}"`;
+    const row = `${registry.table.file}:${entry.row.line} ${quote(entry.value.id)}`;
     if (ctx.dryRun) {
       ctx.tally.qrWritten++;
       ctx.log.info(`would write QR code ${shown} for ${row}`);

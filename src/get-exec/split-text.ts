@@ -2,7 +2,9 @@
  * How a long post is cut into Telegram-sized pieces: a caption of at most 1024 characters under the
  * picture, then messages of at most 4096. Cuts fall at a paragraph, else a line, else a sentence,
  * else a space; a single "word" longer than a whole message is the only thing ever cut inside.
- * Lengths are UTF-16 code units, which is what Telegram counts, so a count here never comes out short.
+ * Lengths are UTF-16 code units, which is what Telegram's clients count for a message and a caption
+ * (and the emulator with them), and never less than the characters: a count here never comes out
+ * short. A link name is counted differently, in characters (shared/quote.ts characterCount).
  */
 
 /** Telegram's limit for a photo caption. */

@@ -5,6 +5,7 @@
 import type { CommonOptions } from '../shared/config/schema.js';
 import { parseDuration } from '../shared/dates.js';
 import { ConfigError } from '../shared/errors.js';
+import { quote } from '../shared/quote.js';
 
 /** What `tg-get`, `links`, `qr` and `posts` take (commander's camelCase names). */
 export interface GetOptions extends CommonOptions {
@@ -34,15 +35,15 @@ export function parseStepOptions(options: GetOptions): StepOptions {
   let expireDays: number | null = null;
   if (options.expireDays !== undefined) {
     expireDays = Number(options.expireDays);
-    if (!/^\d+$/.test(options.expireDays.trim()) || expireDays < 1 || expireDays > 36_500) problems.push(`--expire-days: "${options.expireDays}" must be a whole number of days, 1 or more`);
+    if (!/^\d+$/.test(options.expireDays.trim()) || expireDays < 1 || expireDays > 36_500) problems.push(`--expire-days: ${quote(options.expireDays)} must be a whole number of days, 1 or more`);
   }
   let maxLateMs: number | null = null;
   if (options.maxLate !== undefined) {
     maxLateMs = parseDuration(options.maxLate);
-    if (maxLateMs === null) problems.push(`--max-late: "${options.maxLate}" is not a duration; write e.g. 90s, 30m, 2h or 1d`);
+    if (maxLateMs === null) problems.push(`--max-late: ${quote(options.maxLate)} is not a duration; write e.g. 90s, 30m, 2h or 1d`);
   }
   const sendsPerMinute = Number(options.sendsPerMinute ?? '20');
-  if (!Number.isInteger(sendsPerMinute) || sendsPerMinute < 1) problems.push(`--sends-per-minute: "${options.sendsPerMinute}" must be a whole number, 1 or more`);
+  if (!Number.isInteger(sendsPerMinute) || sendsPerMinute < 1) problems.push(`--sends-per-minute: ${quote(String(options.sendsPerMinute))} must be a whole number, 1 or more`);
   if (problems.length > 0) throw new ConfigError(problems);
   return { expireDays, maxLateMs, sendsPerMinute, retryUncertain: options.retryUncertain === true };
 }

@@ -7,7 +7,8 @@
 import { verdictOf } from '../shared/cli/exit.js';
 import { linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
 import { DataFileError, DataFileMissingError } from '../shared/errors.js';
-import { reportProblems, type StepContext, type Tally } from './context.js';
+import { reportProblems, reportWarnings, type StepContext, type Tally } from './context.js';
+import type { Outage } from './failures.js';
 import type { StepOptions } from './step-options.js';
 
 export type Step = 'links' | 'qr' | 'posts';
@@ -44,7 +45,10 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
     await guarded(ctx, unusable, async () => {
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
-      if (!steps.includes('links')) reportProblems(ctx, registry.problems);
+      if (!steps.includes('links')) {
+        reportWarnings(ctx, registry.warnings);
+        reportProblems(ctx, registry.problems);
+      }
       if (steps.includes('qr')) await writeQrCodes(ctx, registry);
     });
   }
@@ -59,8 +63,12 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
 /** True when a run made, wrote, sent and failed nothing. */
 export const nothingDone = (tally: Tally): boolean => tally.linksMade + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;
 
-/** The last line of every run: `3 links made, 3 QR codes written, 2 posts sent, 0 rows failed`. */
-export function summary(tally: Tally, dryRun: boolean, stopped: boolean): string {
+/**
+ * The last line of every run: `3 links made, 3 QR codes written, 2 posts sent, 0 rows failed`, and
+ * why it stopped early, if it did (a signal, or Telegram could not be used).
+ */
+export function summary(tally: Tally, dryRun: boolean, stopped: boolean, outage: Outage | null = null): string {
   const counts = `${tally.linksMade} links ${dryRun ? 'to make' : 'made'}, ${tally.qrWritten} QR codes ${dryRun ? 'to write' : 'written'}, ${tally.postsSent} posts ${dryRun ? 'to send' : 'sent'}, ${tally.rowsFailed} rows failed`;
-  return `${dryRun ? 'dry run: ' : ''}${counts}${stopped ? ' (stopped early by a signal)' : ''}`;
+  const early = [stopped ? 'stopped early by a signal' : '', outage === null ? '' : `stopped calling Telegram: ${outage.what}`].filter((s) => s !== '');
+  return `${dryRun ? 'dry run: ' : ''}${counts}${early.length > 0 ? ` (${early.join('; ')})` : ''}`;
 }

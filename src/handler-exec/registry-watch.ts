@@ -91,8 +91,9 @@ export class RegistryWatch implements Registry {
       return;
     }
     try {
-      const { index, problems } = await indexRegistry(file, name, zone);
+      const { index, problems, warnings } = await indexRegistry(file, name, zone);
       this.index = index;
+      for (const warning of warnings) logger.warn(warning.message);
       for (const problem of problems.slice(0, MAX_LISTED_PROBLEMS)) logger.warn(`${problem.message} (this row is ignored until fixed)`);
       if (problems.length > MAX_LISTED_PROBLEMS) logger.warn(`${name}: ${problems.length - MAX_LISTED_PROBLEMS} more rows with problems; run tg-get to list them all`);
       logger.debug(`${name}: ${this.index.size} invite link(s) known`);

@@ -78,18 +78,52 @@ function fromWallClock(wallAsUtc: number, zone: string): number {
   return guess;
 }
 
+/** How a wall-clock time maps to moments in its zone. */
+export type WallClockFit =
+  /** One moment, the usual case. */
+  | { kind: 'exact' }
+  /** No moment: the clocks jumped over it (spring forward); taken as the moment just after the gap. */
+  | { kind: 'gap' }
+  /** Two moments: the hour the clocks repeat (fall back); taken as the earlier, `later` is the other. */
+  | { kind: 'overlap'; later: Date };
+
+/** A date cell as read: the moment, and how its wall-clock time fitted the zone. */
+export interface ParsedDateTime {
+  date: Date;
+  fit: WallClockFit;
+}
+
+const EXACT: WallClockFit = { kind: 'exact' };
+
+/** How `wallAsUtc` (a wall-clock time written as if UTC) fits `zone`, given the moment `chosen` it was taken as. */
+function fitOf(wallAsUtc: number, zone: string, chosen: number): WallClockFit {
+  if (chosen + zoneOffsetMs(zone, chosen) !== wallAsUtc) return { kind: 'gap' };
+  // Zones change their offset at most once a day, so the offsets a day either side name every
+  // candidate; when they agree (nearly every cell), there is no other.
+  const before = zoneOffsetMs(zone, wallAsUtc - 86_400_000);
+  const after = zoneOffsetMs(zone, wallAsUtc + 86_400_000);
+  if (before === after) return EXACT;
+  for (const offset of [before, after]) {
+    const other = wallAsUtc - offset;
+    if (other !== chosen && other + zoneOffsetMs(zone, other) === wallAsUtc) return { kind: 'overlap', later: new Date(Math.max(other, chosen)) };
+  }
+  return EXACT;
+}
+
 /**
- * Parses a date cell. Returns null when the text is not one of the accepted forms or names a day
- * that does not exist. Times without an offset are wall-clock times in `zone`.
+ * Parses a date cell, telling how its wall-clock time fitted the zone: a time the clocks skip (a
+ * daylight-saving gap) is taken as the moment just after the gap, a time they repeat as the earlier
+ * of its two moments; `fit` says which, so that the reader can warn. Returns null when the text is
+ * not one of the accepted forms or names a day that does not exist. Times with an offset are exact.
  */
-export function parseDateTime(text: string, zone: string): Date | null {
+export function parseDateTimeFit(text: string, zone: string): ParsedDateTime | null {
   const s = text.trim();
   if (s === '') return null;
   const iso = ISO_WITH_OFFSET.exec(s);
   if (iso) {
     if (!dayjs(iso[1], 'YYYY-MM-DD', true).isValid()) return null;
     const d = new Date(s);
-    return Number.isNaN(d.getTime()) ? null : d;
+    return Number.isNaN(d.getTime()) ? null : { date: d, fit: EXACT };
   }
   // The hot path (every row of every file): a hand-written strict reader instead of trying each
   // dayjs format in turn, which costs about 40 µs a cell.
@@ -104,7 +138,38 @@ export function parseDateTime(text: string, zone: string): Date | null {
   const minute = mi === undefined ? 0 : Number(mi);
   const secs = sec === undefined ? 0 : Number(sec);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || secs > 59) return null;
-  return new Date(fromWallClock(Date.UTC(year, month - 1, day, hour, minute, secs), zone));
+  const wall = Date.UTC(year, month - 1, day, hour, minute, secs);
+  const ms = fromWallClock(wall, zone);
+  return { date: new Date(ms), fit: fitOf(wall, zone, ms) };
+}
+
+
+/**
+ * Parses a date cell. Returns null when the text is not one of the accepted forms or names a day
+ * that does not exist. Times without an offset are wall-clock times in `zone` (see parseDateTimeFit
+ * for the times a daylight-saving change skips or repeats).
+ */
+export function parseDateTime(text: string, zone: string): Date | null {
+  return parseDateTimeFit(text, zone)?.date ?? null;
+}
+
+/** `+02:00`: the zone's offset from UTC at `date`. */
+export function formatOffset(date: Date, zone: string): string {
+  const minutes = Math.round(zoneOffsetMs(zone, date.getTime()) / 60_000);
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+/**
+ * Writes a moment for a data file: `formatDateTime`, except in the hour the clocks repeat, where a
+ * bare wall-clock time would read back as the earlier moment; there it is ISO 8601 with its offset
+ * (`2026-10-25T02:30:00+01:00`), which every reader takes exactly.
+ */
+export function formatDateTimeCell(date: Date, zone: string): string {
+  const text = formatDateTime(date, zone);
+  const read = parseDateTimeFit(text, zone);
+  if (read === null || read.fit.kind !== 'overlap') return text;
+  return `${text.replace(' ', 'T')}${formatOffset(date, zone)}`;
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));

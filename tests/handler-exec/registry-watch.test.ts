@@ -109,3 +109,23 @@ describe('RegistryWatch', () => {
     expect(logger.warnings).toEqual([expect.stringMatching(/^data\/invite_data.txt:2:1: this line is not UTF-8 text.*\(this row is ignored until fixed\)$/)]);
   });
 });
+
+describe('RegistryWatch and daylight saving (#11.8)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir('tg-registry-');
+  });
+  afterEach(async () => cleanup(dir));
+
+  test('warns about a dt_expire the clocks skip, with file:line:column and what it was taken as, and keeps the row', async () => {
+    const file = path.join(dir, 'invite_data.txt');
+    await writeFile(file, `${HEADER}\n${line('anna', 'https://t.me/+AAAA', '2026-03-29 02:30')}\n`);
+    const logger = recorder();
+    const registry = new RegistryWatch({ file, name: 'data/invite_data.txt', zone: 'Europe/Berlin', logger, clock: () => 0 });
+    await registry.start();
+    expect(logger.warnings).toEqual([
+      expect.stringMatching(/^data\/invite_data\.txt:2:\d+ \(dt_expire\): "2026-03-29 02:30" does not exist in Europe\/Berlin .*taken as 2026-03-29 03:30:00 \(UTC\+02:00\)/),
+    ]);
+    expect((await registry.lookup('https://t.me/+AAAA', undefined))?.dt_expire?.toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatDateTime, isValidZone, parseDateTime, parseDuration } from '../../src/shared/dates.js';
+import { formatDateTime, formatDateTimeCell, isValidZone, parseDateTime, parseDateTimeFit, parseDuration } from '../../src/shared/dates.js';
 
 describe('parseDateTime', () => {
   it.each([
@@ -74,5 +74,46 @@ describe('parseDateTime across zones and DST', () => {
 
   it('refuses a dotted date with an ISO T', () => {
     expect(parseDateTime('2025.01.03T10:00', 'UTC')).toBeNull();
+  });
+});
+
+describe('times a daylight-saving change skips or repeats (#11.8)', () => {
+  it('says a time in the spring gap does not exist, and takes it as the moment after the gap', () => {
+    const read = parseDateTimeFit('2026-03-29 02:30', 'Europe/Berlin');
+    expect(read?.fit).toEqual({ kind: 'gap' });
+    expect(read?.date.toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(formatDateTime(read!.date, 'Europe/Berlin')).toBe('2026-03-29 03:30:00');
+  });
+
+  it('says a time in the repeated autumn hour is ambiguous, takes the earlier moment and names the later', () => {
+    const read = parseDateTimeFit('2026-10-25 02:30', 'Europe/Berlin');
+    expect(read?.date.toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(read?.fit).toEqual({ kind: 'overlap', later: new Date('2026-10-25T01:30:00.000Z') });
+  });
+
+  it.each([
+    ['2026-03-29 01:59', 'Europe/Berlin'],
+    ['2026-03-29 03:00', 'Europe/Berlin'],
+    ['2026-10-25 01:59', 'Europe/Berlin'],
+    ['2026-10-25 03:00', 'Europe/Berlin'],
+    ['2026-10-04 02:45', 'Australia/Lord_Howe'],
+    ['2026-10-25T02:30:00+01:00', 'Europe/Berlin'],
+    ['2026-07-01 12:00', 'UTC'],
+  ])('finds nothing to say about %s in %s', (text, zone) => {
+    expect(parseDateTimeFit(text, zone)?.fit).toEqual({ kind: 'exact' });
+  });
+
+  it('finds the half-hour gap and overlap of Lord Howe Island', () => {
+    expect(parseDateTimeFit('2026-10-04 02:10', 'Australia/Lord_Howe')?.fit).toEqual({ kind: 'gap' });
+    expect(parseDateTimeFit('2026-04-05 01:40', 'Australia/Lord_Howe')?.fit.kind).toBe('overlap');
+  });
+
+  it('writes a time of the repeated hour with its offset, so that both moments read back exactly and without a warning', () => {
+    for (const iso of ['2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z']) {
+      const written = formatDateTimeCell(new Date(iso), 'Europe/Berlin');
+      expect(written).toMatch(/^2026-10-25T02:30:00\+0[12]:00$/);
+      expect(parseDateTimeFit(written, 'Europe/Berlin')).toEqual({ date: new Date(iso), fit: { kind: 'exact' } });
+    }
+    expect(formatDateTimeCell(new Date('2026-10-25T02:30:00Z'), 'Europe/Berlin')).toBe('2026-10-25 03:30:00');
   });
 });

@@ -45,14 +45,46 @@ export interface LoggerOptions {
 /** Syslog priorities (RFC 5424) journald reads from a `<N>` line prefix. */
 const PRIORITY = { error: 3, warning: 4, info: 6, debug: 7 } as const;
 
+/** A bot token's colon, as typed or URL-encoded (`%3A`, `%3a`, and `%253A` once more encoded). */
+const COLON = String.raw`(?::|%3A|%253A)`;
+/** A token in a URL, `/bot<id>:<secret>`, whatever the secret's length. */
+const TOKEN_IN_URL = new RegExp(String.raw`/bot\d+${COLON}[A-Za-z0-9_-]+`, 'gi');
+/** A token anywhere: digits, a colon, 20 or more of the secret's alphabet (as config/schema.ts checks BOT_TOKEN). */
+const TOKEN_ANYWHERE = new RegExp(String.raw`\d{3,20}${COLON}[A-Za-z0-9_-]{20,}`, 'gi');
+
+/** True when `text` holds something shaped like a bot token, as typed or URL-encoded. */
+export function looksLikeToken(text: string): boolean {
+  TOKEN_ANYWHERE.lastIndex = 0;
+  return TOKEN_ANYWHERE.test(text);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Replaces each secret in `text` by `<redacted>`. A bot token is also caught in its URL form
- * `/bot<token>/`, with any token shape, so a token we were never told about does not leak either.
+ * The forms of a secret that must not be printed: as typed, URL-encoded (any case of the escapes),
+ * and for a bot token its secret half alone (the part after the colon), which is the key itself.
+ * Forms shorter than 4 characters are left out: they would redact ordinary words.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(encodeURIComponent(secret))]);
+  const half = /^\d+:(.+)$/.exec(secret)?.[1];
+  if (half !== undefined && half.length >= 8) forms.add(half);
+  return [...forms].filter((form) => form.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces each secret in `text` by `<redacted>`, in each of its forms (see `secretForms`). A bot
+ * token is also caught by its shape, in its URL form `/bot<token>/` and anywhere as digits, a colon
+ * (or `%3A`) and 20 or more secret characters, so a token we were never told about (pasted into
+ * the wrong setting, or the token of another bot) does not leak either.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot<redacted>');
+  let out = text.replace(TOKEN_IN_URL, '/bot<redacted>').replace(TOKEN_ANYWHERE, '<redacted>');
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('<redacted>');
+    for (const form of secretForms(secret)) {
+      if (/%[0-9A-F]{2}/i.test(form)) out = out.replace(new RegExp(escapeRegExp(form), 'gi'), '<redacted>');
+      else out = out.split(form).join('<redacted>');
+    }
   }
   return out;
 }

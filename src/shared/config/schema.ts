@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { isValidZone, systemZone } from '../dates.js';
 import { ConfigError } from '../errors.js';
 import { logLevelOf } from '../cli/cli.js';
+import { looksLikeToken, secretForms } from '../cli/log.js';
+import { quote } from '../quote.js';
 import { resolveDirs } from './paths.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -90,6 +92,20 @@ export function parseChatId(text: string): number | string | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/**
+ * How a message shows a setting's value: quoted and cut to a readable length, or not at all when it
+ * looks like a bot token or holds the configured one (or its secret half): a token pasted into the
+ * wrong setting must not be printed back.
+ */
+function shown(value: string, token: string | undefined): string {
+  if (looksLikeToken(value)) return 'the value (not shown: it looks like a bot token)';
+  const known = token?.trim() ?? '';
+  if (known.length >= 4 && secretForms(known).some((form) => value.toLowerCase().includes(form.toLowerCase()))) {
+    return 'the value (not shown: it holds the bot token or a part of it)';
+  }
+  return quote(value);
+}
+
 function chatHint(raw: string): string {
   if (/e\+?\d/i.test(raw) || raw.includes(',')) {
     return 'looks mangled by a spreadsheet (scientific notation); write the full id, e.g. -1001234567890, or @groupname';
@@ -158,11 +174,11 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
       if (needs.chat && chat === '') {
         issue('CHAT_ID', 'is not set; set CHAT_ID to the group id (e.g. -1001234567890) or @groupname (see "Find CHAT_ID" in the README)');
       } else if (chat !== '' && parseChatId(chat) === null) {
-        issue('CHAT_ID', `"${chat}" ${chatHint(chat)}`);
+        issue('CHAT_ID', `${shown(chat, v.BOT_TOKEN)} ${chatHint(chat)}`);
       }
-      if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `"${v.TELEGRAM_API_ROOT}" is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
+      if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `${shown(v.TELEGRAM_API_ROOT, v.BOT_TOKEN)} is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
       const zone = zoneOf(v.TZ);
-      if (zone !== undefined && !isValidZone(zone)) issue('TZ', `"${v.TZ}" is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
+      if (zone !== undefined && !isValidZone(zone)) issue('TZ', `${shown(v.TZ ?? '', v.BOT_TOKEN)} is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
       checkWebhook(v, issue);
     })
     .transform(

@@ -3,7 +3,8 @@
  * row which fails is reported (file, line, column, column name) and left in the file as it was.
  */
 import type { z } from 'zod';
-import { DataFileError } from '../errors.js';
+import { DataFileError, formatPosition, type FilePosition } from '../errors.js';
+import { cellWarning } from './cells.js';
 import { displayPath, loadTable, readTable, writeTable } from './store.js';
 import { cellStart, columnIndex, emptyTable, ensureColumns, rowObject } from './table.js';
 import { parseTable, type Table, type TableRow } from './tsv.js';
@@ -28,21 +29,55 @@ export interface Entry<T> {
   value: T;
 }
 
-/** A file read and checked. `problems` lists every row that could not be used; those rows stay in `table`. */
+/**
+ * Something a usable row holds that the admin should know (a time a daylight-saving change skips):
+ * the row is used as `message` says.
+ */
+export class DataFileWarning {
+  readonly message: string;
+  constructor(
+    readonly position: FilePosition,
+    readonly problem: string,
+  ) {
+    this.message = `${formatPosition(position)}: ${problem}`;
+  }
+}
+
+/**
+ * A file read and checked. `problems` lists every row that could not be used; those rows stay in
+ * `table`. `warnings` are about rows that are used all the same.
+ */
 export interface Loaded<T> {
   path: string;
   table: Table;
   entries: Entry<T>[];
   problems: DataFileError[];
+  warnings: DataFileWarning[];
+}
+
+/** Where a cell is: its line and column, and its column's name. */
+function cellPosition(table: Table, row: TableRow, field: string | undefined): FilePosition {
+  const index = field === undefined ? -1 : columnIndex(table, field);
+  const column = index < 0 ? 1 : cellStart(row, index);
+  return { file: table.file, line: row.line, column, ...(field === undefined ? {} : { field }) };
+}
+
+/** The warnings the cells of a row's value carry (see cells.ts `warnOn`), each at its cell. */
+function rowWarnings(table: Table, row: TableRow, value: unknown): DataFileWarning[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found: DataFileWarning[] = [];
+  for (const [field, cell] of Object.entries(value)) {
+    const warning = cellWarning(cell);
+    if (warning !== undefined) found.push(new DataFileWarning(cellPosition(table, row, field), warning));
+  }
+  return found;
 }
 
 /** Turns a zod failure into one DataFileError per issue, each pointing at its cell. */
 function rowErrors(table: Table, row: TableRow, error: z.ZodError): DataFileError[] {
   return error.issues.map((issue) => {
     const field = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
-    const index = field === undefined ? -1 : columnIndex(table, field);
-    const column = index < 0 ? 1 : cellStart(row, index);
-    return new DataFileError({ file: table.file, line: row.line, column, ...(field === undefined ? {} : { field }) }, issue.message);
+    return new DataFileError(cellPosition(table, row, field), issue.message);
   });
 }
 
@@ -57,39 +92,43 @@ export function headerProblem<T>(file: string, header: readonly string[], spec: 
 }
 
 /**
- * Checks one data row against the spec (`table` needs only its header). Pure. Returns the value,
- * or the row's problems; null for a blank row.
+ * Checks one data row against the spec (`table` needs only its header). Pure. Returns the value
+ * with the warnings its cells carry, or the row's problems; null for a blank row.
  */
-export function validateRow<T>(table: Table, row: TableRow, spec: FileSpec<T>): { value: T } | { problems: DataFileError[] } | null {
+export function validateRow<T>(table: Table, row: TableRow, spec: FileSpec<T>): { value: T; warnings: DataFileWarning[] } | { problems: DataFileError[] } | null {
   if (row.blank) return null;
   if (row.error) return { problems: [row.error] };
   const values = rowObject(table, row);
   for (const name of spec.columns) values[name] ??= '';
   for (const name of spec.appended) values[name] ??= '';
   const parsed = spec.schema.safeParse(values);
-  return parsed.success ? { value: parsed.data } : { problems: rowErrors(table, row, parsed.error) };
+  return parsed.success ? { value: parsed.data, warnings: rowWarnings(table, row, parsed.data) } : { problems: rowErrors(table, row, parsed.error) };
 }
 
 /**
  * Checks every row of a parsed table against the spec. Pure. A missing required header column is a
  * problem with the whole file: every row is then unusable, and the problem says how to fix the header.
  */
-export function validateTable<T>(table: Table, spec: FileSpec<T>): { entries: Entry<T>[]; problems: DataFileError[] } {
+export function validateTable<T>(table: Table, spec: FileSpec<T>): Omit<Loaded<T>, 'path' | 'table'> {
   const broken = headerProblem(table.file, table.header.cells, spec);
-  if (broken) return { entries: [], problems: [broken] };
+  if (broken) return { entries: [], problems: [broken], warnings: [] };
   const entries: Entry<T>[] = [];
   const problems: DataFileError[] = [];
+  const warnings: DataFileWarning[] = [];
   for (const row of table.rows) {
     const checked = validateRow(table, row, spec);
     if (checked === null) continue;
     if ('problems' in checked) problems.push(...checked.problems);
-    else entries.push({ row, value: checked.value });
+    else {
+      entries.push({ row, value: checked.value });
+      warnings.push(...checked.warnings);
+    }
   }
-  return { entries, problems };
+  return { entries, problems, warnings };
 }
 
 /** Parses and checks file text. Pure. */
-export function parseFile<T>(text: string, name: string, spec: FileSpec<T>): { table: Table; entries: Entry<T>[]; problems: DataFileError[] } {
+export function parseFile<T>(text: string, name: string, spec: FileSpec<T>): Omit<Loaded<T>, 'path'> {
   let table = parseTable(text, name);
   if (table.header.cells.length === 0 && table.rows.length === 0) table = emptyTable(name, spec.columns);
   return { table, ...validateTable(table, spec) };
@@ -119,10 +158,16 @@ export async function loadFile<T>(file: string, spec: FileSpec<T>, options: Load
 /**
  * `loadFile` for a reader that keeps no table: each usable row goes to `onEntry` as it is read, and
  * only the problems are collected, including one `onEntry` may return for its row. A header that
- * lacks a required column is then the only problem, and no row is handed on. Throws as `loadFile`
- * does (the file's name in messages is `name`).
+ * lacks a required column is then the only problem, and no row is handed on. The warnings of the
+ * usable rows go to `onWarning`. Throws as `loadFile` does (the file's name in messages is `name`).
  */
-export async function scanFile<T>(file: string, name: string, spec: FileSpec<T>, onEntry: (entry: Entry<T>) => DataFileError | undefined): Promise<DataFileError[]> {
+export async function scanFile<T>(
+  file: string,
+  name: string,
+  spec: FileSpec<T>,
+  onEntry: (entry: Entry<T>) => DataFileError | undefined,
+  onWarning: (warning: DataFileWarning) => void = () => {},
+): Promise<DataFileError[]> {
   const problems: DataFileError[] = [];
   let checker: Table | undefined;
   let broken: DataFileError | undefined;
@@ -136,6 +181,7 @@ export async function scanFile<T>(file: string, name: string, spec: FileSpec<T>,
     else {
       const problem = onEntry({ row, value: checked.value });
       if (problem !== undefined) problems.push(problem);
+      else checked.warnings.forEach(onWarning);
     }
   });
   broken ??= frame.header.cells.length === 0 ? undefined : headerProblem(name, frame.header.cells, spec);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { dateCell } from '../files/cells.js';
 import type { FileSpec } from '../files/data-file.js';
+import { quote } from '../quote.js';
 
 /**
  * `approve` and `decline` are the legacy values. `pending`: left to a human admin (unknown link).
@@ -30,7 +31,7 @@ const legacyColumns = (zone: string) => ({
   tg_f_name: z.string(),
   tg_l_name: z.string(),
   dt_tg_responde: dateCell(zone),
-  tg_responde_status: z.enum(RESPONSE_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a status; use ${RESPONSE_STATUSES.join(', ')}` }),
+  tg_responde_status: z.enum(RESPONSE_STATUSES, { error: (issue) => `${quote(String(issue.input))} is not a status; use ${RESPONSE_STATUSES.join(', ')}` }),
 });
 
 /**

@@ -7,10 +7,14 @@ import { z } from 'zod';
 import { DataFileError } from '../errors.js';
 import { cellStart } from '../files/table.js';
 import { dateCell } from '../files/cells.js';
-import { loadFile, scanFile, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
+import { loadFile, scanFile, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
+import { characterCount, quote } from '../quote.js';
 import { LinkIndex } from './match.js';
 
-/** Telegram's limit for an invite link's name, which is the row's `id`. */
+/**
+ * Telegram's limit for an invite link's name, which is the row's `id`: 32 characters as Telegram
+ * counts them (Unicode code points: TDLib cuts a name to 32 of them), so 32 emoji are 32, not 64.
+ */
 export const LINK_NAME_MAX = 32;
 
 const linkPattern = /^(https?:\/\/|tg:\/\/)\S+$/;
@@ -20,7 +24,9 @@ const inviteColumns = (zone: string) => ({
   id: z
     .string()
     .refine((s) => s.trim() !== '', { error: 'is empty; give each row a unique name of 1-32 characters (it becomes the invite link name)' })
-    .refine((s) => s.length <= LINK_NAME_MAX, { error: (issue) => `"${String(issue.input)}" is ${String(issue.input).length} characters; Telegram allows at most ${LINK_NAME_MAX} for a link name: shorten it` }),
+    .refine((s) => characterCount(s) <= LINK_NAME_MAX, {
+      error: (issue) => `${quote(String(issue.input))} is ${characterCount(String(issue.input))} characters; Telegram allows at most ${LINK_NAME_MAX} for a link name: shorten it`,
+    }),
   id_adress: z.string(),
   link_path: z.string(),
   chat_id: z.string(),
@@ -58,7 +64,7 @@ function claimId(firstLine: Map<string, number>, file: string, entry: Entry<Invi
   }
   return new DataFileError(
     { file, line: entry.row.line, column: cellStart(entry.row, 0), field: 'id' },
-    `"${entry.value.id}" is already the id on line ${seen}; ids name invite links and must be unique`,
+    `${quote(entry.value.id)} is already the id on line ${seen}; ids name invite links and must be unique`,
   );
 }
 
@@ -85,13 +91,24 @@ export async function readRegistry(file: string, zone: string, options: LoadOpti
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
  * kept (the same rows and problems as `loadRegistry`), so memory holds the rows' values and no more.
  */
-export async function indexRegistry(file: string, name: string, zone: string): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[] }> {
+export async function indexRegistry(
+  file: string,
+  name: string,
+  zone: string,
+): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
   const firstLine = new Map<string, number>();
   const invites: Invite[] = [];
-  const problems = await scanFile(file, name, inviteSpec(zone), (entry) => {
-    const problem = claimId(firstLine, name, entry);
-    if (problem === undefined) invites.push(entry.value);
-    return problem;
-  });
-  return { index: new LinkIndex(invites), problems };
+  const warnings: DataFileWarning[] = [];
+  const problems = await scanFile(
+    file,
+    name,
+    inviteSpec(zone),
+    (entry) => {
+      const problem = claimId(firstLine, name, entry);
+      if (problem === undefined) invites.push(entry.value);
+      return problem;
+    },
+    (warning) => warnings.push(warning),
+  );
+  return { index: new LinkIndex(invites), problems, warnings };
 }

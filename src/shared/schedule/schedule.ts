@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { requiredDateCell, dateCell } from '../files/cells.js';
 import type { FileSpec } from '../files/data-file.js';
+import { quote } from '../quote.js';
 
 /**
  * What happened to a row. '' is due (or not yet due). `sending` is written BEFORE the call to Telegram:
@@ -24,7 +25,7 @@ const legacyColumns = (zone: string) => ({
 
 /** Ours, appended: what happened to the row. */
 const ourColumns = (zone: string) => ({
-  post_status: z.enum(POST_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a post status; use one of posted, uncertain, missed, or leave it blank to post the row` }),
+  post_status: z.enum(POST_STATUSES, { error: (issue) => `${quote(String(issue.input))} is not a post status; use one of posted, uncertain, missed, or leave it blank to post the row` }),
   dt_posted: dateCell(zone),
   message_id: z.string(),
 });

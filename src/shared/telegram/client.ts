@@ -93,7 +93,7 @@ export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy =
           (failure.kind === 'refused' && failure.code >= 500) ||
           (failure.kind === 'network' && (!failure.sent || REPEATABLE.has(method)));
         if (!retryable || failures >= policy.retries) {
-          if (failure.kind === 'network') throw new NetworkError(method, failure.sent, error);
+          if (failure.kind === 'network') throw new NetworkError(method, failure.sent, error, failures + 1);
           throw error;
         }
         const wait = policy.backoffMs * 2 ** failures;

@@ -42,16 +42,21 @@ export function refusedMethod(error: TelegramError): string | undefined {
 /** Error codes of a connection that was never made: the request did not reach Telegram. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL']);
 
-/** The network failed during `method`. `sent` is false only when the request certainly never arrived. */
+/**
+ * The network failed during `method`. `sent` is false only when the request certainly never arrived.
+ * `attempts`: how many times it was tried (more than 1 when the client's retries were spent too).
+ */
 export class NetworkError extends Error {
   override name = 'NetworkError';
   readonly method: string;
   readonly sent: boolean;
-  constructor(method: string, sent: boolean, cause: unknown) {
+  readonly attempts: number;
+  constructor(method: string, sent: boolean, cause: unknown, attempts = 1) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`${method}: ${sent ? 'no answer from Telegram (the request may have arrived)' : 'could not reach Telegram'}: ${reason}`, { cause });
     this.method = method;
     this.sent = sent;
+    this.attempts = attempts;
   }
 }
 

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../../src/emulator/index.js';
-import { createLogger, writesToJournal, type LoggerOptions } from '../../../src/shared/cli/log.js';
+import { createLogger, looksLikeToken, redact, writesToJournal, type LoggerOptions } from '../../../src/shared/cli/log.js';
 import { BIN, cliEnv, INVITE_HEADER, startEmulator, Workspace } from '../../get-exec/helpers.js';
 import { REPO_ROOT } from '../../support/tmp.js';
 
@@ -139,5 +139,24 @@ describe('tg-get under systemd and from cron (the real bin)', () => {
     const [, y, mo, d, h, mi, sec] = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) /.exec(lines.at(-1)!)!.map(Number);
     const written = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!) - 5.5 * 3600_000;
     expect(Math.abs(Date.now() - written)).toBeLessThan(120_000);
+  });
+});
+
+describe('redact (#11.11)', () => {
+  it('hides a known token as typed, URL-encoded in either case, encoded twice, and its secret half alone', () => {
+    const half = TOKEN.slice(TOKEN.indexOf(':') + 1);
+    const text = `a ${TOKEN} b ${TOKEN.replace(':', '%3A')} c ${TOKEN.replace(':', '%3a')} d ${TOKEN.replace(':', '%253A')} e ${half} f`;
+    expect(redact(text, [TOKEN])).toBe('a <redacted> b <redacted> c <redacted> d <redacted> e <redacted> f');
+  });
+
+  it('hides anything shaped like a token even when not told about it, in a URL or not, typed or encoded', () => {
+    const other = '987654321:ZZother-bot-token_0123456789abc';
+    expect(redact(`GET /bot${other.replace(':', '%3A')}/getMe and ${other} and ${other.replace(':', '%3a')}`)).toBe('GET /bot<redacted>/getMe and <redacted> and <redacted>');
+    expect(looksLikeToken(other.replace(':', '%3A'))).toBe(true);
+  });
+
+  it('leaves ordinary text alone: times, positions, invite links', () => {
+    const text = '2026-01-05 10:00:02 data/invite_data.txt:17:5 https://t.me/+AbCdEfGhIjKlMnOp 12:30';
+    expect(redact(text, [TOKEN])).toBe(text);
   });
 });

@@ -170,3 +170,22 @@ describe('responses', () => {
     expect(problems.map((p) => `${p.position.line}:${p.position.column} ${p.position.field}`)).toEqual(['4:3 id_tg', '4:30 tg_responde_status']);
   });
 });
+
+describe('warnings of usable rows (#11.8)', () => {
+  it('collects a warning per cell with file:line:column and the column, and uses the row', () => {
+    const text = [
+      'dt_time\ttext\tfile_path\tpost_status\tdt_posted\tmessage_id',
+      '2026-03-29 02:30\tgap\t\t\t2026-10-25 02:10\t',
+      '2026-03-29 03:30\tfine\t',
+    ].join('\n');
+    const { entries, problems, warnings } = parseFile(text, 'data/text_schedule.txt', scheduleSpec(ZONE));
+    expect(problems).toEqual([]);
+    expect(entries.map((e) => e.value.text)).toEqual(['gap', 'fine']);
+    expect(warnings.map((w) => [w.position.line, w.position.column, w.position.field])).toEqual([
+      [2, 1, 'dt_time'],
+      [2, 24, 'dt_posted'],
+    ]);
+    expect(warnings[0]!.message).toMatch(/^data\/text_schedule\.txt:2:1 \(dt_time\): "2026-03-29 02:30" does not exist in Europe\/Berlin/);
+    expect(warnings[1]!.message).toMatch(/happens twice in Europe\/Berlin/);
+  });
+});
