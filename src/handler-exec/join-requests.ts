@@ -11,9 +11,11 @@ import { formatDateTime } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Invite } from '../shared/registry/registry.js';
 import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
-import { isRefusal } from '../shared/telegram/errors.js';
+import { settleRequest } from '../shared/telegram/settle.js';
 import type { Registry } from './registry-watch.js';
 import type { ResponseLog } from '../shared/join-log/append.js';
+import { factsOf, type ReviewQueue } from './review-queue.js';
+import type { HeldReason } from './review-card.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';
@@ -48,17 +50,7 @@ export function decide(request: RequestFacts, invite: Invite | undefined, now: D
   return unknownLinks === 'decline' ? { action: 'decline', status: 'decline', reason } : { action: 'leave', status: 'pending', reason };
 }
 
-/**
- * The status to record when Telegram refused the approve or decline call with an answer that means
- * "nothing left to do", else undefined (a real failure). Pure.
- * USER_ALREADY_PARTICIPANT on approve: the user is in (also how a crash between approve and write
- * heals after restart). HIDE_REQUESTER_MISSING: handled by someone else, expired, or withdrawn.
- */
-export function settledStatus(action: 'approve' | 'decline', error: unknown): ResponseStatus | undefined {
-  if (isRefusal(error, 'USER_ALREADY_PARTICIPANT')) return action === 'approve' ? 'approve' : 'missing';
-  if (isRefusal(error, 'HIDE_REQUESTER_MISSING')) return 'missing';
-  return undefined;
-}
+export { settledStatus } from '../shared/telegram/settle.js';
 
 /** The join-log row for a request; `reason` says why a request was held or declined. Pure. */
 export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
@@ -115,6 +107,8 @@ export interface JoinRequestDeps {
   unknownLinks: UnknownLinkPolicy;
   now: () => Date;
   zone: string;
+  /** The review queue (ADMIN_CHAT_ID): a held request gets a card there before its row is written. */
+  queue?: ReviewQueue | undefined;
 }
 
 /** Handles chat_join_request updates. Errors other than "settled" are thrown for bot.catch to log. */
@@ -136,19 +130,16 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     if (warning !== undefined) deps.logger.warn(warning);
 
     let status = decision.status;
+    // The card goes first: a crash before the row means the request comes again (a second card), never none.
+    if (decision.action === 'leave' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
     if (decision.action !== 'leave') {
       deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
-      try {
-        if (decision.action === 'approve') await ctx.telegram.approveChatJoinRequest(request.chat.id, userId);
-        else await ctx.telegram.declineChatJoinRequest(request.chat.id, userId);
-      } catch (error) {
-        const settled = settledStatus(decision.action, error);
-        if (settled === undefined) throw error;
-        status = settled;
-      }
+      status = (await settleRequest(ctx.telegram, decision.action, request.chat.id, userId)).status;
     }
     const held = status === 'pending' || status === 'decline' ? decision.reason : '';
-    const wrote = await deps.log.record(responseRow(request, invite, status, deps.now(), deps.zone, held));
+    const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
+    const wrote = await deps.log.record(row);
+    deps.queue?.noted(row);
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
     deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });

@@ -24,6 +24,8 @@ import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { runBot } from './run-bot.js';
+import { ReviewQueue } from './review-queue.js';
+import { readPending } from '../shared/join-log/pending.js';
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -122,12 +124,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
+    const queue = config.adminChatId === undefined ? undefined
+      : new ReviewQueue({ adminChatId: config.adminChatId, log, pending: await readPending(paths.joinLog, shown(paths.joinLog)), logger, now, zone: config.zone });
+
     const stop = stopSignal(deps);
     try {
       const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
-      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
+      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue }));
+      if (queue !== undefined) bot.use(queue.composer());
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
       logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);

@@ -63,6 +63,8 @@ export interface Config {
   logLevel: 'quiet' | 'normal' | 'verbose';
   /** Webhook mode (tg-handler with --webhook-url and --port); undefined for long polling. */
   webhook: WebhookOptions | undefined;
+  /** The review queue's chat (ADMIN_CHAT_ID, tg-handler): held join requests get a card there; undefined when not set. */
+  adminChatId?: number | undefined;
 }
 
 const TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
@@ -134,6 +136,7 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
     .object({
       BOT_TOKEN: z.string().optional(),
       CHAT_ID: z.string().optional(),
+      ADMIN_CHAT_ID: z.string().optional(),
       TELEGRAM_API_ROOT: z.string().default(DEFAULT_API_ROOT),
       TZ: z.string().optional(),
       WEBHOOK_SECRET: z.string().optional(),
@@ -160,6 +163,10 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
       } else if (chat !== '' && parseChatId(chat) === null) {
         issue('CHAT_ID', `"${chat}" ${chatHint(chat)}`);
       }
+      const adminChat = v.ADMIN_CHAT_ID?.trim() ?? '';
+      if (adminChat !== '' && (parseChatId(adminChat) === null || adminChat.startsWith('@'))) {
+        issue('ADMIN_CHAT_ID', `"${adminChat}" must be the numeric id of the admins' chat: a group of admins (e.g. -1001234567890) or an admin's user id for a private chat with the bot`);
+      }
       if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `"${v.TELEGRAM_API_ROOT}" is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
       const zone = zoneOf(v.TZ);
       if (zone !== undefined && !isValidZone(zone)) issue('TZ', `"${v.TZ}" is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
@@ -174,6 +181,7 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
         zone: zoneOf(v.TZ) ?? systemZone(),
         logLevel: v.logLevel,
         webhook: webhookOf(v, random),
+        adminChatId: v.ADMIN_CHAT_ID?.trim() ? Number(v.ADMIN_CHAT_ID.trim()) : undefined,
       }),
     );
 
@@ -192,6 +200,7 @@ export function parseConfig(
   const input = {
     BOT_TOKEN: env.BOT_TOKEN,
     CHAT_ID: env.CHAT_ID,
+    ADMIN_CHAT_ID: env.ADMIN_CHAT_ID || undefined,
     TELEGRAM_API_ROOT: env.TELEGRAM_API_ROOT || undefined,
     TZ: options.tz ?? env.TZ,
     WEBHOOK_SECRET: env.WEBHOOK_SECRET || undefined,

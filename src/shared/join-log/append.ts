@@ -13,9 +13,19 @@ import { cell, emptyTable, formatCell, formatRecord } from '../files/table.js';
 import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
 import { requestKey, responseSpec, type ResponseCells } from './schema.js';
 
-/** The key of a row: the same request (chat, user, request date) has the same key. */
-export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'>): string {
-  return requestKey(row.chat_id, row.id_tg, row.tg_request_date);
+/**
+ * The key of a row: the same request (chat, user, request date) has the same key. A `pending` row
+ * (held for an admin) has a key of its own, so the decision an admin makes later (the review queue,
+ * `tg-get pending`) gets one row too, and still only one.
+ */
+export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string }): string {
+  const key = requestKey(row.chat_id, row.id_tg, row.tg_request_date);
+  return row.tg_responde_status === 'pending' ? heldKey(key) : key;
+}
+
+/** The key of a request's `pending` row, given the request's key. */
+export function heldKey(key: string): string {
+  return `${key}|held`;
 }
 
 /**
@@ -107,7 +117,8 @@ function logReader(name: string, zone: string, now: () => Date) {
     const checked = validateRow(table, row, spec);
     if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
     const id = cell(table, row, 'id_tg').trim();
-    if (id !== '') keys.add(detach(requestKey(cell(table, row, 'chat_id').trim(), id, date)), dateS);
+    const status = cell(table, row, 'tg_responde_status').trim();
+    if (id !== '') keys.add(detach(rowKey({ chat_id: cell(table, row, 'chat_id').trim(), id_tg: id, tg_request_date: date, tg_responde_status: status })), dateS);
   };
   /** What start-up must write, given the file's frame (null when the file is missing). */
   const settle = (frame: TableFrame | null): PreparedLog => {
@@ -195,8 +206,13 @@ export class ResponseLog {
     return { log: new ResponseLog(out, prepared), problems: prepared.problems };
   }
 
-  /** True when a row for this request key is in the file (or being written). */
+  /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
+    return this.decided(key) || this.keys.has(heldKey(key)) || this.writing.has(heldKey(key));
+  }
+
+  /** True when a decision row (not `pending`) for this request key is in the file (or being written). */
+  decided(key: string): boolean {
     return this.keys.has(key) || this.writing.has(key);
   }
 

@@ -103,3 +103,17 @@ describe('mergeDotEnv', () => {
     expect(mergeDotEnv({ A: 'b' }, null)).toEqual({ A: 'b' });
   });
 });
+
+describe('ADMIN_CHAT_ID', () => {
+  it('is optional, and a number: a group of admins or an admin\'s private chat', () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN }, {}, { token: true, chat: false }, '/w').adminChatId).toBeUndefined();
+    expect(parseConfig({ BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ' -1005550001 ' }, {}, { token: true, chat: false }, '/w').adminChatId).toBe(-1005550001);
+    expect(parseConfig({ BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: '1900' }, {}, { token: true, chat: false }, '/w').adminChatId).toBe(1900);
+  });
+
+  it('names a malformed value and says what it must be', () => {
+    for (const bad of ['@admins', '-1.0055e+12', 'admins']) {
+      expect(problems(() => parseConfig({ BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: bad }, {}, { token: true, chat: false }, '/w'))).toEqual([expect.stringMatching(/^ADMIN_CHAT_ID: ".*" must be the numeric id of the admins' chat/)]);
+    }
+  });
+});
