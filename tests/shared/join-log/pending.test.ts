@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ResponseLog } from '../../../src/shared/join-log/append.js';
-import { decisionRow, PendingRequests, readPending, type LogRow } from '../../../src/shared/join-log/pending.js';
-import { requestKey } from '../../../src/shared/join-log/schema.js';
+import { decisionRow, PendingRequests, readPending } from '../../../src/shared/join-log/pending.js';
+import { requestKey, type ResponseCells } from '../../../src/shared/join-log/schema.js';
 import { cleanup, tempDir } from '../../support/tmp.js';
 
 const HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\ttg_username\tlink\tchat_id\ttg_request_date\tdecided_by\treason';
 const MARCH_1 = () => new Date('2026-03-01T12:05:00Z');
 
-function row(over: Partial<LogRow> = {}): LogRow {
+function row(over: Partial<ResponseCells> = {}): ResponseCells {
   return {
     id_link: 'from-maria', id_tg: '42', tg_f_name: 'Anna', tg_l_name: '', dt_tg_responde: '2026-03-01 12:00:00', tg_responde_status: 'pending',
     tg_username: 'anna', link: 'https://t.me/+AAAA…', chat_id: '-100123', tg_request_date: '1772366400', decided_by: '', reason: 'unknown-link', ...over,
