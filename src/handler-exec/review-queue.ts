@@ -10,7 +10,7 @@ import { messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { ResponseLog } from '../shared/join-log/append.js';
 import { decisionRow, type LogRow, type PendingRequests } from '../shared/join-log/pending.js';
-import { requestKey, type ResponseCells } from '../shared/join-log/schema.js';
+import { requestKey } from '../shared/join-log/schema.js';
 import { settleRequest } from '../shared/telegram/settle.js';
 import { card, decodePress, outcomeLine, type CardFacts, type Outcome, type ReviewPress } from './review-card.js';
 
@@ -38,7 +38,9 @@ export class ReviewQueue {
   /** Requests whose press is being handled: a second press meanwhile does nothing. */
   private readonly deciding = new Set<string>();
 
-  constructor(private readonly deps: ReviewQueueDeps) {}
+  constructor(private readonly deps: ReviewQueueDeps) {
+    deps.log.onRecord((row) => deps.pending.note(row));
+  }
 
   /**
    * Posts the card of a held request. A card that cannot be sent is logged and not retried: the
@@ -52,11 +54,6 @@ export class ReviewQueue {
     } catch (error) {
       this.deps.logger.error(`review queue: cannot send the card for user ${facts.user.id} to ADMIN_CHAT_ID ${this.deps.adminChatId}: ${messageOf(error)}; the request stays pending (tg-get pending lists it)`);
     }
-  }
-
-  /** Notes a row just written, so the queue knows which requests are held. */
-  noted(row: ResponseCells): void {
-    this.deps.pending.note(row as LogRow);
   }
 
   composer(): Composer<Context> {
@@ -95,7 +92,6 @@ export class ReviewQueue {
       const at = this.deps.now();
       const row = decisionRow({ ...held, tg_request_date: String(press.date) }, settled.status, settled.byThisCall ? String(admin.id) : '', formatDateTime(at, this.deps.zone));
       await log.record(row);
-      this.noted(row);
       logger.info(`review queue: user ${press.userId} in ${press.chatId} -> ${outcome} (pressed by ${admin.id})`);
       await this.finishCard(ctx, outcomeLine(outcome, admin, at, this.deps.zone));
       return outcome === 'approved' ? 'Approved.' : outcome === 'declined' ? 'Declined.' : 'Already settled elsewhere.';

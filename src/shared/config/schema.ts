@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { isValidZone, systemZone } from '../dates.js';
+import { isValidZone, parseDuration, systemZone } from '../dates.js';
 import { ConfigError } from '../errors.js';
 import { logLevelOf } from '../cli/cli.js';
 import { resolveDirs } from './paths.js';
@@ -226,6 +226,39 @@ export function parseConfig(
       return `${names[key] ?? key}: ${issue.message}`;
     }),
   );
+}
+
+/** tg-handler's options for personal links and the check before approval (commander's camelCase names). */
+export interface ReviewCliOptions {
+  maxMembers?: string | undefined;
+  checkRequester?: boolean | undefined;
+  checkTimeout?: string | undefined;
+}
+
+/** The same, read: a default limit for registry rows with a blank max_members, and the check. */
+export interface ReviewOptions {
+  maxMembers: number | undefined;
+  checkRequester: boolean;
+  checkTimeoutMs: number;
+}
+
+/** --check-timeout's default: 10 minutes. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Reads --max-members, --check-requester and --check-timeout. Pure. Throws ConfigError listing every problem. */
+export function parseReviewOptions(options: ReviewCliOptions): ReviewOptions {
+  const problems: string[] = [];
+  const max = options.maxMembers?.trim();
+  if (max !== undefined && !(/^\d{1,9}$/.test(max) && Number(max) >= 1)) problems.push(`--max-members: "${options.maxMembers}" must be a whole number of people, 1 or more (1 makes every link personal)`);
+  let checkTimeoutMs = DEFAULT_CHECK_TIMEOUT_MS;
+  if (options.checkTimeout !== undefined) {
+    const ms = parseDuration(options.checkTimeout);
+    if (ms === null || ms < 1000 || ms > 24 * 3600 * 1000) problems.push(`--check-timeout: "${options.checkTimeout}" must be a duration from 1s to 24h, e.g. 90s, 10m or 1h`);
+    else checkTimeoutMs = ms;
+    if (options.checkRequester !== true) problems.push('--check-timeout: only makes sense with --check-requester');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { maxMembers: max === undefined ? undefined : Number(max), checkRequester: options.checkRequester === true, checkTimeoutMs };
 }
 
 /**

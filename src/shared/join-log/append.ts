@@ -171,6 +171,7 @@ export class ResponseLog {
   /** The header's columns and the line ending: the rows read at start are not kept, so memory does not grow with the file. */
   private readonly columns: readonly string[];
   private readonly eol: string;
+  private readonly listeners: ((row: ResponseCells) => void)[] = [];
 
   private constructor(private readonly out: AppendLog, prepared: PreparedLog) {
     this.columns = prepared.header;
@@ -236,10 +237,16 @@ export class ResponseLog {
     try {
       await write;
       this.keys.add(key, Number(row.tg_request_date));
+      for (const listener of this.listeners) listener(row);
       return true;
     } finally {
       this.writing.delete(key);
     }
+  }
+
+  /** Calls `listener` with each row this log writes, once it is on disk (what is kept up to date from the log, e.g. the held requests). */
+  onRecord(listener: (row: ResponseCells) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Waits for pending lines, then closes the file. */
