@@ -17,12 +17,13 @@ import type { ResponseLog } from '../shared/join-log/append.js';
 import { factsOf, type ReviewQueue } from './review-queue.js';
 import type { HeldReason } from './review-card.js';
 import type { LinkUsage } from './link-usage.js';
+import type { RequesterCheck } from './requester-check.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';
 
 /** Why a request was decided the way it was. */
-export type Reason = 'registry' | 'bot' | 'unknown-link' | 'expired' | 'no-link' | 'link-used';
+export type Reason = 'registry' | 'bot' | 'unknown-link' | 'expired' | 'no-link' | 'link-used' | 'check' | 'check-blocked';
 
 export interface Decision {
   action: 'approve' | 'decline' | 'leave';
@@ -116,6 +117,8 @@ export interface JoinRequestDeps {
   queue?: ReviewQueue | undefined;
   /** People counted per limited link (max_members, --max-members). */
   usage?: LinkUsage | undefined;
+  /** --check-requester: a request the bot would approve waits for the requester's press first. */
+  check?: RequesterCheck | undefined;
 }
 
 /** Handles chat_join_request updates. Errors other than "settled" are thrown for bot.catch to log. */
@@ -140,12 +143,17 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
       release = slot.release;
       if (!slot.admitted) decision = decide({ ...facts, linkUsed: true }, invite, deps.now(), deps.unknownLinks);
     }
+    if (decision.action === 'approve' && invite !== undefined && deps.check !== undefined) {
+      const asked = await deps.check.ask(ctx.telegram, request, invite);
+      if (!asked) release();
+      decision = { action: 'leave', status: 'pending', reason: asked ? 'check' : 'check-blocked' };
+    }
     const warning = warningFor(decision.reason, request, invite, deps.unknownLinks);
     if (warning !== undefined) deps.logger.warn(warning);
 
     let status = decision.status;
     // The card goes first: a crash before the row means the request comes again (a second card), never none.
-    if (decision.action === 'leave' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
+    if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
     if (decision.action !== 'leave') {
       deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
       try {
@@ -158,8 +166,9 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     const held = status === 'pending' || status === 'decline' ? decision.reason : '';
     const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
     const wrote = await deps.log.record(row);
+    if (decision.reason === 'check') deps.check?.arm(row);
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
-    deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
+    deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });
   return composer;
 }

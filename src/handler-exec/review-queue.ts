@@ -17,7 +17,7 @@ import { card, decodePress, outcomeLine, type CardFacts, type Outcome, type Revi
 export interface ReviewQueueDeps {
   adminChatId: number;
   log: ResponseLog;
-  /** The held requests, as the join log says; the queue keeps it up to date with what it records. */
+  /** The held requests, as the join log says (kept up to date by ResponseLog.onRecord). */
   pending: PendingRequests;
   logger: Logger;
   now: () => Date;
@@ -38,9 +38,7 @@ export class ReviewQueue {
   /** Requests whose press is being handled: a second press meanwhile does nothing. */
   private readonly deciding = new Set<string>();
 
-  constructor(private readonly deps: ReviewQueueDeps) {
-    deps.log.onRecord((row) => deps.pending.note(row));
-  }
+  constructor(private readonly deps: ReviewQueueDeps) {}
 
   /**
    * Posts the card of a held request. A card that cannot be sent is logged and not retried: the

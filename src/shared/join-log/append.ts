@@ -18,10 +18,15 @@ import { requestKey, responseSpec, type ResponseCells } from './schema.js';
  * (held for an admin) has a key of its own, so the decision an admin makes later (the review queue,
  * `tg-get pending`) gets one row too, and still only one.
  */
-export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string }): string {
+export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string; reason?: string }): string {
   const key = requestKey(row.chat_id, row.id_tg, row.tg_request_date);
-  return row.tg_responde_status === 'pending' ? heldKey(key) : key;
+  if (row.tg_responde_status !== 'pending') return key;
+  // Waiting for the requester's answer (--check-requester) is a stage of its own before being held for an admin.
+  return row.reason === CHECK_REASON ? `${key}|check` : heldKey(key);
 }
+
+/** The `reason` of the `pending` row written while tg-handler waits for the requester to answer its check. */
+export const CHECK_REASON = 'check';
 
 /** The key of a request's `pending` row, given the request's key. */
 export function heldKey(key: string): string {
@@ -118,7 +123,8 @@ function logReader(name: string, zone: string, now: () => Date) {
     if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
     const id = cell(table, row, 'id_tg').trim();
     const status = cell(table, row, 'tg_responde_status').trim();
-    if (id !== '') keys.add(detach(rowKey({ chat_id: cell(table, row, 'chat_id').trim(), id_tg: id, tg_request_date: date, tg_responde_status: status })), dateS);
+    const reason = cell(table, row, 'reason').trim();
+    if (id !== '') keys.add(detach(rowKey({ chat_id: cell(table, row, 'chat_id').trim(), id_tg: id, tg_request_date: date, tg_responde_status: status, reason })), dateS);
   };
   /** What start-up must write, given the file's frame (null when the file is missing). */
   const settle = (frame: TableFrame | null): PreparedLog => {
@@ -209,7 +215,7 @@ export class ResponseLog {
 
   /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
-    return this.decided(key) || this.keys.has(heldKey(key)) || this.writing.has(heldKey(key));
+    return [key, heldKey(key), `${key}|check`].some((k) => this.keys.has(k) || this.writing.has(k));
   }
 
   /** True when a decision row (not `pending`) for this request key is in the file (or being written). */
