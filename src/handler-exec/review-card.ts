@@ -8,14 +8,13 @@ import type { InlineKeyboardMarkup } from 'telegraf/types';
 import { formatDateTime } from '../shared/dates.js';
 
 /** Why a request was held for an admin (the join log's `reason`). */
-export type HeldReason = 'unknown-link' | 'no-link' | 'expired' | 'link-used' | 'check-failed' | 'check-timeout' | 'check-blocked';
+export type HeldReason = 'unknown-link' | 'no-link' | 'expired' | 'link-used' | 'check-timeout' | 'check-blocked';
 
 export const HELD_REASONS: Record<HeldReason, string> = {
   'unknown-link': 'the link is not in the registry (another admin\'s link?)',
   'no-link': 'Telegram sent no invite link (a public group, or a re-join)',
   expired: 'the registry row has expired (dt_expire)',
   'link-used': 'the link has already brought in its allowed number of people (max_members): was a personal link shared?',
-  'check-failed': 'the requester did not pass the check',
   'check-timeout': 'the requester did not answer the check in time',
   'check-blocked': 'the bot cannot write to the requester (they blocked it), so it could not check them',
 };

@@ -27,6 +27,7 @@ export interface ReviewQueueDeps {
 const REFUSED = 'Only an administrator of the group can decide this request.';
 const ALREADY = 'This request has already been decided.';
 const BUSY = 'This request is being decided right now.';
+const FAILED = 'That did not work; nothing changed. Press again, or see the bot\'s log.';
 
 /** Statuses of a chat member that may decide its join requests. */
 export function mayDecide(status: string): boolean {
@@ -60,7 +61,14 @@ export class ReviewQueue {
       const query = ctx.callbackQuery;
       const press = decodePress('data' in query ? query.data : undefined);
       if (press === undefined) return next();
-      const answer = await this.press(ctx, press);
+      let answer: string | undefined;
+      try {
+        answer = await this.press(ctx, press);
+      } catch (error) {
+        // Nothing was recorded: the card keeps its buttons, and a press later tries again.
+        this.deps.logger.error(`review queue: the ${press.action} of user ${press.userId} pressed by ${query.from.id} failed: ${messageOf(error)}`);
+        answer = FAILED;
+      }
       try {
         await ctx.answerCbQuery(answer);
       } catch (error) {

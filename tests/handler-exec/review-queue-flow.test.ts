@@ -179,6 +179,18 @@ describe('presses', () => {
     expect(after.find((m) => m.text?.includes(`id ${boris.id}`))?.text).toMatch(/Already in the group \(approved elsewhere\); seen by Mo/);
     expect(after.find((m) => m.text?.includes(`id ${anna.id}`))?.text).toMatch(/Already settled elsewhere/);
   });
+  test('a refused call records nothing and keeps the buttons; the next press decides', async () => {
+    run = await startQueue();
+    world.emu.requestJoin({ chatId: GROUP, user: boris, inviteLink: null });
+    await world.emu.waitForIdle();
+    world.emu.failNext('approveChatJoinRequest', { kind: 'error', code: 400, description: 'Bad Request: USER_CHANNELS_TOO_MUCH' });
+    await press(mod.id, mod, 'Approve');
+    expect(answers()).toEqual(["That did not work; nothing changed. Press again, or see the bot's log."]);
+    expect(world.responses().map((r) => r.tg_responde_status)).toEqual(['pending']);
+    expect(run.err.join('\n')).toMatch(/review queue: the approve of user 4202 pressed by 1900 failed: .*USER_CHANNELS_TOO_MUCH/);
+    await press(mod.id, mod, 'Approve');
+    expect(world.responses().map((r) => r.tg_responde_status)).toEqual(['pending', 'approve']);
+  });
 });
 
 describe('a restart', () => {
