@@ -166,7 +166,7 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     const held = status === 'pending' || status === 'decline' ? decision.reason : '';
     const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
     const wrote = await deps.log.record(row);
-    if (decision.reason === 'check') deps.check?.arm(row);
+    if (decision.reason === 'check') deps.check?.arm(row, release);
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
     deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });

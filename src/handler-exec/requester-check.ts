@@ -96,14 +96,20 @@ export class RequesterCheck {
     }
   }
 
-  /** Starts the wait for a `check` row just written (or read at start): the timeout counts from the row's time. */
-  arm(row: LogRow): void {
+  /**
+   * Starts the wait for a `check` row just written (or read at start): the timeout counts from the
+   * row's time. `release` gives back the requester's place on a personal link when the time runs out.
+   */
+  arm(row: LogRow, release?: () => void): void {
     const check = { chatId: Number(row.chat_id), userId: Number(row.id_tg), date: Number(row.tg_request_date) };
     const key = keyOf(check);
     const since = parseDateTime(row.dt_tg_responde, this.deps.zone) ?? this.deps.now();
     const left = Math.max(0, since.getTime() + this.deps.timeoutMs - this.deps.now().getTime());
     if (this.waits.has(key)) this.deps.timers.clear(this.waits.get(key));
-    this.waits.set(key, this.deps.timers.set(() => void this.expire(check), left));
+    this.waits.set(key, this.deps.timers.set(() => {
+      release?.();
+      void this.expire(check);
+    }, left));
   }
 
   /** At start: the checks the join log holds as waiting, each with what is left of its time (none: now). */

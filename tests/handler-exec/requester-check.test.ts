@@ -151,6 +151,25 @@ describe('the check before approval', () => {
   });
 });
 
+describe('with a personal link', () => {
+  test('a requester being checked holds the place; a timeout gives it back', async () => {
+    const link = await world.botLink('anna-2026');
+    world.write('data/invite_data.txt', `${INVITE_HEADER}\tmax_members\n${inviteLine('anna-2026', link)}\t1\n`);
+    run = await start();
+    const carl = { id: 4203, first_name: 'Carl' };
+    world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link });
+    await world.emu.waitForIdle();
+    world.emu.requestJoin({ chatId: GROUP, user: { id: 4202, first_name: 'Boris' }, inviteLink: link });
+    await world.emu.waitForIdle();
+    expect(world.responses().map((r) => [r.id_tg, r.reason])).toEqual([[String(anna.id), 'check'], ['4202', 'link-used']]);
+    timers.fire();
+    await until(() => world.responses().length === 3);
+    world.emu.requestJoin({ chatId: GROUP, user: carl, inviteLink: link });
+    await world.emu.waitForIdle();
+    expect(world.responses().map((r) => [r.id_tg, r.tg_responde_status, r.reason]).slice(2)).toEqual([[String(anna.id), 'decline', 'check-timeout'], ['4203', 'pending', 'check']]);
+  });
+});
+
 describe('across a restart', () => {
   test('a wait is resumed from the join log with the time it has left, and the press on the message sent before works', async () => {
     const link = await registry();
