@@ -5,7 +5,7 @@
  */
 import { loggerFor, logLevelOf, secretsOf, type Io } from '../shared/cli/cli.js';
 import type { RunResult } from '../shared/cli/exit.js';
-import { reportModule } from '../shared/cli/lazy.js';
+import { pendingModule, reportModule } from '../shared/cli/lazy.js';
 import { createLogger } from '../shared/cli/log.js';
 import { loadConfig, readRawSettings, type Env } from '../shared/config/load.js';
 import { pathsOf, resolveDirs } from '../shared/config/paths.js';
@@ -15,7 +15,7 @@ import type { RetryPolicy } from '../shared/telegram/client.js';
 import { createContext } from './context.js';
 import { noteIdle, nothingCanHaveChanged, startIdleCheck } from './idle-skip.js';
 import { abortableSleep } from './sleep.js';
-import { parseStepOptions, type GetOptions, type ReportCliOptions } from './step-options.js';
+import { parseStepOptions, type GetOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, nothingDone, runSteps, summary, type Step } from './steps.js';
 
 /** What main takes from outside besides argv and the environment; tests replace any of it. */
@@ -98,6 +98,24 @@ export async function stepsCommand(
   }
   log.info(summary(ctx.tally, dryRun, stopped, ctx.outage));
   return { rowsFailed: ctx.tally.rowsFailed, stopped, unusable };
+}
+
+/** `tg-get pending [approve|decline USER_ID [--chat ID]]`: lists (no token needed) or settles one held request. */
+export async function pendingCommand(
+  invocation: { action?: 'approve' | 'decline'; userId?: string; options: PendingCliOptions },
+  env: Env,
+  io: Io,
+  deps: MainDeps,
+  known: Secrets,
+): Promise<number> {
+  const { options, action, userId } = invocation;
+  const config = await loadConfig(env, options, { token: action !== undefined, chat: false }, io.cwd);
+  known.secrets.push(...secretsOf(config));
+  const { listPending, settlePending } = await pendingModule();
+  const run = { config, paths: pathsOf(config), log: loggerFor(config, io, env), out: io.out, cwd: io.cwd, now: deps.now ?? (() => new Date()) };
+  if (action === undefined || userId === undefined) await listPending(run);
+  else await settlePending(run, action, userId, options.chat);
+  return 0;
 }
 
 /** `tg-get report`: reads the registry and the join log, needs neither token nor group. Returns the report's exit code. */

@@ -9,8 +9,8 @@ import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
 import { redact } from '../shared/cli/log.js';
 import type { Env } from '../shared/config/load.js';
-import { reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
-import type { GetOptions, ReportCliOptions } from './step-options.js';
+import { pendingCommand, reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
+import type { GetOptions, PendingCliOptions, ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, type Step } from './steps.js';
 
 export type { MainDeps } from './commands.js';
@@ -19,6 +19,8 @@ export type { MainDeps } from './commands.js';
 export type Invocation =
   | { command: 'steps'; steps: readonly Step[]; options: GetOptions }
   | { command: 'report'; options: ReportCliOptions }
+  /** `tg-get pending` lists; with an action, settles USER_ID's request. */
+  | { command: 'pending'; action?: 'approve' | 'decline'; userId?: string; options: PendingCliOptions }
   /** --help, --version, or a usage error commander has printed. */
   | { command: 'exit'; code: number };
 
@@ -57,6 +59,17 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .option('--csv <file>', 'also write the table as CSV to this file')
     .option('--html <file>', 'write the HTML page here instead')
     .action((options: Pick<ReportCliOptions, 'csv' | 'html'>) => chosen({ command: 'report', options: { ...program.opts<GetOptions>(), ...options } }));
+  const pending = program
+    .command('pending')
+    .description('the join requests the join log holds as pending (chat, user, link, since when, why); approve or decline one from here')
+    .action(() => chosen({ command: 'pending', options: program.opts<GetOptions>() }));
+  for (const action of ['approve', 'decline'] as const) {
+    pending
+      .command(`${action} <USER_ID>`)
+      .description(`${action} USER_ID's pending request in Telegram and record it in the join log (decided_by cli)`)
+      .option('--chat <id>', 'the group of the request, when the user has pending requests in more than one')
+      .action((userId: string, options: { chat?: string }) => chosen({ command: 'pending', action, userId, options: { ...program.opts<GetOptions>(), ...options } }));
+  }
   return program;
 }
 
@@ -89,6 +102,8 @@ export async function main(argv: readonly string[], env: Env, deps: MainDeps = {
         return invocation.code;
       case 'report':
         return await reportCommand(invocation.options, env, io, deps);
+      case 'pending':
+        return await pendingCommand(invocation, env, io, deps, known);
       case 'steps':
         return runCode(await stepsCommand(invocation.steps, invocation.options, argv, env, io, deps, known));
     }

@@ -22,6 +22,11 @@ export interface ReportCliOptions extends CommonOptions {
   html?: string;
 }
 
+/** What `tg-get pending [approve|decline USER_ID]` takes. */
+export interface PendingCliOptions extends CommonOptions {
+  chat?: string;
+}
+
 export interface StepOptions {
   expireDays: number | null;
   maxLateMs: number | null;

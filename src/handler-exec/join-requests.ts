@@ -11,15 +11,19 @@ import { formatDateTime } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Invite } from '../shared/registry/registry.js';
 import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
-import { isRefusal } from '../shared/telegram/errors.js';
+import { settleRequest } from '../shared/telegram/settle.js';
 import type { Registry } from './registry-watch.js';
 import type { ResponseLog } from '../shared/join-log/append.js';
+import { factsOf, type ReviewQueue } from './review-queue.js';
+import type { HeldReason } from './review-card.js';
+import type { LinkUsage } from './link-usage.js';
+import type { RequesterCheck } from './requester-check.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';
 
 /** Why a request was decided the way it was. */
-export type Reason = 'registry' | 'bot' | 'unknown-link' | 'expired' | 'no-link';
+export type Reason = 'registry' | 'bot' | 'unknown-link' | 'expired' | 'no-link' | 'link-used' | 'check' | 'check-blocked';
 
 export interface Decision {
   action: 'approve' | 'decline' | 'leave';
@@ -33,32 +37,24 @@ export interface RequestFacts {
   isBot: boolean;
   /** The request's invite_link, if Telegram sent one. */
   link?: { url: string; name?: string | undefined } | undefined;
+  /** The registry link has brought in its max_members people already, and this is someone else. */
+  linkUsed?: boolean | undefined;
 }
 
 /**
  * Decides a join request. Pure. A bot is declined whatever its link. A registry row whose dt_expire
- * has passed counts as unknown. Unknown links and requests without a link are never approved: left
- * to a human admin (`pending`) or declined, as `unknownLinks` says.
+ * has passed, or whose link is used up (`linkUsed`), counts as unknown. Unknown links and requests
+ * without a link are never approved: left to a human admin (`pending`) or declined, as `unknownLinks` says.
  */
 export function decide(request: RequestFacts, invite: Invite | undefined, now: Date, unknownLinks: UnknownLinkPolicy): Decision {
   if (request.isBot) return { action: 'decline', status: 'decline', reason: 'bot' };
   const expired = invite?.dt_expire != null && invite.dt_expire.getTime() <= now.getTime();
-  if (invite !== undefined && !expired) return { action: 'approve', status: 'approve', reason: 'registry' };
-  const reason: Reason = request.link === undefined ? 'no-link' : expired ? 'expired' : 'unknown-link';
+  if (invite !== undefined && !expired && request.linkUsed !== true) return { action: 'approve', status: 'approve', reason: 'registry' };
+  const reason: Reason = request.link === undefined && invite === undefined ? 'no-link' : expired ? 'expired' : invite !== undefined ? 'link-used' : 'unknown-link';
   return unknownLinks === 'decline' ? { action: 'decline', status: 'decline', reason } : { action: 'leave', status: 'pending', reason };
 }
 
-/**
- * The status to record when Telegram refused the approve or decline call with an answer that means
- * "nothing left to do", else undefined (a real failure). Pure.
- * USER_ALREADY_PARTICIPANT on approve: the user is in (also how a crash between approve and write
- * heals after restart). HIDE_REQUESTER_MISSING: handled by someone else, expired, or withdrawn.
- */
-export function settledStatus(action: 'approve' | 'decline', error: unknown): ResponseStatus | undefined {
-  if (isRefusal(error, 'USER_ALREADY_PARTICIPANT')) return action === 'approve' ? 'approve' : 'missing';
-  if (isRefusal(error, 'HIDE_REQUESTER_MISSING')) return 'missing';
-  return undefined;
-}
+export { settledStatus } from '../shared/telegram/settle.js';
 
 /** The join-log row for a request; `reason` says why a request was held or declined. Pure. */
 export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
@@ -103,6 +99,8 @@ function warningFor(reason: Reason, request: ChatJoinRequest, invite: Invite | u
       return `join request from ${describeRequest(request)}: the link ${request.invite_link?.invite_link ?? ''} is not in the registry (another admin's link?); ${handled}`;
     case 'expired':
       return `join request from ${describeRequest(request)}: the registry row "${invite?.id ?? ''}" expired (dt_expire ${invite?.dt_expire?.toISOString() ?? ''}); ${handled}`;
+    case 'link-used':
+      return `join request from ${describeRequest(request)}: the registry row "${invite?.id ?? ''}" has brought in its ${invite?.max_members ?? 'allowed number of'} people already (max_members; a shared personal link?); ${handled}`;
     default:
       return undefined;
   }
@@ -115,6 +113,12 @@ export interface JoinRequestDeps {
   unknownLinks: UnknownLinkPolicy;
   now: () => Date;
   zone: string;
+  /** The review queue (ADMIN_CHAT_ID): a held request gets a card there before its row is written. */
+  queue?: ReviewQueue | undefined;
+  /** People counted per limited link (max_members, --max-members). */
+  usage?: LinkUsage | undefined;
+  /** --check-requester: a request the bot would approve waits for the requester's press first. */
+  check?: RequesterCheck | undefined;
 }
 
 /** Handles chat_join_request updates. Errors other than "settled" are thrown for bot.catch to log. */
@@ -131,26 +135,40 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     }
     const link = request.invite_link;
     const invite = await deps.registry.lookup(link?.invite_link, link?.name);
-    const decision = decide({ isBot: request.from.is_bot, link: link === undefined ? undefined : { url: link.invite_link, name: link.name } }, invite, deps.now(), deps.unknownLinks);
+    const facts: RequestFacts = { isBot: request.from.is_bot, link: link === undefined ? undefined : { url: link.invite_link, name: link.name } };
+    let decision = decide(facts, invite, deps.now(), deps.unknownLinks);
+    let release = () => {};
+    if (decision.action === 'approve' && invite !== undefined && deps.usage !== undefined) {
+      const slot = await deps.usage.admit(invite, String(userId));
+      release = slot.release;
+      if (!slot.admitted) decision = decide({ ...facts, linkUsed: true }, invite, deps.now(), deps.unknownLinks);
+    }
+    if (decision.action === 'approve' && invite !== undefined && deps.check !== undefined) {
+      const asked = await deps.check.ask(ctx.telegram, request, invite);
+      if (!asked) release();
+      decision = { action: 'leave', status: 'pending', reason: asked ? 'check' : 'check-blocked' };
+    }
     const warning = warningFor(decision.reason, request, invite, deps.unknownLinks);
     if (warning !== undefined) deps.logger.warn(warning);
 
     let status = decision.status;
+    // The card goes first: a crash before the row means the request comes again (a second card), never none.
+    if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
     if (decision.action !== 'leave') {
       deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
       try {
-        if (decision.action === 'approve') await ctx.telegram.approveChatJoinRequest(request.chat.id, userId);
-        else await ctx.telegram.declineChatJoinRequest(request.chat.id, userId);
+        status = (await settleRequest(ctx.telegram, decision.action, request.chat.id, userId)).status;
       } catch (error) {
-        const settled = settledStatus(decision.action, error);
-        if (settled === undefined) throw error;
-        status = settled;
+        release();
+        throw error;
       }
     }
     const held = status === 'pending' || status === 'decline' ? decision.reason : '';
-    const wrote = await deps.log.record(responseRow(request, invite, status, deps.now(), deps.zone, held));
+    const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
+    const wrote = await deps.log.record(row);
+    if (decision.reason === 'check') deps.check?.arm(row, release);
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
-    deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
+    deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });
   return composer;
 }

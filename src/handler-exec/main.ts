@@ -12,7 +12,7 @@ import { addCommonOptions, loggerFor, processIo, packageVersion, secretsOf, type
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
 import { loadConfig } from '../shared/config/load.js';
 import { pathsOf } from '../shared/config/paths.js';
-import type { CommonOptions, WebhookCliOptions } from '../shared/config/schema.js';
+import { parseReviewOptions, type CommonOptions, type ReviewCliOptions, type WebhookCliOptions } from '../shared/config/schema.js';
 import { BugError, ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';
@@ -24,6 +24,10 @@ import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { runBot } from './run-bot.js';
+import { ReviewQueue } from './review-queue.js';
+import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
+import { eachLogRow, readPending } from '../shared/join-log/pending.js';
+import { LinkUsage, limitedInvites } from './link-usage.js';
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -37,9 +41,11 @@ export interface HandlerDeps {
   retry?: Partial<RetryPolicy>;
   /** How long a stop waits for updates in progress; default 4.5 s. */
   stopTimeoutMs?: number;
+  /** The timers of --check-requester's waits; default Node's. */
+  timers?: Timers;
 }
 
-interface HandlerOptions extends CommonOptions, WebhookCliOptions {
+interface HandlerOptions extends CommonOptions, WebhookCliOptions, ReviewCliOptions {
   unknownLinks: UnknownLinkPolicy;
 }
 
@@ -48,6 +54,9 @@ function program(io: Io): Command {
     .description('Approves join requests that come through the registry\'s invite links, records who joined through which link, and runs the button chat. Runs until SIGTERM/SIGINT.')
     .version(packageVersion())
     .addOption(new Option('--unknown-links <what>', 'a join request through a link that is not in the registry (or with no link): leave it to an admin, or decline it').choices(['pending', 'decline']).default('pending'))
+    .option('--max-members <n>', 'a registry link whose max_members cell is blank brings in at most N distinct people; further requests through it go to an admin (default: no limit)')
+    .option('--check-requester', 'before approving a request through a registry link, ask the requester to confirm with a button; approve on their press')
+    .option('--check-timeout <duration>', 'with --check-requester: no press within this time (e.g. 10m, 90s) declines the request, or sends it to ADMIN_CHAT_ID (default: 10m)')
     .option('--webhook-url <url>', 'receive updates by webhook at this public https URL (behind a reverse proxy) instead of long polling')
     .option('--port <n>', 'local port of the webhook server (with --webhook-url)')
     .option('--webhook-secret <secret>', 'secret token Telegram sends with every webhook post (default: WEBHOOK_SECRET, else random per start)')
@@ -116,24 +125,38 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (!existsSync(paths.dataDir)) {
       throw new ConfigError([`--data-dir: ${paths.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
     }
+    const review = parseReviewOptions(options);
     const menu = await loadMenu(menuFile, shown(menuFile));
+    const usage = new LinkUsage((onRow) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow), review.maxMembers);
+    await usage.prime(await limitedInvites(paths.registry, shown(paths.registry), config.zone, review.maxMembers, logger));
+    const pending = config.adminChatId === undefined && !review.checkRequester ? undefined : await readPending(paths.joinLog, shown(paths.joinLog));
     const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
     await registry.start();
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
+
+    log.onRecord((row) => usage.noted(row));
+    if (pending !== undefined) log.onRecord((row) => pending.note(row));
+    const queue = config.adminChatId === undefined || pending === undefined ? undefined : new ReviewQueue({ adminChatId: config.adminChatId, log, pending, logger, now, zone: config.zone });
+    const check = !review.checkRequester || pending === undefined ? undefined
+      : new RequesterCheck({ log, pending, queue, menu, logger, now, zone: config.zone, timeoutMs: review.checkTimeoutMs, timers: deps.timers ?? NODE_TIMERS });
 
     const stop = stopSignal(deps);
     try {
       const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
-      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
+      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
+      if (queue !== undefined) bot.use(queue.composer());
+      if (check !== undefined) bot.use(check.composer());
+      check?.resume(() => bot.telegram);
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
       logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();
+      check?.stop();
       await log.close();
     }
     logger.info('stopped');

@@ -55,6 +55,15 @@ export const menuSchema = z.strictObject({
       unavailable: notice('Sorry, the file is not available right now; please tell an admin.'),
     })
     .prefault({}),
+  /** --check-requester: the message to a requester before approval; `{row}` is the registry row's id. */
+  check: z
+    .strictObject({
+      text: text('You asked to join {group}. Please confirm with the button below within a few minutes.'),
+      button: label("I'm joining through {row}"),
+      passed: notice('Thank you! Your request is approved.'),
+      late: notice('Too late: an admin will decide on your request.'),
+    })
+    .prefault({}),
   /** The answer to a button from an older menu, or one the bot does not know. */
   stale: notice('This button is out of date; send /start for a fresh menu.'),
   failed: notice('Something went wrong; please try again later.'),
@@ -109,4 +118,9 @@ export async function loadMenu(file: string, name: string): Promise<Menu> {
 /** The greeting with the user's first name filled in. Pure. */
 export function greetingFor(menu: Menu, firstName: string): string {
   return menu.greeting.split('{first_name}').join(firstName);
+}
+
+/** A --check-requester text with `{row}` and `{group}` filled in. Pure. */
+export function checkText(template: string, row: string, group: string): string {
+  return template.split('{row}').join(row).split('{group}').join(group);
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../src/shared/errors.js';
-import { DEFAULT_MENU, greetingFor, loadMenu, parseMenu } from '../../src/handler-exec/menu-file.js';
+import { checkText, DEFAULT_MENU, greetingFor, loadMenu, parseMenu } from '../../src/handler-exec/menu-file.js';
 import { CALLBACK, parseCallback, screen } from '../../src/handler-exec/chat-menu.js';
 import { cleanup, REPO_ROOT, tempDir } from '../support/tmp.js';
 
@@ -102,5 +102,15 @@ describe('screens and callback data', () => {
     expect(data(screen(DEFAULT_MENU, 'terms', 'Anna'))).toEqual([CALLBACK.stay, CALLBACK.leave, CALLBACK.menu]);
     expect(data(screen(DEFAULT_MENU, 'stay', 'Anna'))).toEqual([CALLBACK.menu]);
     expect(screen(DEFAULT_MENU, 'leave', 'Anna').text).toBe(DEFAULT_MENU.terms.leave);
+  });
+});
+
+describe('the check wording (--check-requester)', () => {
+  test('has defaults naming the row, and its placeholders are filled in', () => {
+    const [parse, defaults] = [parseMenu, DEFAULT_MENU];
+    expect(checkText(defaults.check.button, 'anna-2026', 'The Club')).toBe("I'm joining through anna-2026");
+    expect(checkText(defaults.check.text, 'anna-2026', 'The Club')).toMatch(/^You asked to join The Club\./);
+    expect(parse('{"check": {"button": "Ja, über {row}"}}', 'menu.json').check).toMatchObject({ button: 'Ja, über {row}', passed: defaults.check.passed });
+    expect(() => parse('{"check": {"button": ""}}', 'menu.json')).toThrow(/menu\.json: check\.button: is empty/);
   });
 });

@@ -45,5 +45,8 @@ export const postsStep = () => import('../../get-exec/posts.js');
 /** `tg-get report` with its formatters: here +327 ms and +14.3 MB; no other command needs it. */
 export const reportModule = () => import('../../get-exec/report/report.js');
 
+/** `tg-get pending`: the join-log reader and the settle call; only that command needs them. */
+export const pendingModule = () => import('../../get-exec/pending.js');
+
 /** The QR code library: here +52 ms and +4.3 MB; loaded when a code is drawn, not when every code is current. */
 export const qrcode = () => import('qrcode');

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { isValidZone, systemZone } from '../dates.js';
+import { isValidZone, parseDuration, systemZone } from '../dates.js';
 import { ConfigError } from '../errors.js';
 import { logLevelOf } from '../cli/cli.js';
 import { looksLikeToken, secretForms } from '../cli/log.js';
@@ -65,6 +65,8 @@ export interface Config {
   logLevel: 'quiet' | 'normal' | 'verbose';
   /** Webhook mode (tg-handler with --webhook-url and --port); undefined for long polling. */
   webhook: WebhookOptions | undefined;
+  /** The review queue's chat (ADMIN_CHAT_ID, tg-handler): held join requests get a card there; undefined when not set. */
+  adminChatId?: number | undefined;
 }
 
 const TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
@@ -150,6 +152,7 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
     .object({
       BOT_TOKEN: z.string().optional(),
       CHAT_ID: z.string().optional(),
+      ADMIN_CHAT_ID: z.string().optional(),
       TELEGRAM_API_ROOT: z.string().default(DEFAULT_API_ROOT),
       TZ: z.string().optional(),
       WEBHOOK_SECRET: z.string().optional(),
@@ -176,6 +179,10 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
       } else if (chat !== '' && parseChatId(chat) === null) {
         issue('CHAT_ID', `${shown(chat, v.BOT_TOKEN)} ${chatHint(chat)}`);
       }
+      const adminChat = v.ADMIN_CHAT_ID?.trim() ?? '';
+      if (adminChat !== '' && (parseChatId(adminChat) === null || adminChat.startsWith('@'))) {
+        issue('ADMIN_CHAT_ID', `${shown(adminChat, v.BOT_TOKEN)} must be the numeric id of the admins' chat: a group of admins (e.g. -1001234567890) or an admin's user id for a private chat with the bot`);
+      }
       if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `${shown(v.TELEGRAM_API_ROOT, v.BOT_TOKEN)} is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
       const zone = zoneOf(v.TZ);
       if (zone !== undefined && !isValidZone(zone)) issue('TZ', `${shown(v.TZ ?? '', v.BOT_TOKEN)} is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
@@ -190,6 +197,7 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
         zone: zoneOf(v.TZ) ?? systemZone(),
         logLevel: v.logLevel,
         webhook: webhookOf(v, random),
+        adminChatId: v.ADMIN_CHAT_ID?.trim() ? Number(v.ADMIN_CHAT_ID.trim()) : undefined,
       }),
     );
 
@@ -208,6 +216,7 @@ export function parseConfig(
   const input = {
     BOT_TOKEN: env.BOT_TOKEN,
     CHAT_ID: env.CHAT_ID,
+    ADMIN_CHAT_ID: env.ADMIN_CHAT_ID || undefined,
     TELEGRAM_API_ROOT: env.TELEGRAM_API_ROOT || undefined,
     TZ: options.tz ?? env.TZ,
     WEBHOOK_SECRET: env.WEBHOOK_SECRET || undefined,
@@ -233,6 +242,39 @@ export function parseConfig(
       return `${names[key] ?? key}: ${issue.message}`;
     }),
   );
+}
+
+/** tg-handler's options for personal links and the check before approval (commander's camelCase names). */
+export interface ReviewCliOptions {
+  maxMembers?: string | undefined;
+  checkRequester?: boolean | undefined;
+  checkTimeout?: string | undefined;
+}
+
+/** The same, read: a default limit for registry rows with a blank max_members, and the check. */
+export interface ReviewOptions {
+  maxMembers: number | undefined;
+  checkRequester: boolean;
+  checkTimeoutMs: number;
+}
+
+/** --check-timeout's default: 10 minutes. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Reads --max-members, --check-requester and --check-timeout. Pure. Throws ConfigError listing every problem. */
+export function parseReviewOptions(options: ReviewCliOptions): ReviewOptions {
+  const problems: string[] = [];
+  const max = options.maxMembers?.trim();
+  if (max !== undefined && !(/^\d{1,9}$/.test(max) && Number(max) >= 1)) problems.push(`--max-members: "${options.maxMembers}" must be a whole number of people, 1 or more (1 makes every link personal)`);
+  let checkTimeoutMs = DEFAULT_CHECK_TIMEOUT_MS;
+  if (options.checkTimeout !== undefined) {
+    const ms = parseDuration(options.checkTimeout);
+    if (ms === null || ms < 1000 || ms > 24 * 3600 * 1000) problems.push(`--check-timeout: "${options.checkTimeout}" must be a duration from 1s to 24h, e.g. 90s, 10m or 1h`);
+    else checkTimeoutMs = ms;
+    if (options.checkRequester !== true) problems.push('--check-timeout: only makes sense with --check-requester');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { maxMembers: max === undefined ? undefined : Number(max), checkRequester: options.checkRequester === true, checkTimeoutMs };
 }
 
 /**

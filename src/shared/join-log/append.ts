@@ -13,9 +13,24 @@ import { cell, emptyTable, formatCell, formatRecord } from '../files/table.js';
 import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
 import { requestKey, responseSpec, type ResponseCells } from './schema.js';
 
-/** The key of a row: the same request (chat, user, request date) has the same key. */
-export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'>): string {
-  return requestKey(row.chat_id, row.id_tg, row.tg_request_date);
+/**
+ * The key of a row: the same request (chat, user, request date) has the same key. A `pending` row
+ * (held for an admin) has a key of its own, so the decision an admin makes later (the review queue,
+ * `tg-get pending`) gets one row too, and still only one.
+ */
+export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string; reason?: string }): string {
+  const key = requestKey(row.chat_id, row.id_tg, row.tg_request_date);
+  if (row.tg_responde_status !== 'pending') return key;
+  // Waiting for the requester's answer (--check-requester) is a stage of its own before being held for an admin.
+  return row.reason === CHECK_REASON ? `${key}|check` : heldKey(key);
+}
+
+/** The `reason` of the `pending` row written while tg-handler waits for the requester to answer its check. */
+export const CHECK_REASON = 'check';
+
+/** The key of a request's `pending` row, given the request's key. */
+export function heldKey(key: string): string {
+  return `${key}|held`;
 }
 
 /**
@@ -107,7 +122,9 @@ function logReader(name: string, zone: string, now: () => Date) {
     const checked = validateRow(table, row, spec);
     if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
     const id = cell(table, row, 'id_tg').trim();
-    if (id !== '') keys.add(detach(requestKey(cell(table, row, 'chat_id').trim(), id, date)), dateS);
+    const status = cell(table, row, 'tg_responde_status').trim();
+    const reason = cell(table, row, 'reason').trim();
+    if (id !== '') keys.add(detach(rowKey({ chat_id: cell(table, row, 'chat_id').trim(), id_tg: id, tg_request_date: date, tg_responde_status: status, reason })), dateS);
   };
   /** What start-up must write, given the file's frame (null when the file is missing). */
   const settle = (frame: TableFrame | null): PreparedLog => {
@@ -160,6 +177,7 @@ export class ResponseLog {
   /** The header's columns and the line ending: the rows read at start are not kept, so memory does not grow with the file. */
   private readonly columns: readonly string[];
   private readonly eol: string;
+  private readonly listeners: ((row: ResponseCells) => void)[] = [];
 
   private constructor(private readonly out: AppendLog, prepared: PreparedLog) {
     this.columns = prepared.header;
@@ -195,8 +213,13 @@ export class ResponseLog {
     return { log: new ResponseLog(out, prepared), problems: prepared.problems };
   }
 
-  /** True when a row for this request key is in the file (or being written). */
+  /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
+    return [key, heldKey(key), `${key}|check`].some((k) => this.keys.has(k) || this.writing.has(k));
+  }
+
+  /** True when a decision row (not `pending`) for this request key is in the file (or being written). */
+  decided(key: string): boolean {
     return this.keys.has(key) || this.writing.has(key);
   }
 
@@ -220,10 +243,16 @@ export class ResponseLog {
     try {
       await write;
       this.keys.add(key, Number(row.tg_request_date));
+      for (const listener of this.listeners) listener(row);
       return true;
     } finally {
       this.writing.delete(key);
     }
+  }
+
+  /** Calls `listener` with each row this log writes, once it is on disk (what is kept up to date from the log, e.g. the held requests). */
+  onRecord(listener: (row: ResponseCells) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Waits for pending lines, then closes the file. */

@@ -36,7 +36,25 @@ const inviteColumns = (zone: string) => ({
   dt_expire: dateCell(zone),
 });
 
-export const inviteSchema = (zone: string) => z.object(inviteColumns(zone));
+/**
+ * Optional columns an admin may add at the end of the header; a file without them works as before,
+ * and no program adds them. `max_members`: how many distinct people the row's link may bring in
+ * (a personal link: 1); blank = no limit (or tg-handler's --max-members).
+ */
+const optionalColumns = () => ({
+  max_members: z
+    .string()
+    .refine((s) => s.trim() === '' || (/^\d{1,9}$/.test(s.trim()) && Number(s) >= 1), {
+      error: (issue) => `"${String(issue.input)}" is not a number of people; write a whole number, 1 or more (1 for a personal link), or leave it blank for no limit`,
+    })
+    .transform((s) => (s.trim() === '' ? undefined : Number(s.trim())))
+    .optional(),
+});
+
+export const inviteSchema = (zone: string) => z.object({ ...inviteColumns(zone), ...optionalColumns() });
+
+/** The optional columns (see `optionalColumns`), read when the header has them. */
+export const INVITE_OPTIONAL = Object.keys(optionalColumns()) as readonly (keyof Invite)[];
 
 export const INVITE_COLUMNS = Object.keys(inviteColumns('UTC')) as readonly (keyof Invite)[];
 

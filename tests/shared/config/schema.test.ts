@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mergeDotEnv, parseChatId, parseConfig } from '../../../src/shared/config/schema.js';
+import { mergeDotEnv, parseChatId, parseConfig, parseReviewOptions } from '../../../src/shared/config/schema.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -101,5 +101,31 @@ describe('mergeDotEnv', () => {
 
   it('is a no-op without a file', () => {
     expect(mergeDotEnv({ A: 'b' }, null)).toEqual({ A: 'b' });
+  });
+});
+
+describe('ADMIN_CHAT_ID', () => {
+  it('is optional, and a number: a group of admins or an admin\'s private chat', () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN }, {}, { token: true, chat: false }, '/w').adminChatId).toBeUndefined();
+    expect(parseConfig({ BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: ' -1005550001 ' }, {}, { token: true, chat: false }, '/w').adminChatId).toBe(-1005550001);
+    expect(parseConfig({ BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: '1900' }, {}, { token: true, chat: false }, '/w').adminChatId).toBe(1900);
+  });
+
+  it('names a malformed value and says what it must be', () => {
+    for (const bad of ['@admins', '-1.0055e+12', 'admins']) {
+      expect(problems(() => parseConfig({ BOT_TOKEN: TOKEN, ADMIN_CHAT_ID: bad }, {}, { token: true, chat: false }, '/w'))).toEqual([expect.stringMatching(/^ADMIN_CHAT_ID: ".*" must be the numeric id of the admins' chat/)]);
+    }
+  });
+});
+
+describe('parseReviewOptions', () => {
+  it('reads --max-members, --check-requester and --check-timeout (default 10 minutes)', () => {
+    expect(parseReviewOptions({})).toEqual({ maxMembers: undefined, checkRequester: false, checkTimeoutMs: 600_000 });
+    expect(parseReviewOptions({ maxMembers: '1', checkRequester: true, checkTimeout: '90s' })).toEqual({ maxMembers: 1, checkRequester: true, checkTimeoutMs: 90_000 });
+    expect(problems(() => parseReviewOptions({ maxMembers: '0', checkTimeout: 'soon' }))).toEqual([
+      '--max-members: "0" must be a whole number of people, 1 or more (1 makes every link personal)',
+      '--check-timeout: "soon" must be a duration from 1s to 24h, e.g. 90s, 10m or 1h',
+      '--check-timeout: only makes sense with --check-requester',
+    ]);
   });
 });

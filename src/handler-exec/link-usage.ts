@@ -1,0 +1,125 @@
+/**
+ * Personal links: how many distinct people each limited registry link (`max_members`, or
+ * --max-members) has brought in, counted from the join log's `approve` and `joined` rows (the same
+ * person coming back counts once) with the one link -> row rule. Only limited links are counted, and
+ * each at most up to its limit, so memory follows the limits, not the log; the log is read row by
+ * row, once at start for the links the registry limits then, and once more for a link that gets a
+ * limit (or a higher one) later.
+ */
+import type { Logger } from '../shared/cli/log.js';
+import { DataFileMissingError, messageOf } from '../shared/errors.js';
+import { scanFile } from '../shared/files/data-file.js';
+import { LinkIndex } from '../shared/registry/match.js';
+import { inviteSpec, type Invite } from '../shared/registry/registry.js';
+import type { LogRow } from '../shared/join-log/pending.js';
+
+/** The statuses that mean a person came in through the row's link. */
+const CAME_IN = new Set(['approve', 'joined']);
+
+/** Reads the join log row by row (the handler's: eachLogRow over its file). */
+export type LogScan = (onRow: (row: LogRow) => void) => Promise<void>;
+
+interface Count {
+  /** The limit this count was made for: it holds at most that many people. */
+  cap: number;
+  /** The invite as counted: a row whose link changed is counted again. */
+  link: string;
+  people: Set<string>;
+}
+
+/** The limit of a registry row: its own max_members, else the default (--max-members), else none. Pure. */
+export function limitOf(invite: Pick<Invite, 'max_members'>, fallback: number | undefined): number | undefined {
+  return invite.max_members ?? fallback;
+}
+
+/** Counts people per limited registry link; see the module comment. */
+export class LinkUsage {
+  private readonly counts = new Map<string, Count>();
+  /** Counts being made: a second request through the same link waits for the first count. */
+  private readonly counting = new Map<string, Promise<void>>();
+  /** The counted invites, to match rows written later to their link. */
+  private readonly counted = new Map<string, Invite>();
+  private matcher = new LinkIndex<Invite>([]);
+
+  constructor(
+    private readonly scan: LogScan,
+    private readonly fallback: number | undefined,
+  ) {}
+
+  /** Counts, in one pass over the log, the people of every limited invite of `invites` (at start). */
+  async prime(invites: Iterable<Invite>): Promise<void> {
+    const limited = [...invites].filter((invite) => limitOf(invite, this.fallback) !== undefined);
+    if (limited.length > 0) await this.count(limited);
+  }
+
+  /**
+   * Whether `userId` may come in through `invite`: yes when the link has no limit, when they are
+   * one of the people it already brought in, or when it brought in fewer than its limit; then they
+   * count at once (a second request in the same batch sees the link full). `release` undoes that
+   * when the approval did not go through.
+   */
+  async admit(invite: Invite, userId: string): Promise<{ admitted: boolean; release: () => void }> {
+    const limit = limitOf(invite, this.fallback);
+    const nothing = () => {};
+    if (limit === undefined) return { admitted: true, release: nothing };
+    const count = await this.ensure(invite, limit);
+    if (count.people.has(userId)) return { admitted: true, release: nothing };
+    if (count.people.size >= limit) return { admitted: false, release: nothing };
+    count.people.add(userId);
+    return { admitted: true, release: () => count.people.delete(userId) };
+  }
+
+  /** Notes a row just written (ResponseLog.onRecord): a person who came in through a counted link. */
+  noted(row: LogRow): void {
+    if (!CAME_IN.has(row.tg_responde_status.trim())) return;
+    const invite = this.matcher.find(row.link, row.id_link);
+    const count = invite === undefined ? undefined : this.counts.get(invite.id);
+    if (count !== undefined && count.people.size < count.cap) count.people.add(row.id_tg.trim());
+  }
+
+  /** The count of `invite` made for `limit` or a higher one, counting it now when there is none. */
+  private async ensure(invite: Invite, limit: number): Promise<Count> {
+    for (;;) {
+      const count = this.counts.get(invite.id);
+      if (count !== undefined && count.cap >= limit && count.link === invite.link.trim()) return count;
+      let running = this.counting.get(invite.id);
+      if (running === undefined) {
+        running = this.count([invite]).finally(() => this.counting.delete(invite.id));
+        this.counting.set(invite.id, running);
+      }
+      await running;
+    }
+  }
+
+  private async count(invites: Invite[]): Promise<void> {
+    const index = new LinkIndex(invites);
+    const fresh = new Map<string, Count>(invites.map((invite) => [invite.id, { cap: limitOf(invite, this.fallback) ?? 0, link: invite.link.trim(), people: new Set<string>() }]));
+    await this.scan((row) => {
+      if (!CAME_IN.has(row.tg_responde_status.trim())) return;
+      const hit = index.find(row.link, row.id_link);
+      const count = hit === undefined ? undefined : fresh.get(hit.id);
+      if (count !== undefined && count.people.size < count.cap) count.people.add(row.id_tg.trim());
+    });
+    for (const invite of invites) {
+      this.counts.set(invite.id, fresh.get(invite.id)!);
+      this.counted.set(invite.id, invite);
+    }
+    this.matcher = new LinkIndex([...this.counted.values()]);
+  }
+}
+
+/** The registry's usable rows with a limit (their own, or `fallback`), read row by row; none when the file is missing. */
+export async function limitedInvites(file: string, name: string, zone: string, fallback: number | undefined, logger: Logger): Promise<Invite[]> {
+  const limited: Invite[] = [];
+  try {
+    // Problems are RegistryWatch's to report; a row it cannot use is not counted either.
+    await scanFile(file, name, inviteSpec(zone), (entry) => {
+      if (limitOf(entry.value, fallback) !== undefined) limited.push(entry.value);
+      return undefined;
+    });
+  } catch (error) {
+    // RegistryWatch says what is wrong with the file; its links are counted on their first request.
+    if (!(error instanceof DataFileMissingError)) logger.debug(`personal links: not counted at start (${messageOf(error)})`);
+  }
+  return limited;
+}
