@@ -9,8 +9,9 @@ import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
 import type { Env } from '../shared/config/load.js';
 import { reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
-import type { GetOptions, ReportCliOptions } from './step-options.js';
+import { DEFAULT_MAX_LATE, type GetOptions, type ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, type Step } from './steps.js';
+import { didYouMean } from './suggest.js';
 
 export type { MainDeps } from './commands.js';
 
@@ -28,14 +29,23 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run tg-get --help for the options)')
+    // A sub-command's --help lists the options that work there too (--dry-run, --data-dir, ...).
+    .configureHelp({ showGlobalOptions: true })
+    // With an action of its own, commander adds `help [command]` only when asked.
+    .helpCommand(true)
     .addHelpText('after', `\n${EXIT_HELP}`);
   const steps = (list: readonly Step[], options: GetOptions) => chosen({ command: 'steps', steps: list, options });
   addCommonOptions(program)
     .option('-n, --dry-run', 'print what would be done; call no Telegram method and change no file')
     .option('--expire-days <n>', 'new links expire after N days (a row\'s own dt_expire wins)')
-    .option('--max-late <duration>', 'mark posts overdue by more than this (e.g. 30m, 2h, 1d) missed instead of sending them')
+    .option('--max-late <duration>', 'mark posts overdue by more than this (e.g. 30m, 2h, 1d) missed instead of sending them; "off" sends them however late', DEFAULT_MAX_LATE)
     .option('--sends-per-minute <n>', 'most messages sent to the group in any rolling minute (Telegram allows about 20)', '20');
-  program.action(() => steps(ALL_STEPS, program.opts<GetOptions>()));
+  program.action(() => {
+    // The program's own action takes every word commander does not know as a command: name it so.
+    const [word] = program.args;
+    if (word !== undefined) program.error(`error: unknown command '${word}'${didYouMean(word, program.commands.map((c) => c.name()))}`, { code: 'commander.unknownCommand', exitCode: EXIT_ADMIN });
+    return steps(ALL_STEPS, program.opts<GetOptions>());
+  });
   program
     .command('links')
     .description('make the missing invite links, and their QR codes')
@@ -55,7 +65,8 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .option('--csv <file>', 'also write the table as CSV to this file')
     .option('--html <file>', 'write the HTML page here instead')
     .action((options: Pick<ReportCliOptions, 'csv' | 'html'>) => chosen({ command: 'report', options: { ...program.opts<GetOptions>(), ...options } }));
-  return program;
+  // After the sub-commands, which keep refusing extra words: the program's own are unknown commands.
+  return program.allowExcessArguments(true);
 }
 
 /** Reads the command line: resolves with the first command's typed options, or how to exit. */

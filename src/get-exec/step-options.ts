@@ -6,6 +6,12 @@ import type { CommonOptions } from '../shared/config/schema.js';
 import { parseDuration } from '../shared/dates.js';
 import { ConfigError } from '../shared/errors.js';
 
+/**
+ * --max-late when none is given: a post more than a day overdue (a months-old sample row, a schedule
+ * copied from last year) is marked missed rather than sent to the group out of the blue.
+ */
+export const DEFAULT_MAX_LATE = '1d';
+
 /** What `tg-get`, `links`, `qr` and `posts` take (commander's camelCase names). */
 export interface GetOptions extends CommonOptions {
   dryRun?: boolean;
@@ -37,9 +43,10 @@ export function parseStepOptions(options: GetOptions): StepOptions {
     if (!/^\d+$/.test(options.expireDays.trim()) || expireDays < 1 || expireDays > 36_500) problems.push(`--expire-days: "${options.expireDays}" must be a whole number of days, 1 or more`);
   }
   let maxLateMs: number | null = null;
-  if (options.maxLate !== undefined) {
-    maxLateMs = parseDuration(options.maxLate);
-    if (maxLateMs === null) problems.push(`--max-late: "${options.maxLate}" is not a duration; write e.g. 90s, 30m, 2h or 1d`);
+  const maxLate = options.maxLate ?? DEFAULT_MAX_LATE;
+  if (maxLate.trim().toLowerCase() !== 'off') {
+    maxLateMs = parseDuration(maxLate);
+    if (maxLateMs === null) problems.push(`--max-late: "${options.maxLate}" is not a duration; write e.g. 90s, 30m, 2h or 1d, or "off" to send posts however late`);
   }
   const sendsPerMinute = Number(options.sendsPerMinute ?? '20');
   if (!Number.isInteger(sendsPerMinute) || sendsPerMinute < 1) problems.push(`--sends-per-minute: "${options.sendsPerMinute}" must be a whole number, 1 or more`);

@@ -56,11 +56,28 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
   return { nextDueMs, unusable };
 }
 
-/** True when a run made, wrote, sent and failed nothing. */
-export const nothingDone = (tally: Tally): boolean => tally.linksMade + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;
+/** True when a run made, changed, wrote, sent and failed nothing. */
+export const nothingDone = (tally: Tally): boolean =>
+  tally.linksMade + tally.linksChanged + tally.linksRevoked + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;
 
-/** The last line of every run: `3 links made, 3 QR codes written, 2 posts sent, 0 rows failed`. */
+/** `1 link`, `3 links`. */
+export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The last line of a run: `3 links made, 3 QR codes written, 2 posts sent, 0 rows failed`, with
+ * `1 link changed` and `1 link revoked` after the first part when the registry asked for them.
+ */
 export function summary(tally: Tally, dryRun: boolean, stopped: boolean): string {
-  const counts = `${tally.linksMade} links ${dryRun ? 'to make' : 'made'}, ${tally.qrWritten} QR codes ${dryRun ? 'to write' : 'written'}, ${tally.postsSent} posts ${dryRun ? 'to send' : 'sent'}, ${tally.rowsFailed} rows failed`;
+  const control = [
+    ...(tally.linksChanged > 0 ? [`${count(tally.linksChanged, 'link')} ${dryRun ? 'to change' : 'changed'}`] : []),
+    ...(tally.linksRevoked > 0 ? [`${count(tally.linksRevoked, 'link')} ${dryRun ? 'to revoke' : 'revoked'}`] : []),
+  ];
+  const counts = [
+    `${count(tally.linksMade, 'link')} ${dryRun ? 'to make' : 'made'}`,
+    ...control,
+    `${count(tally.qrWritten, 'QR code')} ${dryRun ? 'to write' : 'written'}`,
+    `${count(tally.postsSent, 'post')} ${dryRun ? 'to send' : 'sent'}`,
+    `${count(tally.rowsFailed, 'row')} failed`,
+  ].join(', ');
   return `${dryRun ? 'dry run: ' : ''}${counts}${stopped ? ' (stopped early by a signal)' : ''}`;
 }
