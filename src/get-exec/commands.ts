@@ -94,7 +94,8 @@ export async function stepsCommand(
     sleep: (ms) => abortableSleep(ms, signal),
   });
   if (dryRun) log.info('dry run: nothing is sent to Telegram and no file is changed');
-  const { nextDueMs, unusable } = await runSteps(ctx, steps, stepOptions.value);
+  const sheet = stepOptions.value.sheet === null ? null : path.resolve(io.cwd, stepOptions.value.sheet);
+  const { nextDueMs, unusable } = await runSteps(ctx, steps, { ...stepOptions.value, sheet });
   const stopped = ctx.stopping();
   if (idle !== null && nextDueMs !== undefined && !stopped && nothingDone(ctx.tally)) {
     await noteIdle(idle, paths, nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));

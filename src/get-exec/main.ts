@@ -52,8 +52,9 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .action(() => steps(['links', 'qr'], program.opts<GetOptions>()));
   program
     .command('qr')
-    .description('draw the missing or outdated QR codes only (needs no token)')
-    .action(() => steps(['qr'], program.opts<GetOptions>()));
+    .description('draw the missing or outdated QR codes only: LINKS/<id>.png, and LINKS/<id>.svg with the id printed under the code (needs no token)')
+    .option('--sheet <file>', 'also write one HTML page of every code with its id under it, ready to print')
+    .action((options: Pick<GetOptions, 'sheet'>) => steps(['qr'], { ...program.opts<GetOptions>(), ...options }));
   program
     .command('posts')
     .description('send the posts that are due')

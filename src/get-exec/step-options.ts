@@ -19,6 +19,8 @@ export interface GetOptions extends CommonOptions {
   maxLate?: string;
   retryUncertain?: boolean;
   sendsPerMinute?: string;
+  /** `tg-get qr --sheet FILE`. */
+  sheet?: string;
 }
 
 /** What `tg-get report` takes. */
@@ -32,6 +34,8 @@ export interface StepOptions {
   maxLateMs: number | null;
   sendsPerMinute: number;
   retryUncertain: boolean;
+  /** Where `tg-get qr --sheet` writes the page of all codes, as given; null for no page. */
+  sheet: string | null;
 }
 
 /** Reads tg-get's own options. Pure. Throws ConfigError listing every problem. */
@@ -51,5 +55,5 @@ export function parseStepOptions(options: GetOptions): StepOptions {
   const sendsPerMinute = Number(options.sendsPerMinute ?? '20');
   if (!Number.isInteger(sendsPerMinute) || sendsPerMinute < 1) problems.push(`--sends-per-minute: "${options.sendsPerMinute}" must be a whole number, 1 or more`);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { expireDays, maxLateMs, sendsPerMinute, retryUncertain: options.retryUncertain === true };
+  return { expireDays, maxLateMs, sendsPerMinute, retryUncertain: options.retryUncertain === true, sheet: options.sheet ?? null };
 }

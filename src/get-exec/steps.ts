@@ -5,8 +5,9 @@
  * and the parsers with it, is loaded here on first use (shared/cli/lazy.ts).
  */
 import { verdictOf } from '../shared/cli/exit.js';
-import { linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
+import { linkControlStep, linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
 import { DataFileError, DataFileMissingError } from '../shared/errors.js';
+import { displayPath } from '../shared/files/store.js';
 import { reportProblems, type StepContext, type Tally } from './context.js';
 import type { StepOptions } from './step-options.js';
 
@@ -39,13 +40,20 @@ async function guarded<T>(ctx: StepContext, unusable: Error[], fn: () => Promise
 export async function runSteps(ctx: StepContext, steps: readonly Step[], options: StepOptions): Promise<StepsResult> {
   const unusable: Error[] = [];
   if (steps.includes('links') || steps.includes('qr')) {
-    const { loadRegistry, makeLinks } = await linksStep();
-    const { writeQrCodes } = await qrStep();
+    const { loadRegistry, makeLinks, plan } = await linksStep();
+    const { writeQrCodes, writeSheet } = await qrStep();
     await guarded(ctx, unusable, async () => {
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
-      if (!steps.includes('links')) reportProblems(ctx, registry.problems);
-      if (steps.includes('qr')) await writeQrCodes(ctx, registry);
+      if (registry.entries.length === 0 && registry.problems.length === 0) {
+        ctx.log.info(`${displayPath(registry.path)} has no invitees yet: add one row per invitee (id, then their address), and tg-get makes their links`);
+      }
+      if (steps.includes('links')) await (await linkControlStep()).controlLinks(ctx, registry);
+      else reportProblems(ctx, registry.problems);
+      // A dry run makes no link, but counts the QR codes of the links it would make, as the real run then draws them.
+      const coming = ctx.dryRun && steps.includes('links') ? plan(ctx, registry, options).jobs.map((job) => job.entry) : [];
+      if (steps.includes('qr')) await writeQrCodes(ctx, registry, coming);
+      if (options.sheet !== null) await writeSheet(ctx, registry, options.sheet);
     });
   }
   let nextDueMs: number | null | undefined;

@@ -30,9 +30,30 @@ const inviteColumns = (zone: string) => ({
   dt_expire: dateCell(zone),
 });
 
-export const inviteSchema = (zone: string) => z.object(inviteColumns(zone));
+/** A row's `link_status`: blank for a working link, `revoked` to have tg-get revoke it. */
+export const LINK_STATUSES = ['', 'revoked'] as const;
 
+/**
+ * Columns an admin adds to the header when needed, at the end: a file without them reads as blank
+ * cells, and tg-get never adds them itself (the legacy file's header stays as it is).
+ */
+const optionalColumns = {
+  link_status: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim().toLowerCase())
+    .pipe(z.enum(LINK_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a link status; write revoked to have tg-get revoke the row's link, or leave it blank` })),
+};
+
+export const inviteSchema = (zone: string) => z.object({ ...inviteColumns(zone), ...optionalColumns });
+
+/** The legacy columns, which every registry header has (tg-get adds any that are missing when it writes). */
 export const INVITE_COLUMNS = Object.keys(inviteColumns('UTC')) as readonly (keyof Invite)[];
+/** The columns an admin may add, after the legacy ones. */
+export const INVITE_OPTIONAL_COLUMNS = Object.keys(optionalColumns) as readonly (keyof Invite)[];
+
+/** True when the row asks for its link to be revoked: tg-get revokes it, tg-handler and its QR code treat it as gone. */
+export const isRevoked = (row: Pick<Invite, 'link_status'>): boolean => row.link_status === 'revoked';
 
 export type Invite = z.output<ReturnType<typeof inviteSchema>>;
 
@@ -84,13 +105,15 @@ export async function readRegistry(file: string, zone: string, options: LoadOpti
 /**
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
  * kept (the same rows and problems as `loadRegistry`), so memory holds the rows' values and no more.
+ * Rows whose `link_status` is `revoked` are left out: tg-handler treats their links as unknown.
  */
 export async function indexRegistry(file: string, name: string, zone: string): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[] }> {
   const firstLine = new Map<string, number>();
   const invites: Invite[] = [];
   const problems = await scanFile(file, name, inviteSpec(zone), (entry) => {
     const problem = claimId(firstLine, name, entry);
-    if (problem === undefined) invites.push(entry.value);
+    // A revoked row keeps its id, but its link is no longer the registry's: requests through it are unknown.
+    if (problem === undefined && !isRevoked(entry.value)) invites.push(entry.value);
     return problem;
   });
   return { index: new LinkIndex(invites), problems };
