@@ -3,7 +3,11 @@
  * it, laid out to print (a grid of codes about 5 cm wide, none split across pages). The codes are the
  * same labelled SVGs as LINKS/<id>.svg, inline, so the page needs no other file.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { EXIT_FAILED } from '../shared/cli/exit.js';
+import { ExitError, messageOf } from '../shared/errors.js';
 import type { Loaded } from '../shared/files/data-file.js';
 import { displayPath } from '../shared/files/store.js';
 import { isRevoked, type Invite } from '../shared/registry/registry.js';
@@ -50,6 +54,12 @@ export async function writeSheet(ctx: StepContext, registry: Loaded<Invite>, fil
   }
   const codes = [];
   for (const entry of rows) codes.push({ label: entry.value.id, svg: await renderQrSvg(entry.value.link.trim(), entry.value.id) });
-  await writeFileAtomic(file, sheetHtml(`Invite QR codes (${displayPath(registry.path)})`, codes), { fsync: false });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, sheetHtml(`Invite QR codes (${displayPath(registry.path)})`, codes), { fsync: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? messageOf(error);
+    throw new ExitError(EXIT_FAILED, `cannot write the sheet to ${shown} (${code}); choose another path or check the folder's permissions`, { cause: error });
+  }
   ctx.log.info(`sheet ${shown}: ${what}, ready to print`);
 }
