@@ -48,7 +48,7 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
   });
   program
     .command('links')
-    .description('make the missing invite links, and their QR codes')
+    .description('make the missing invite links and their QR codes; change or revoke the links whose rows ask for it (dt_expire, link_status)')
     .action(() => steps(['links', 'qr'], program.opts<GetOptions>()));
   program
     .command('qr')

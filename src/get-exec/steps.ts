@@ -48,7 +48,8 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
       if (registry.entries.length === 0 && registry.problems.length === 0) {
         ctx.log.info(`${displayPath(registry.path)} has no invitees yet: add one row per invitee (id, then their address), and tg-get makes their links`);
       }
-      if (steps.includes('links')) await (await linkControlStep()).controlLinks(ctx, registry);
+      // Read again after making links: the rows' values do not show a dt_expire that --expire-days wrote.
+      if (steps.includes('links')) await (await linkControlStep()).controlLinks(ctx, ctx.tally.linksMade > 0 && !ctx.dryRun ? await loadRegistry(ctx) : registry);
       else reportProblems(ctx, registry.problems);
       // A dry run makes no link, but counts the QR codes of the links it would make, as the real run then draws them.
       const coming = ctx.dryRun && steps.includes('links') ? plan(ctx, registry, options).jobs.map((job) => job.entry) : [];

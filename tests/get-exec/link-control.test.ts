@@ -99,6 +99,14 @@ describe('tg-get links: the registry controls the links it has', () => {
     expect(emu.callsTo('editChatInviteLink')[0]!.params).toMatchObject({ expire_date: 0, name: 'kept', creates_join_request: true });
   });
 
+  it('takes a link just made, with --expire-days, as having the expiry written into its row: no edit follows', async () => {
+    ws = new Workspace({ invites: blankRegistry(1) });
+    expect((await runTgGet(['links', '--expire-days', '30'], { cwd: ws.dir, emu })).code).toBe(0);
+    const again = await runTgGet(['links', '--expire-days', '30', '--verbose'], { cwd: ws.dir, emu });
+    expect(again.stdout).toMatch(/0 links made, 0 QR codes written/);
+    expect(emu.callCount('editChatInviteLink')).toBe(0);
+  });
+
   it('a link the bot did not make cannot be edited: that row fails, the others go on', async () => {
     const foreign = emu.addForeignLink(GROUP, { name: 'flyer' });
     ws = new Workspace({ invites: `${INVITE_HEADER}\nflyer\tf@x\tLINKS\t\tflyer\t${foreign}\t\t\nmine\tm@x\tLINKS\n` });
