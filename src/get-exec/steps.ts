@@ -7,7 +7,6 @@
 import { verdictOf } from '../shared/cli/exit.js';
 import { linkControlStep, linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
 import { DataFileError, DataFileMissingError } from '../shared/errors.js';
-import { displayPath } from '../shared/files/store.js';
 import { reportProblems, type StepContext, type Tally } from './context.js';
 import type { StepOptions } from './step-options.js';
 
@@ -46,7 +45,7 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
       if (registry.entries.length === 0 && registry.problems.length === 0) {
-        ctx.log.info(`${displayPath(registry.path)} has no invitees yet: add one row per invitee (id, then their address), and tg-get makes their links`);
+        ctx.log.info(`${registry.table.file} has no invitees yet: add one row per invitee (id, then their address), and tg-get makes their links`);
       }
       // Read again after making links: the rows' values do not show a dt_expire that --expire-days wrote.
       if (steps.includes('links')) await (await linkControlStep()).controlLinks(ctx, ctx.tally.linksMade > 0 && !ctx.dryRun ? await loadRegistry(ctx) : registry);

@@ -125,11 +125,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
     await registry.start();
     if (registry.size === 0) logger.warn(`${shown(paths.registry)} has no invite links yet: run tg-get to make them; until then every join request is ${options.unknownLinks === 'decline' ? 'declined' : 'left to an admin'}`);
-    // Telegram first: a start that cannot reach it, or that it refuses, rewrites no file (the join
-    // log's header is brought up to date below). launch() keeps the botInfo set here.
+    // The files are checked first, then Telegram is reached, and only then is the join log created or
+    // its header brought up to date: a start that cannot reach Telegram, or is refused, changes no
+    // file. launch() keeps the botInfo set here.
     const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
-    bot.botInfo = await bot.telegram.getMe();
-    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
+    const reachTelegram = async () => {
+      bot.botInfo ??= await bot.telegram.getMe();
+    };
+    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now, beforeWrite: reachTelegram });
+    await reachTelegram();
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
     const stop = stopSignal(deps);
