@@ -54,7 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: SandboxIo
     out(`  export CHAT_ID=${DEMO_CHAT_ID}`);
     out(`  export ADMIN_CHAT_ID=${adminChat}`);
     out(`  export TZ=${sandbox.env['TZ'] ?? 'UTC'}`);
-    out(`  node ${bin('tg-get')}         # links, QR codes, posts`);
+    out(`  node ${bin('tg-get')}         # links, QR codes, posts (the samples' posts are months old: add --max-late off to send them)`);
     out(`  node ${bin('tg-handler')}     # the bot`);
     out('Type help for the commands, quit to stop.');
     const commands = new SandboxCommands(emu, DEMO_CHAT_ID, sandbox.dataDir);

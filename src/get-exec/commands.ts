@@ -3,6 +3,8 @@
  * idle check, the configuration, the steps, the summary line) and `tg-get report`. They throw what
  * fails; `main` prints it and decides the exit code (shared/cli/exit.ts).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loggerFor, logLevelOf, secretsOf, type Io } from '../shared/cli/cli.js';
 import type { RunResult } from '../shared/cli/exit.js';
 import { pendingModule, reportModule } from '../shared/cli/lazy.js';
@@ -57,6 +59,8 @@ export async function stepsCommand(
   const dryRun = options.dryRun === true;
   const now = deps.now ?? (() => new Date());
   const paths = pathsOf(resolveDirs(options, io.cwd));
+  // Not "2 rows failed" (one per missing file), nor every setting's problem: the folder itself is wrong, in one line.
+  if (!existsSync(paths.dataDir)) throw new ConfigError([`--data-dir: ${path.relative(io.cwd, paths.dataDir) || paths.dataDir} does not exist; run tg-get from the folder that holds data/, or pass --data-dir`]);
   const stepOptions = await attempt(() => parseStepOptions(options));
   const raw = readRawSettings(env, options, io.cwd);
   // Known before the settings are checked, so that a failure to check them cannot print the token either.
@@ -67,8 +71,9 @@ export async function stepsCommand(
   const idle = everyMinute ? startIdleCheck(argv, io.cwd, raw, paths) : null;
   if (idle !== null && nothingCanHaveChanged(idle, paths, now())) {
     const log = createLogger({ level: logLevelOf(options), out: io.out, err: io.err, env, zone: options.tz });
-    log.info('nothing changed since the last run that had nothing to do, and no post is due yet');
-    log.info(summary({ linksMade: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
+    // Cron runs this every minute: silent unless --verbose, or the journal fills with it.
+    log.debug('nothing changed since the last run that had nothing to do, and no post is due yet');
+    log.debug(summary({ linksMade: 0, linksChanged: 0, linksRevoked: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
     return { rowsFailed: 0, stopped: false, unusable: [] };
   }
   // Both are checked before either is reported, so one run names every problem.
@@ -91,12 +96,16 @@ export async function stepsCommand(
     sleep: (ms) => abortableSleep(ms, signal),
   });
   if (dryRun) log.info('dry run: nothing is sent to Telegram and no file is changed');
-  const { nextDueMs, unusable } = await runSteps(ctx, steps, stepOptions.value);
+  const sheet = stepOptions.value.sheet === null ? null : path.resolve(io.cwd, stepOptions.value.sheet);
+  const { nextDueMs, unusable } = await runSteps(ctx, steps, { ...stepOptions.value, sheet });
   const stopped = ctx.stopping();
   if (idle !== null && nextDueMs !== undefined && !stopped && nothingDone(ctx.tally)) {
     await noteIdle(idle, paths, nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
   }
-  log.info(summary(ctx.tally, dryRun, stopped, ctx.outage));
+  // A run that did nothing says so only with --verbose; a dry run, a stop, an outage always tell.
+  const line = summary(ctx.tally, dryRun, stopped, ctx.outage);
+  if (dryRun || stopped || ctx.outage !== null || !nothingDone(ctx.tally)) log.info(line);
+  else log.debug(line);
   return { rowsFailed: ctx.tally.rowsFailed, stopped, unusable };
 }
 

@@ -21,6 +21,9 @@ export const MAX_WAIT_IN_RUN_S = 60;
 
 export interface Tally {
   linksMade: number;
+  /** Links whose expiry was changed, or that were revoked, because their row said so (link-control.ts). */
+  linksChanged: number;
+  linksRevoked: number;
   qrWritten: number;
   postsSent: number;
   /** Rows that could not be done (bad cells, a refused call, an uncertain send), counted once each. */
@@ -36,7 +39,7 @@ export interface StepContext {
   sleep: (ms: number) => Promise<void>;
   /** Print what would happen; call no Telegram method and write no file. */
   dryRun: boolean;
-  /** The client, made on first call. */
+  /** The client, made on first call, once getMe has answered (it rejects with what getMe threw). */
   telegram: () => Promise<Telegram>;
   /** True once SIGINT/SIGTERM asked us to finish: steps stop before their next row. */
   stopping: () => boolean;
@@ -65,7 +68,7 @@ export interface ContextOptions {
 export function createContext(options: ContextOptions): StepContext {
   let client: Promise<Telegram> | undefined;
   const failed = new Set<string>();
-  const tally: Tally = { linksMade: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 };
+  const tally: Tally = { linksMade: 0, linksChanged: 0, linksRevoked: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 };
   return {
     config: options.config,
     paths: options.paths,
@@ -74,9 +77,14 @@ export function createContext(options: ContextOptions): StepContext {
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     dryRun: options.dryRun,
     telegram: () => {
-      client ??= telegramClient().then(({ createBot, DEFAULT_RETRY }) =>
-        createBot({ token: options.config.token, apiRoot: options.config.apiRoot, log: options.log, retry: options.retry ?? { ...DEFAULT_RETRY, maxRetryAfterS: MAX_WAIT_IN_RUN_S } }).telegram,
-      );
+      client ??= telegramClient().then(async ({ createBot, DEFAULT_RETRY }) => {
+        const retry = options.retry ?? { ...DEFAULT_RETRY, maxRetryAfterS: MAX_WAIT_IN_RUN_S };
+        const { telegram } = createBot({ token: options.config.token, apiRoot: options.config.apiRoot, log: options.log, retry });
+        // Telegram is reached (and the token accepted) before a step marks any row, so a run that
+        // cannot reach it changes no file: the posts step saves a row as `sending` before sending it.
+        await telegram.getMe();
+        return telegram;
+      });
       return client;
     },
     stopping: options.stopping ?? (() => false),

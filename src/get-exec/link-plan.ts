@@ -6,7 +6,7 @@
 import { parseChatId } from '../shared/config/schema.js';
 import { formatDateTime } from '../shared/dates.js';
 import { DataFileError } from '../shared/errors.js';
-import type { Invite } from '../shared/registry/registry.js';
+import { isRevoked, type Invite } from '../shared/registry/registry.js';
 import type { Entry } from '../shared/files/data-file.js';
 import { cellStart, columnIndex } from '../shared/files/table.js';
 import { type Table } from '../shared/files/tsv.js';
@@ -50,7 +50,8 @@ export function planLinks(entries: readonly Entry<Invite>[], options: LinkPlanOp
   });
   for (const entry of entries) {
     const row = entry.value;
-    if (row.link.trim() !== '') continue;
+    // A revoked row gets no new link: clearing link_status asks for one.
+    if (row.link.trim() !== '' || isRevoked(row)) continue;
     const cell = row.chat_id.trim();
     let chat: number | string | null = options.defaultChat;
     if (cell !== '') {

@@ -24,7 +24,8 @@ export async function loadRegistry(ctx: StepContext): Promise<Loaded<Invite>> {
   return readRegistry(ctx.paths.registry, ctx.config.zone);
 }
 
-function plan(ctx: StepContext, loaded: Loaded<Invite>, options: LinksOptions): LinkPlan {
+/** The links this run makes (or would make, in a dry run) in `loaded`. */
+export function plan(ctx: StepContext, loaded: Loaded<Invite>, options: LinksOptions): LinkPlan {
   return planLinks(loaded.entries, {
     table: loaded.table,
     defaultChat: ctx.config.chatId,

@@ -10,8 +10,9 @@ import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../share
 import { redact } from '../shared/cli/log.js';
 import type { Env } from '../shared/config/load.js';
 import { pendingCommand, reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
-import type { GetOptions, PendingCliOptions, ReportCliOptions } from './step-options.js';
+import { DEFAULT_MAX_LATE, type GetOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, type Step } from './steps.js';
+import { didYouMean } from './suggest.js';
 
 export type { MainDeps } from './commands.js';
 
@@ -32,22 +33,32 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     // commander quotes what it did not understand: a token passed as an argument must not come back.
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(redact(s.trimEnd())) })
     .showHelpAfterError('(run tg-get --help for the options)')
+    // A sub-command's --help lists the options that work there too (--dry-run, --data-dir, ...).
+    .configureHelp({ showGlobalOptions: true })
+    // With an action of its own, commander adds `help [command]` only when asked.
+    .helpCommand(true)
     .addHelpText('after', `\n${EXIT_HELP}`);
   const steps = (list: readonly Step[], options: GetOptions) => chosen({ command: 'steps', steps: list, options });
   addCommonOptions(program)
     .option('-n, --dry-run', 'print what would be done; call no Telegram method and change no file')
     .option('--expire-days <n>', 'new links expire after N days (a row\'s own dt_expire wins)')
-    .option('--max-late <duration>', 'mark posts overdue by more than this (e.g. 30m, 2h, 1d) missed instead of sending them')
+    .option('--max-late <duration>', 'mark posts overdue by more than this (e.g. 30m, 2h, 1d) missed instead of sending them; "off" sends them however late', DEFAULT_MAX_LATE)
     .option('--sends-per-minute <n>', 'most messages sent to the group in any rolling minute (Telegram allows about 20)', '20');
-  program.action(() => steps(ALL_STEPS, program.opts<GetOptions>()));
+  program.action(() => {
+    // The program's own action takes every word commander does not know as a command: name it so.
+    const [word] = program.args;
+    if (word !== undefined) program.error(`error: unknown command '${word}'${didYouMean(word, program.commands.map((c) => c.name()))}`, { code: 'commander.unknownCommand', exitCode: EXIT_ADMIN });
+    return steps(ALL_STEPS, program.opts<GetOptions>());
+  });
   program
     .command('links')
-    .description('make the missing invite links, and their QR codes')
+    .description('make the missing invite links and their QR codes; change or revoke the links whose rows ask for it (dt_expire, link_status)')
     .action(() => steps(['links', 'qr'], program.opts<GetOptions>()));
   program
     .command('qr')
-    .description('draw the missing or outdated QR codes only (needs no token)')
-    .action(() => steps(['qr'], program.opts<GetOptions>()));
+    .description('draw the missing or outdated QR codes only: LINKS/<id>.png, and LINKS/<id>.svg with the id printed under the code (needs no token)')
+    .option('--sheet <file>', 'also write one HTML page of every code with its id under it, ready to print')
+    .action((options: Pick<GetOptions, 'sheet'>) => steps(['qr'], { ...program.opts<GetOptions>(), ...options }));
   program
     .command('posts')
     .description('send the posts that are due')
@@ -70,7 +81,8 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
       .option('--chat <id>', 'the group of the request, when the user has pending requests in more than one')
       .action((userId: string, options: { chat?: string }) => chosen({ command: 'pending', action, userId, options: { ...program.opts<GetOptions>(), ...options } }));
   }
-  return program;
+  // After the sub-commands, which keep refusing extra words: the program's own are unknown commands.
+  return program.allowExcessArguments(true);
 }
 
 /** Reads the command line: resolves with the first command's typed options, or how to exit. */

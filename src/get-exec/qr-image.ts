@@ -106,3 +106,53 @@ export async function renderQrPng(link: string): Promise<Buffer> {
   const { modules } = QRCode.create(link, { errorCorrectionLevel: 'H' });
   return encodeQrPng(modules, link);
 }
+
+/** The attribute of an SVG's root element that records the link it encodes (read back like the PNG's iTXt). */
+export const SVG_LINK_ATTRIBUTE = 'data-tg-invite-link';
+
+const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * Encodes a module matrix as an SVG to print: the code with its quiet zone, and `label` (the row's
+ * id) in text under it, so a printed sheet says whose code is whose. Pure. One path of whole-module
+ * runs, no scaling artefacts; the link is recorded on the root element.
+ */
+export function encodeQrSvg(matrix: ModuleMatrix, link: string, label: string): string {
+  const side = matrix.size + 2 * QUIET_ZONE;
+  const band = Math.max(6, Math.round(side * 0.16));
+  const runs: string[] = [];
+  for (let y = 0; y < matrix.size; y++) {
+    for (let x = 0; x < matrix.size; ) {
+      if (!matrix.data[y * matrix.size + x]) {
+        x++;
+        continue;
+      }
+      const from = x;
+      while (x < matrix.size && matrix.data[y * matrix.size + x]) x++;
+      runs.push(`M${from + QUIET_ZONE} ${y + QUIET_ZONE}h${x - from}v1h-${x - from}z`);
+    }
+  }
+  const scale = Math.ceil(MIN_WIDTH_PX / side);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" ${SVG_LINK_ATTRIBUTE}="${xml(link)}" width="${side * scale}" height="${(side + band) * scale}" viewBox="0 0 ${side} ${side + band}" shape-rendering="crispEdges">`,
+    `<rect width="${side}" height="${side + band}" fill="#fff"/>`,
+    `<path fill="#000" d="${runs.join('')}"/>`,
+    `<text x="${side / 2}" y="${side + band * 0.45}" font-family="sans-serif" font-size="${(band * 0.55).toFixed(2)}" text-anchor="middle" dominant-baseline="middle" fill="#000">${xml(label)}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** The link an SVG we wrote records in its first bytes, or null. Pure. */
+export function readSvgLink(head: string): string | null {
+  const m = new RegExp(`^<svg [^>]*${SVG_LINK_ATTRIBUTE}="([^"]*)"`).exec(head);
+  if (m === null) return null;
+  return m[1]!.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+}
+
+/** Draws the labelled SVG for `link` (error correction H, the same code as the PNG). */
+export async function renderQrSvg(link: string, label: string): Promise<string> {
+  const { default: QRCode } = await qrcode();
+  const { modules } = QRCode.create(link, { errorCorrectionLevel: 'H' });
+  return encodeQrSvg(modules, link, label);
+}

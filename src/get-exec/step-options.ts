@@ -7,6 +7,12 @@ import { parseDuration } from '../shared/dates.js';
 import { ConfigError } from '../shared/errors.js';
 import { quote } from '../shared/quote.js';
 
+/**
+ * --max-late when none is given: a post more than a day overdue (a months-old sample row, a schedule
+ * copied from last year) is marked missed rather than sent to the group out of the blue.
+ */
+export const DEFAULT_MAX_LATE = '1d';
+
 /** What `tg-get`, `links`, `qr` and `posts` take (commander's camelCase names). */
 export interface GetOptions extends CommonOptions {
   dryRun?: boolean;
@@ -14,6 +20,8 @@ export interface GetOptions extends CommonOptions {
   maxLate?: string;
   retryUncertain?: boolean;
   sendsPerMinute?: string;
+  /** `tg-get qr --sheet FILE`. */
+  sheet?: string;
 }
 
 /** What `tg-get report` takes. */
@@ -32,6 +40,8 @@ export interface StepOptions {
   maxLateMs: number | null;
   sendsPerMinute: number;
   retryUncertain: boolean;
+  /** Where `tg-get qr --sheet` writes the page of all codes, as given; null for no page. */
+  sheet: string | null;
 }
 
 /** Reads tg-get's own options. Pure. Throws ConfigError listing every problem. */
@@ -43,12 +53,13 @@ export function parseStepOptions(options: GetOptions): StepOptions {
     if (!/^\d+$/.test(options.expireDays.trim()) || expireDays < 1 || expireDays > 36_500) problems.push(`--expire-days: ${quote(options.expireDays)} must be a whole number of days, 1 or more`);
   }
   let maxLateMs: number | null = null;
-  if (options.maxLate !== undefined) {
-    maxLateMs = parseDuration(options.maxLate);
-    if (maxLateMs === null) problems.push(`--max-late: ${quote(options.maxLate)} is not a duration; write e.g. 90s, 30m, 2h or 1d`);
+  const maxLate = options.maxLate ?? DEFAULT_MAX_LATE;
+  if (maxLate.trim().toLowerCase() !== 'off') {
+    maxLateMs = parseDuration(maxLate);
+    if (maxLateMs === null) problems.push(`--max-late: ${quote(maxLate)} is not a duration; write e.g. 90s, 30m, 2h or 1d, or "off" to send posts however late`);
   }
   const sendsPerMinute = Number(options.sendsPerMinute ?? '20');
   if (!Number.isInteger(sendsPerMinute) || sendsPerMinute < 1) problems.push(`--sends-per-minute: ${quote(String(options.sendsPerMinute))} must be a whole number, 1 or more`);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { expireDays, maxLateMs, sendsPerMinute, retryUncertain: options.retryUncertain === true };
+  return { expireDays, maxLateMs, sendsPerMinute, retryUncertain: options.retryUncertain === true, sheet: options.sheet ?? null };
 }

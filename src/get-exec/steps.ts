@@ -5,7 +5,7 @@
  * and the parsers with it, is loaded here on first use (shared/cli/lazy.ts).
  */
 import { verdictOf } from '../shared/cli/exit.js';
-import { linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
+import { linkControlStep, linksStep, postsStep, qrStep } from '../shared/cli/lazy.js';
 import { DataFileError, DataFileMissingError } from '../shared/errors.js';
 import { reportProblems, reportWarnings, type StepContext, type Tally } from './context.js';
 import type { Outage } from './failures.js';
@@ -40,16 +40,24 @@ async function guarded<T>(ctx: StepContext, unusable: Error[], fn: () => Promise
 export async function runSteps(ctx: StepContext, steps: readonly Step[], options: StepOptions): Promise<StepsResult> {
   const unusable: Error[] = [];
   if (steps.includes('links') || steps.includes('qr')) {
-    const { loadRegistry, makeLinks } = await linksStep();
-    const { writeQrCodes } = await qrStep();
+    const { loadRegistry, makeLinks, plan } = await linksStep();
+    const { writeQrCodes, writeSheet } = await qrStep();
     await guarded(ctx, unusable, async () => {
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
-      if (!steps.includes('links')) {
+      if (registry.entries.length === 0 && registry.problems.length === 0) {
+        ctx.log.info(`${registry.table.file} has no invitees yet: add one row per invitee (id, then their address), and tg-get makes their links`);
+      }
+      // Read again after making links: the rows' values do not show a dt_expire that --expire-days wrote.
+      if (steps.includes('links')) await (await linkControlStep()).controlLinks(ctx, ctx.tally.linksMade > 0 && !ctx.dryRun ? await loadRegistry(ctx) : registry);
+      else {
         reportWarnings(ctx, registry.warnings);
         reportProblems(ctx, registry.problems);
       }
-      if (steps.includes('qr')) await writeQrCodes(ctx, registry);
+      // A dry run makes no link, but counts the QR codes of the links it would make, as the real run then draws them.
+      const coming = ctx.dryRun && steps.includes('links') ? plan(ctx, registry, options).jobs.map((job) => job.entry) : [];
+      if (steps.includes('qr')) await writeQrCodes(ctx, registry, coming);
+      if (options.sheet !== null) await writeSheet(ctx, registry, options.sheet);
     });
   }
   let nextDueMs: number | null | undefined;
@@ -60,15 +68,30 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
   return { nextDueMs, unusable };
 }
 
-/** True when a run made, wrote, sent and failed nothing. */
-export const nothingDone = (tally: Tally): boolean => tally.linksMade + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;
+/** True when a run made, changed, wrote, sent and failed nothing. */
+export const nothingDone = (tally: Tally): boolean =>
+  tally.linksMade + tally.linksChanged + tally.linksRevoked + tally.qrWritten + tally.postsSent + tally.rowsFailed === 0;
+
+/** `1 link`, `3 links`. */
+export const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
- * The last line of every run: `3 links made, 3 QR codes written, 2 posts sent, 0 rows failed`, and
+ * The last line of a run: `3 links made, 3 QR codes written, 2 posts sent, 0 rows failed`, with
+ * `1 link changed` and `1 link revoked` after the first part when the registry asked for them, and
  * why it stopped early, if it did (a signal, or Telegram could not be used).
  */
 export function summary(tally: Tally, dryRun: boolean, stopped: boolean, outage: Outage | null = null): string {
-  const counts = `${tally.linksMade} links ${dryRun ? 'to make' : 'made'}, ${tally.qrWritten} QR codes ${dryRun ? 'to write' : 'written'}, ${tally.postsSent} posts ${dryRun ? 'to send' : 'sent'}, ${tally.rowsFailed} rows failed`;
+  const control = [
+    ...(tally.linksChanged > 0 ? [`${count(tally.linksChanged, 'link')} ${dryRun ? 'to change' : 'changed'}`] : []),
+    ...(tally.linksRevoked > 0 ? [`${count(tally.linksRevoked, 'link')} ${dryRun ? 'to revoke' : 'revoked'}`] : []),
+  ];
+  const counts = [
+    `${count(tally.linksMade, 'link')} ${dryRun ? 'to make' : 'made'}`,
+    ...control,
+    `${count(tally.qrWritten, 'QR code')} ${dryRun ? 'to write' : 'written'}`,
+    `${count(tally.postsSent, 'post')} ${dryRun ? 'to send' : 'sent'}`,
+    `${count(tally.rowsFailed, 'row')} failed`,
+  ].join(', ');
   const early = [stopped ? 'stopped early by a signal' : '', outage === null ? '' : `stopped calling Telegram: ${outage.what}`].filter((s) => s !== '');
   return `${dryRun ? 'dry run: ' : ''}${counts}${early.length > 0 ? ` (${early.join('; ')})` : ''}`;
 }

@@ -50,7 +50,12 @@ interface HandlerOptions extends CommonOptions, WebhookCliOptions, ReviewCliOpti
 }
 
 function program(io: Io): Command {
-  return addCommonOptions(new Command('tg-handler'))
+  const command = addCommonOptions(new Command('tg-handler'));
+  // Both programs take the same folder flags, so one configuration (one .env, one unit) serves both.
+  for (const option of command.options) {
+    if (option.long === '--assets-dir' || option.long === '--links-dir') option.description += ' (accepted, so tg-get\'s settings serve here too; tg-handler does not use it)';
+  }
+  return command
     .description('Approves join requests that come through the registry\'s invite links, records who joined through which link, and runs the button chat. Runs until SIGTERM/SIGINT.')
     .version(packageVersion())
     .addOption(new Option('--unknown-links <what>', 'a join request through a link that is not in the registry (or with no link): leave it to an admin, or decline it').choices(['pending', 'decline']).default('pending'))
@@ -132,7 +137,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const pending = config.adminChatId === undefined && !review.checkRequester ? undefined : await readPending(paths.joinLog, shown(paths.joinLog));
     const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
     await registry.start();
-    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
+    if (registry.size === 0) logger.warn(`${shown(paths.registry)} has no invite links yet: run tg-get to make them; until then every join request is ${options.unknownLinks === 'decline' ? 'declined' : 'left to an admin'}`);
+    // The files are checked first, then Telegram is reached, and only then is the join log created or
+    // its header brought up to date: a start that cannot reach Telegram, or is refused, changes no
+    // file. launch() keeps the botInfo set here.
+    const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
+    const reachTelegram = async () => {
+      bot.botInfo ??= await bot.telegram.getMe();
+    };
+    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now, beforeWrite: reachTelegram });
+    await reachTelegram();
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
     log.onRecord((row) => usage.noted(row));
@@ -143,7 +157,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
 
     const stop = stopSignal(deps);
     try {
-      const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
       bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
@@ -152,7 +165,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       check?.resume(() => bot.telegram);
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
-      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
+      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} ${registry.size === 1 ? 'link' : 'links'}; join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();

@@ -80,7 +80,7 @@ export class RegistryWatch implements Registry {
     try {
       print = await fingerprint(file);
     } catch (error) {
-      logger.warn(`${name}: ${messageOf(error)} (keeping the ${this.index.size} link(s) read before)`);
+      logger.warn(`${name}: ${messageOf(error)} (keeping the ${this.index.size} ${this.index.size === 1 ? 'link' : 'links'} read before)`);
       return;
     }
     if (this.seen !== undefined && sameFingerprint(print, this.seen)) return;
@@ -95,11 +95,11 @@ export class RegistryWatch implements Registry {
       this.index = index;
       for (const warning of warnings) logger.warn(warning.message);
       for (const problem of problems.slice(0, MAX_LISTED_PROBLEMS)) logger.warn(`${problem.message} (this row is ignored until fixed)`);
-      if (problems.length > MAX_LISTED_PROBLEMS) logger.warn(`${name}: ${problems.length - MAX_LISTED_PROBLEMS} more rows with problems; run tg-get to list them all`);
-      logger.debug(`${name}: ${this.index.size} invite link(s) known`);
+      if (problems.length > MAX_LISTED_PROBLEMS) logger.warn(`${name}: ${problems.length - MAX_LISTED_PROBLEMS} more ${problems.length - MAX_LISTED_PROBLEMS === 1 ? 'row' : 'rows'} with problems; run tg-get to list them all`);
+      logger.debug(`${name}: ${this.index.size} invite ${this.index.size === 1 ? 'link' : 'links'} known`);
     } catch (error) {
       // Keep the last good index: a request via a known link must not turn "unknown" over a bad save.
-      logger.warn(`${messageOf(error)} (keeping the ${this.index.size} link(s) read before)`);
+      logger.warn(`${messageOf(error)} (keeping the ${this.index.size} ${this.index.size === 1 ? 'link' : 'links'} read before)`);
     }
   }
 }

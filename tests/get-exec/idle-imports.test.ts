@@ -30,7 +30,7 @@ afterEach(async () => {
 async function recordedRun(): Promise<{ stdout: string; code: number | null; loaded: string[] }> {
   const log = ws.path('imports.txt');
   rmSync(log, { force: true });
-  const result = await runTgGet([], { cwd: ws.dir, emu, env: { NODE_OPTIONS: `--import ${HOOKS}`, RECORD_IMPORTS: log } });
+  const result = await runTgGet(['--verbose'], { cwd: ws.dir, emu, env: { NODE_OPTIONS: `--import ${HOOKS}`, RECORD_IMPORTS: log } });
   const loaded = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
   return { stdout: result.stdout, code: result.code, loaded };
 }

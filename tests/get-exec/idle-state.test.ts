@@ -43,7 +43,7 @@ describe('tg-get every minute with nothing to do', () => {
   });
 
   const run = (env: Record<string, string> = {}) =>
-    main([], cliEnv({ cwd: ws.dir, emu, env }), { io: { cwd: ws.dir, out: (l) => out.push(l), err: (l) => out.push(l) }, now: () => clock });
+    main(['--verbose'], cliEnv({ cwd: ws.dir, emu, env }), { io: { cwd: ws.dir, out: (l) => out.push(l), err: (l) => out.push(l) }, now: () => clock });
 
   it('skips when nothing changed, and works again when a file changes, a QR code goes missing, a post falls due or a setting changes', async () => {
     expect(await run()).toBe(0); // makes the link and its QR code
@@ -58,14 +58,14 @@ describe('tg-get every minute with nothing to do', () => {
     writeFileSync(ws.path('data/invite_data.txt'), `${ws.read('data/invite_data.txt')}boris\tb@example.org\n`);
     out = [];
     expect(await run()).toBe(0);
-    expect(out.join('\n')).toContain('1 links made');
+    expect(out.join('\n')).toContain('1 link made');
     await run(); // nothing to do again, noted
 
     // A QR code deleted by hand: drawn again.
     rmSync(ws.path('LINKS', 'anna.png'));
     out = [];
     await run();
-    expect(out.join('\n')).toContain('0 links made, 1 QR codes written');
+    expect(out.join('\n')).toContain('0 links made, 1 QR code written');
     await run();
 
     // Another group in the environment: not the settings the note was made with.
@@ -81,7 +81,7 @@ describe('tg-get every minute with nothing to do', () => {
     clock = new Date('2026-03-01T10:06:00Z');
     out = [];
     expect(await run()).toBe(0);
-    expect(out.join('\n')).toContain('1 posts sent');
+    expect(out.join('\n')).toContain('1 post sent');
     expect(emu.messages(GROUP).map((m) => m.text)).toEqual(['Soon']);
   });
 

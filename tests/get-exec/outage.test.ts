@@ -26,10 +26,10 @@ describe('outageOf (#11.12)', () => {
   });
 
   it('the summary line says the run stopped calling Telegram, and why', () => {
-    const tally = { linksMade: 0, qrWritten: 2, postsSent: 0, rowsFailed: 1 };
+    const tally = { linksMade: 0, linksChanged: 0, linksRevoked: 0, qrWritten: 2, postsSent: 0, rowsFailed: 1 };
     expect(summary(tally, false, false, { what: 'Telegram could not be reached', retryAt: null })).toBe(
-      '0 links made, 2 QR codes written, 0 posts sent, 1 rows failed (stopped calling Telegram: Telegram could not be reached)',
+      '0 links made, 2 QR codes written, 0 posts sent, 1 row failed (stopped calling Telegram: Telegram could not be reached)',
     );
-    expect(summary(tally, false, true)).toBe('0 links made, 2 QR codes written, 0 posts sent, 1 rows failed (stopped early by a signal)');
+    expect(summary(tally, false, true)).toBe('0 links made, 2 QR codes written, 0 posts sent, 1 row failed (stopped early by a signal)');
   });
 });

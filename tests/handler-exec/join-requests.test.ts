@@ -16,6 +16,7 @@ function invite(over: Partial<Invite> = {}): Invite {
     link: 'https://t.me/+AAAAbbbbCCCCdddd',
     dt_create: new Date('2026-01-01T00:00:00Z'),
     dt_expire: null,
+    link_status: '',
     ...over,
   };
 }

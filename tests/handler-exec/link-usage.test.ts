@@ -6,7 +6,7 @@ import { parseFile } from '../../src/shared/files/data-file.js';
 import { inviteSpec, type Invite } from '../../src/shared/registry/registry.js';
 
 const invite = (over: Partial<Invite> = {}): Invite => ({
-  id: 'anna-2026', id_adress: '', link_path: '', chat_id: '', id_link: '', link: 'https://t.me/+AAAA', dt_create: null, dt_expire: null, ...over,
+  id: 'anna-2026', id_adress: '', link_path: '', chat_id: '', id_link: '', link: 'https://t.me/+AAAA', dt_create: null, dt_expire: null, link_status: '', ...over,
 });
 const row = (id_tg: string, status: string, link = 'https://t.me/+AAAA', id_link = 'anna-2026'): LogRow =>
   ({ id_tg, tg_responde_status: status, link, id_link, chat_id: '-1', tg_request_date: '', tg_f_name: '', tg_l_name: '', dt_tg_responde: '', tg_username: '', decided_by: '', reason: '' }) as LogRow;

@@ -96,7 +96,7 @@ describe('RegistryWatch', () => {
     await mkdir(file);
     clock = 5000;
     expect((await registry.lookup('https://t.me/+AAAA', undefined))?.id).toBe('anna');
-    expect(logger.warnings).toEqual([expect.stringMatching(/EISDIR.*\(keeping the 1 link\(s\) read before\)$/)]);
+    expect(logger.warnings).toEqual([expect.stringMatching(/EISDIR.*\(keeping the 1 link read before\)$/)]);
   });
 
   test('a line that is not UTF-8 costs that row only: the other rows\' links work', async () => {

@@ -53,7 +53,7 @@ export const EXIT_TABLE: readonly Rule[] = [
     verdict: (e) => one(EXIT_ADMIN, (e as Error).message),
   },
   {
-    what: 'TelegramError: 401 (the token), 409 (another process polls), 404 to getMe (TELEGRAM_API_ROOT)',
+    what: 'TelegramError: 401 (the token), 409 (another process polls), 404 to getMe (TELEGRAM_API_ROOT); NetworkError: the API host name does not exist (ENOTFOUND: TELEGRAM_API_ROOT)',
     matches: (e) => fatalHint(e) !== undefined,
     verdict: (e) => one(EXIT_ADMIN, fatalHint(e) ?? ''),
   },
@@ -66,7 +66,7 @@ export const EXIT_TABLE: readonly Rule[] = [
     },
   },
   {
-    what: 'NetworkError: Telegram could not be reached, or did not answer',
+    what: 'NetworkError: Telegram could not be reached (connection refused, network down), or did not answer',
     matches: (e) => e instanceof NetworkError,
     verdict: (e) => one(EXIT_FAILED, `${(e as Error).message}; check the network and TELEGRAM_API_ROOT, then start again`),
   },

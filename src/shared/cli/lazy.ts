@@ -39,6 +39,7 @@ export const fileStore = () => import('../files/store.js');
  * 10,000 rows from 818 ms to 153 ms (BENCHMARKS.md).
  */
 export const linksStep = () => import('../../get-exec/links.js');
+export const linkControlStep = () => import('../../get-exec/link-control.js');
 export const qrStep = () => import('../../get-exec/qr.js');
 export const postsStep = () => import('../../get-exec/posts.js');
 

@@ -190,8 +190,15 @@ export class ResponseLog {
    * plus our columns, or adding our columns to an existing header with one atomic rewrite under the
    * file lock. Returns the problems of rows that cannot be read (they stay in the file untouched).
    * Throws DataFileError when the file is not UTF-8 or its header lacks the legacy columns.
+   * `beforeWrite`, when given, runs after the file is read and checked and before the file is created
+   * or its header rewritten (only then); what it throws ends the open with the file untouched.
    */
-  static async open(file: string, name: string, zone: string, options: { now?: () => Date } = {}): Promise<{ log: ResponseLog; problems: DataFileError[] }> {
+  static async open(
+    file: string,
+    name: string,
+    zone: string,
+    options: { now?: () => Date; beforeWrite?: () => Promise<void> } = {},
+  ): Promise<{ log: ResponseLog; problems: DataFileError[] }> {
     const prepared = await withFileLock(file, async () => {
       const reader = logReader(name, zone, options.now ?? (() => new Date()));
       let frame: TableFrame | null;
@@ -204,6 +211,7 @@ export class ResponseLog {
       const result = reader.settle(frame);
       if (result.fatal !== undefined) throw result.fatal;
       if (result.newHead !== null) {
+        await options.beforeWrite?.();
         if (frame === null) await writeAtomic(file, result.newHead);
         else await replaceHead(file, result.oldHeadBytes, result.newHead);
       }

@@ -36,10 +36,14 @@ const inviteColumns = (zone: string) => ({
   dt_expire: dateCell(zone),
 });
 
+/** A row's `link_status`: blank for a working link, `revoked` to have tg-get revoke it. */
+export const LINK_STATUSES = ['', 'revoked'] as const;
+
 /**
- * Optional columns an admin may add at the end of the header; a file without them works as before,
- * and no program adds them. `max_members`: how many distinct people the row's link may bring in
- * (a personal link: 1); blank = no limit (or tg-handler's --max-members).
+ * Columns an admin adds at the end of the header when needed: a file without them reads as blank
+ * cells, and no program adds them itself (the legacy file's header stays as it is).
+ * `max_members`: how many distinct people the row's link may bring in (a personal link: 1); blank =
+ * no limit (or tg-handler's --max-members). `link_status`: `revoked` has tg-get revoke the link.
  */
 const optionalColumns = () => ({
   max_members: z
@@ -49,14 +53,22 @@ const optionalColumns = () => ({
     })
     .transform((s) => (s.trim() === '' ? undefined : Number(s.trim())))
     .optional(),
+  link_status: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim().toLowerCase())
+    .pipe(z.enum(LINK_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a link status; write revoked to have tg-get revoke the row's link, or leave it blank` })),
 });
 
 export const inviteSchema = (zone: string) => z.object({ ...inviteColumns(zone), ...optionalColumns() });
 
-/** The optional columns (see `optionalColumns`), read when the header has them. */
+/** The legacy columns, which every registry header has (tg-get adds any that are missing when it writes). */
+export const INVITE_COLUMNS = Object.keys(inviteColumns('UTC')) as readonly (keyof Invite)[];
+/** The columns an admin may add, after the legacy ones. */
 export const INVITE_OPTIONAL = Object.keys(optionalColumns()) as readonly (keyof Invite)[];
 
-export const INVITE_COLUMNS = Object.keys(inviteColumns('UTC')) as readonly (keyof Invite)[];
+/** True when the row asks for its link to be revoked: tg-get revokes it, tg-handler and its QR code treat it as gone. */
+export const isRevoked = (row: Pick<Invite, 'link_status'>): boolean => row.link_status === 'revoked';
 
 export type Invite = z.output<ReturnType<typeof inviteSchema>>;
 
@@ -108,6 +120,7 @@ export async function readRegistry(file: string, zone: string, options: LoadOpti
 /**
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
  * kept (the same rows and problems as `loadRegistry`), so memory holds the rows' values and no more.
+ * Rows whose `link_status` is `revoked` are left out: tg-handler treats their links as unknown.
  */
 export async function indexRegistry(
   file: string,
@@ -123,7 +136,8 @@ export async function indexRegistry(
     inviteSpec(zone),
     (entry) => {
       const problem = claimId(firstLine, name, entry);
-      if (problem === undefined) invites.push(entry.value);
+      // A revoked row keeps its id, but its link is no longer the registry's: requests through it are unknown.
+      if (problem === undefined && !isRevoked(entry.value)) invites.push(entry.value);
       return problem;
     },
     (warning) => warnings.push(warning),

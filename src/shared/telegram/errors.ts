@@ -94,8 +94,18 @@ export function isRefusal(error: unknown, marker: string): boolean {
   return isTelegramError(error) && error.description.includes(marker);
 }
 
-/** A hint for the refusals that stop a program (the token, another poller, a wrong API root), or undefined. */
+/**
+ * True when the Bot API's host name does not resolve (DNS says there is no such name, ENOTFOUND): a
+ * setting to fix, unlike a refused connection or a network that is down (EAI_AGAIN, ECONNREFUSED...),
+ * which may pass.
+ */
+export function unresolvedHost(error: unknown): boolean {
+  return error instanceof NetworkError && errorCode(error.cause) === 'ENOTFOUND';
+}
+
+/** A hint for the failures that stop a program (the token, another poller, a wrong API root or host name), or undefined. */
 export function fatalHint(error: unknown): string | undefined {
+  if (unresolvedHost(error)) return `${(error as NetworkError).message}: that host name does not exist; check TELEGRAM_API_ROOT for a typo (unset, it is https://api.telegram.org)`;
   if (!isTelegramError(error)) return undefined;
   if (error.code === 401) return 'Telegram refused the bot token (401 Unauthorized): check BOT_TOKEN against @BotFather';
   if (error.code === 409) return 'another process is reading this bot\'s updates (409 Conflict): stop the other tg-handler, or delete the webhook it set';
