@@ -17,12 +17,14 @@ import { BugError, ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';
 import { displayPath } from '../shared/files/store.js';
+import { chatMemberHandlers } from './chat-member.js';
 import { chatMenu } from './chat-menu.js';
 import { InFlight, describeUpdate } from './in-flight.js';
 import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
 import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
+import { MembershipLog } from '../shared/join-log/membership-log.js';
 import { runBot } from './run-bot.js';
 
 /** What tests (and only tests) put in place of the outside world. */
@@ -121,6 +123,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     await registry.start();
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
+    const members = await MembershipLog.open(paths.joinLog, shown(paths.joinLog), config.zone, log);
 
     const stop = stopSignal(deps);
     try {
@@ -128,12 +131,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
       bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
+      bot.use(chatMemberHandlers({ registry, members, logger, zone: config.zone }));
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
-      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
+      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)} (${members.ledger.memberCount} member(s)); unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();
+      await members.close();
       await log.close();
     }
     logger.info('stopped');

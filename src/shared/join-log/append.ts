@@ -11,11 +11,14 @@ import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
 import { cell, emptyTable, formatCell, formatRecord } from '../files/table.js';
 import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
-import { requestKey, responseSpec, type ResponseCells } from './schema.js';
+import { keyOfRow, responseSpec, type ResponseCells } from './schema.js';
 
-/** The key of a row: the same request (chat, user, request date) has the same key. */
-export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'>): string {
-  return requestKey(row.chat_id, row.id_tg, row.tg_request_date);
+/**
+ * The key of a row: the same request (chat, user, request date) has the same key; a membership row
+ * (status joined, left, removed) adds its direction, so a join and a leave in one second differ.
+ */
+export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string }): string {
+  return keyOfRow(row.chat_id, row.id_tg, row.tg_request_date, row.tg_responde_status ?? '');
 }
 
 /**
@@ -107,7 +110,7 @@ function logReader(name: string, zone: string, now: () => Date) {
     const checked = validateRow(table, row, spec);
     if (checked !== null && 'problems' in checked) problems.push(...checked.problems);
     const id = cell(table, row, 'id_tg').trim();
-    if (id !== '') keys.add(detach(requestKey(cell(table, row, 'chat_id').trim(), id, date)), dateS);
+    if (id !== '') keys.add(detach(keyOfRow(cell(table, row, 'chat_id').trim(), id, date, cell(table, row, 'tg_responde_status').trim())), dateS);
   };
   /** What start-up must write, given the file's frame (null when the file is missing). */
   const settle = (frame: TableFrame | null): PreparedLog => {
