@@ -83,7 +83,6 @@ export class LedgerFile {
       let rows = 0;
       let columns: Columns | undefined;
       const scanner = new TsvScanner(this.name, (row, header) => {
-        if (this.headerText === null) this.headerText = `${header.raw ?? header.cells.join('\t')}\n`;
         columns ??= columnsOf(header.cells);
         if (row.blank || row.error !== undefined) return;
         rows++;
@@ -111,7 +110,9 @@ export class LedgerFile {
         }
         carry = Buffer.from(bytes.subarray(cut));
       }
-      scanner.end();
+      const { header } = scanner.end();
+      // Kept for the next read, which starts after it (a file of a header only has no row to carry it).
+      if (this.headerText === null && this.offset > 0) this.headerText = `${header.raw ?? header.cells.join('\t')}\n`;
       return rows;
     } finally {
       await handle.close();

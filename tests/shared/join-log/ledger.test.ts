@@ -88,6 +88,16 @@ describe('LedgerFile', () => {
     expect(await source.catchUp()).toBe(0);
   });
 
+  test('a file of a header only, then rows appended: the rows are read under that header', async () => {
+    const file = dir.path('responde_data.txt');
+    writeFileSync(file, `${HEADER}\n`);
+    const source = new LedgerFile(file, 'data/responde_data.txt', 'UTC');
+    expect(await source.catchUp()).toBe(0);
+    appendFileSync(file, `${line('flyer', '1', 'approve', '100')}\n`);
+    expect(await source.catchUp()).toBe(1);
+    expect(source.ledger.get('-100', '1')).toEqual({ member: true, link: 'flyer', since: 100, byBot: true });
+  });
+
   test('a legacy file without our columns: dates from dt_tg_responde, chat blank', async () => {
     const file = dir.path('responde_data.txt');
     writeFileSync(file, 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\nold\t7\tA\tB\t2024-05-01 10:00\tapprove\n');
