@@ -1,15 +1,15 @@
 /**
  * tg-get: the one-shot job cron runs every minute. With no sub-command it makes the missing invite
  * links, draws their QR codes and sends the posts that are due; `links`, `qr` and `posts` do one part,
- * `report` tells who came through which link. This module is the command line: commander reads it
+ * `report` tells who came through which link, `members` checks who is still in. This module is the command line: commander reads it
  * into one typed Invocation, commands.ts runs it, and `main` turns the outcome into the exit code.
  */
 import { Command, CommanderError } from 'commander';
 import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/cli/cli.js';
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
 import type { Env } from '../shared/config/load.js';
-import { reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
-import type { GetOptions, ReportCliOptions } from './step-options.js';
+import { membersCommand, reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
+import type { GetOptions, MembersCliOptions, ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, type Step } from './steps.js';
 
 export type { MainDeps } from './commands.js';
@@ -18,6 +18,7 @@ export type { MainDeps } from './commands.js';
 export type Invocation =
   | { command: 'steps'; steps: readonly Step[]; options: GetOptions }
   | { command: 'report'; options: ReportCliOptions }
+  | { command: 'members'; options: MembersCliOptions }
   /** --help, --version, or a usage error commander has printed. */
   | { command: 'exit'; code: number };
 
@@ -49,6 +50,11 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .description('send the posts that are due')
     .option('--retry-uncertain', 'send again the posts marked uncertain (a send that got no answer)')
     .action((options: Pick<GetOptions, 'retryUncertain'>) => steps(['posts'], { ...program.opts<GetOptions>(), ...options }));
+  program
+    .command('members')
+    .description('ask Telegram whether the people the join log holds as members are still in: record those gone (left, removed) and those back (joined); with --dry-run only show it. Run it daily from cron')
+    .option('--checks-per-second <n>', 'getChatMember calls per second at most (Telegram allows a bot about 30 calls a second)', '20')
+    .action((options: Pick<MembersCliOptions, 'checksPerSecond'>) => chosen({ command: 'members', options: { ...program.opts<GetOptions>(), ...options } }));
   program
     .command('report')
     .description('who came through which link: a table here, an HTML page with charts (default ./report.html beside LINKS/), and CSV on request (needs no token)')
@@ -87,6 +93,8 @@ export async function main(argv: readonly string[], env: Env, deps: MainDeps = {
         return invocation.code;
       case 'report':
         return await reportCommand(invocation.options, env, io, deps);
+      case 'members':
+        return runCode(await membersCommand(invocation.options, env, io, deps, known));
       case 'steps':
         return runCode(await stepsCommand(invocation.steps, invocation.options, argv, env, io, deps, known));
     }

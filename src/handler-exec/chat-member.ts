@@ -6,10 +6,11 @@
  * log's lock and has the row on disk before the handler returns.
  */
 import { Composer, type Context } from 'telegraf';
-import type { ChatMember, ChatMemberUpdated } from 'telegraf/types';
+import type { ChatMemberUpdated } from 'telegraf/types';
 import { formatDateTime } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Standing } from '../shared/join-log/ledger.js';
+import { isMember } from '../shared/join-log/member-status.js';
 import type { MembershipLog } from '../shared/join-log/membership-log.js';
 import type { ResponseCells } from '../shared/join-log/schema.js';
 import type { Invite } from '../shared/registry/registry.js';
@@ -17,12 +18,6 @@ import type { Registry } from './registry-watch.js';
 
 /** A chat_member update; via_join_request (Bot API 6.6) is newer than telegraf's types. */
 export type MemberUpdate = ChatMemberUpdated & { via_join_request?: boolean };
-
-/** In the group: creator, administrator, member, or restricted while still a member. */
-export function isMember(member: ChatMember): boolean {
-  if (member.status === 'restricted') return member.is_member;
-  return member.status === 'creator' || member.status === 'administrator' || member.status === 'member';
-}
 
 /** Whether the update is a join, a leave, or neither (a promotion, a new restriction). */
 export function transitionOf(update: Pick<ChatMemberUpdated, 'old_chat_member' | 'new_chat_member'>): 'join' | 'leave' | null {

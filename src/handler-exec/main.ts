@@ -123,7 +123,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     await registry.start();
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
-    const members = await MembershipLog.open(paths.joinLog, shown(paths.joinLog), config.zone, log);
+    const members = await MembershipLog.open(paths.joinLog, shown(paths.joinLog), config.zone, log, { defaultChat: config.chatId === null ? '' : String(config.chatId) });
 
     const stop = stopSignal(deps);
     try {

@@ -3,7 +3,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { ChatMember } from 'telegraf/types';
-import { isMember, membershipEvent, transitionOf, type MemberUpdate } from '../../src/handler-exec/chat-member.js';
+import { membershipEvent, transitionOf, type MemberUpdate } from '../../src/handler-exec/chat-member.js';
+import { isMember } from '../../src/shared/join-log/member-status.js';
 import type { Standing } from '../../src/shared/join-log/ledger.js';
 import type { Invite } from '../../src/shared/registry/registry.js';
 

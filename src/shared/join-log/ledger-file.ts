@@ -48,11 +48,13 @@ export class LedgerFile {
    * @param file the join log's path
    * @param name how it is named in messages
    * @param zone the zone of dt_tg_responde, for legacy rows without tg_request_date
+   * @param defaultChat the group of rows with a blank chat_id (legacy rows: the tool served one group, CHAT_ID); '' keeps them apart
    */
   constructor(
     readonly file: string,
     private readonly name: string,
     private readonly zone: string,
+    private readonly defaultChat = '',
   ) {}
 
   /** The ledger as of the last `catchUp` (plus what `ledger.apply` added since). */
@@ -87,7 +89,7 @@ export class LedgerFile {
         if (row.blank || row.error !== undefined) return;
         rows++;
         this.current.apply({
-          chat: cellAt(row, columns.chat),
+          chat: cellAt(row, columns.chat) || this.defaultChat,
           user: cellAt(row, columns.user),
           status: cellAt(row, columns.status),
           link: cellAt(row, columns.link),

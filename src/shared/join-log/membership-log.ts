@@ -24,6 +24,8 @@ interface Waiting {
 export interface MembershipLogOptions {
   /** How long to wait for another program's lock on the join log; default 30 s. */
   lockWaitMs?: number;
+  /** The group of legacy rows with a blank chat_id (CHAT_ID), so they count with that group's rows. */
+  defaultChat?: string;
 }
 
 /** The join log's ledger, and the one way to append a membership row to it. */
@@ -42,7 +44,7 @@ export class MembershipLog {
    * reading the file throws (not readable); a missing file is an empty ledger.
    */
   static async open(file: string, name: string, zone: string, log: ResponseLog, options: MembershipLogOptions = {}): Promise<MembershipLog> {
-    const source = new LedgerFile(file, name, zone);
+    const source = new LedgerFile(file, name, zone, options.defaultChat ?? '');
     await source.catchUp();
     return new MembershipLog(source, log, options);
   }
