@@ -91,7 +91,9 @@ async function checkAll(ctx: StepContext, source: Source, options: MembersOption
   if (unplaced > 0) ctx.log.warn(`members: ${unplaced} person(s) of legacy rows have no chat_id and CHAT_ID is not set, so they cannot be checked; set CHAT_ID to the group`);
   const inNow = people.filter((p) => p.member).length;
   const gapMs = 1000 / options.checksPerSecond;
-  ctx.log.info(`members: asking Telegram about ${people.length} person(s) (${inNow} member(s), ${people.length - inNow} gone), at most ${options.checksPerSecond} a second: about ${Math.ceil((people.length * gapMs) / 60_000)} min`);
+  const seconds = Math.ceil((people.length * gapMs) / 1000);
+  const eta = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  ctx.log.info(`members: asking Telegram about ${people.length} person(s) (${inNow} member(s), ${people.length - inNow} gone), at most ${options.checksPerSecond} a second: about ${eta}`);
   const telegram = await ctx.telegram();
   const refusedChats = new Set<string>();
   let lastCallMs = Number.NEGATIVE_INFINITY;

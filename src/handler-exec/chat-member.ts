@@ -27,6 +27,11 @@ export function transitionOf(update: Pick<ChatMemberUpdated, 'old_chat_member' |
   return is ? 'join' : 'leave';
 }
 
+/** A join the bot approved itself (via_join_request, from = the bot): its `approve` row stands for it. */
+export function isOwnApproval(update: MemberUpdate, botId: number): boolean {
+  return update.via_join_request === true && update.from.id === botId && transitionOf(update) === 'join';
+}
+
 /** What `membershipEvent` needs besides the update. */
 export interface EventFacts {
   /** The person's standing in this chat by the join log, undefined when it never saw them. */
@@ -67,7 +72,7 @@ export function membershipEvent(update: MemberUpdate, facts: EventFacts): Respon
   let idLink: string;
   let url = '';
   if (kind === 'join') {
-    if (update.via_join_request === true && update.from.id === facts.botId) return null;
+    if (isOwnApproval(update, facts.botId)) return null;
     if (standing?.member === true && update.date <= standing.since) return null;
     status = 'joined';
     ({ idLink, url } = joinLink(update, facts.invite));
@@ -120,6 +125,11 @@ export function chatMemberHandlers(deps: ChatMemberDeps): Composer<Context> {
     const chat = String(update.chat.id);
     const user = String(update.new_chat_member.user.id);
     const botId = ctx.botInfo.id;
+    // One of these follows every approval the bot makes: no lock, no read of the file for it.
+    if (isOwnApproval(update, botId)) {
+      deps.logger.info(`member: ${describe(update, null)} -> approved by the bot, already recorded`);
+      return;
+    }
     const row = await deps.members.write((ledger) => membershipEvent(update, { standing: ledger.get(chat, user), botId, invite, zone: deps.zone }));
     const outcome = row === null ? 'nothing to record (already in the join log)' : `recorded "${row.tg_responde_status}"`;
     deps.logger.info(`member: ${describe(update, row)} -> ${outcome}`);

@@ -54,7 +54,7 @@ describe('joins', () => {
       [String(anna.id), 'approve', 'anna-2026', ''],
       [String(anna.id), 'left', 'anna-2026', ''],
     ]);
-    expect(run.out.join('\n')).toMatch(/member: user 4201 \(@anna\) joined -> nothing to record/);
+    expect(run.out.join('\n')).toMatch(/member: user 4201 \(@anna\) joined -> approved by the bot, already recorded/);
     expect(run.out.join('\n')).toMatch(/member: user 4201 \(@anna\) left \(joined via "anna-2026"\) -> recorded "left"/);
   });
 
