@@ -21,6 +21,7 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** How a MembershipLog waits for the lock and places legacy rows. */
 export interface MembershipLogOptions {
   /** How long to wait for another program's lock on the join log; default 30 s. */
   lockWaitMs?: number;

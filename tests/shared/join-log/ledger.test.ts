@@ -28,12 +28,12 @@ describe('foldLedger', () => {
     expect(ledger.memberCount).toBe(1);
   });
 
-  test('the same person in two chats is two entries; a leave never seen joining is known as gone with a blank link', () => {
+  test('the same person in two chats is two entries (listed chat by chat); a user id that is not a plain number is kept as written; a leave never seen joining is known as gone with a blank link', () => {
     const ledger = foldLedger([ev('1', 'joined', 'a', 100, '-1'), ev('1', 'joined', 'b', 100, '-2'), ev('9', 'left', '', 50, '-1')]);
     expect([...ledger.entries()]).toEqual([
       { chat: '-1', user: '1', member: true, link: 'a', since: 100, byBot: false },
-      { chat: '-2', user: '1', member: true, link: 'b', since: 100, byBot: false },
       { chat: '-1', user: '9', member: false, link: '', since: 50, byBot: false },
+      { chat: '-2', user: '1', member: true, link: 'b', since: 100, byBot: false },
     ]);
   });
 
@@ -44,6 +44,14 @@ describe('foldLedger', () => {
     expect([...twice.entries()]).toEqual([...once.entries()]);
     expect(twice.memberCount).toBe(once.memberCount);
     expect(once.memberCount).toBe(2);
+  });
+
+  test('user ids that are not plain numbers are told apart from the numbers they look like', () => {
+    const ledger = foldLedger([ev('007', 'joined', 'a', 1), ev('7', 'joined', 'b', 2), ev('12345678901234567890', 'joined', 'c', 3)]);
+    expect(ledger.get('-100', '007')?.link).toBe('a');
+    expect(ledger.get('-100', '7')?.link).toBe('b');
+    expect(ledger.get('-100', '12345678901234567890')?.link).toBe('c');
+    expect([...ledger.entries()].map((e) => e.user)).toEqual(['007', '7', '12345678901234567890']);
   });
 
   test('rows without a user id are ignored', () => {
