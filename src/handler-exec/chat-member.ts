@@ -127,7 +127,8 @@ export function chatMemberHandlers(deps: ChatMemberDeps): Composer<Context> {
     const botId = ctx.botInfo.id;
     // One of these follows every approval the bot makes: no lock, no read of the file for it.
     if (isOwnApproval(update, botId)) {
-      deps.logger.info(`member: ${describe(update, null)} -> approved by the bot, already recorded`);
+      // Debug only: the join request's own line already said "approved", and this comes with every one.
+      deps.logger.debug(`member: ${describe(update, null)} -> approved by the bot, already recorded`);
       return;
     }
     const row = await deps.members.write((ledger) => membershipEvent(update, { standing: ledger.get(chat, user), botId, invite, zone: deps.zone }));
