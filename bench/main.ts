@@ -2,7 +2,7 @@
  * `npm run bench`: speed and memory of tg-handler and tg-get against the Bot API emulator on
  * 127.0.0.1, on generated data in temp folders. Prints a table of figures with their goals and writes
  * them to bench/results/latest.json. A benchmark, not a test: a missed goal is printed, never an
- * exit code (1 only when a part could not be measured at all, 2 for a wrong option). Options: --quick (small sizes, for trying the bench itself), --only handler,baseline,
+ * exit code (1 only when a part could not be measured at all, 2 for a wrong option). Options: --quick (small sizes, for trying the bench itself), --only handler,members,baseline,
  * idle,links,qr,report (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
  * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
  * that checkout's `tg-get report` in the report's rounds, as "before"; --before-runs N of them), --profile (node
@@ -17,12 +17,13 @@ import { measureIdle } from './get-idle.js';
 import { measureLinks } from './get-links.js';
 import { measureReport } from './get-report.js';
 import { measureHandler, type HandlerScenario } from './handler-throughput.js';
+import { describeMembers, measureMembers } from './handler-members.js';
 import { measureBaseline } from './legacy-baseline.js';
 import { describeMachine } from './machine.js';
 import { measureQr } from './qr-rate.js';
 import { fmt, formatMarkdown, formatTable } from './report.js';
 
-const PARTS = ['handler', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
+const PARTS = ['handler', 'members', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Sizes {
@@ -110,6 +111,14 @@ async function main(): Promise<number> {
     for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
       await measure(`tg-handler by hand (node bin/tg-handler, no heap setting), ${fmt.count(existingRows)} rows in the join log`, { ...base, existingRows, asService: false, nodeFlags: [] });
     }
+  }
+  if (only.has('members')) {
+    // The membership ledger (#12): figures printed here, beside the table.
+    await part(results, `tg-handler with chat_member updates, ${fmt.count(sizes.bigLog)} members in the ledger`, async () => {
+      const m = await measureMembers({ members: sizes.bigLog, registryLinks: sizes.registryLinks, joins: sizes.joins, nodeFlags: serviceNodeFlags('tg-handler') }, say);
+      for (const line of describeMembers(m)) say(line);
+      for (const p of m.problems) say(`  !! ${p}`);
+    });
   }
   if (only.has('baseline')) {
     await part(results, 'baseline: the old whole-file rewrite per join', async () => {

@@ -84,13 +84,26 @@ async function story(sandbox: Sandbox): Promise<void> {
   const doc = emu.messages(ANNA.id).find((m) => m.kind === 'document');
   indent(`the bot sends the document ${doc?.file?.filename ?? '(none)'} (${doc?.file?.bytes.length ?? 0} bytes)`);
 
-  heading('7. SIGTERM: tg-handler finishes what it is doing and stops');
+  heading('7. An admin lets the stranger in from the Telegram app');
+  emu.adminApproves(DEMO_CHAT_ID, STRANGER.id);
+  await waitForLine(handler, handlerLines, /member: user 5003 .* -> recorded "joined"/);
+
+  heading('8. Anna leaves the group');
+  emu.leave(DEMO_CHAT_ID, ANNA.id);
+  await waitForLine(handler, handlerLines, /member: user 5001 .* -> recorded "left"/);
+
+  heading('9. The stranger leaves too, and Telegram sends no update (it can miss some): tg-get members finds out');
+  emu.dropMemberSilently(DEMO_CHAT_ID, STRANGER.id);
+  const members = await runBin(sandbox, 'tg-get', ['members'], indent);
+  if (members.code !== 0) throw new Error(`tg-get members exited with ${members.code}`);
+
+  heading('10. SIGTERM: tg-handler finishes what it is doing and stops');
   const stopped = new Promise<number | null>((resolve) => handler.once('exit', resolve));
   handler.kill('SIGTERM');
   const code = await stopped;
   if (code !== 0) throw new Error(`tg-handler exited with ${code}`);
 
-  heading('8. tg-get report: who came through which link');
+  heading('11. tg-get report: who came through which link');
   const report = await runBin(sandbox, 'tg-get', ['report'], indent);
   if (report.code !== 0) throw new Error(`tg-get report exited with ${report.code}`);
 
@@ -105,7 +118,7 @@ async function summary(sandbox: Sandbox, links: Map<string, string>): Promise<vo
   out(`  QR codes:        ${qr.map((f) => `LINKS/${f}`).join(', ')}`);
   const posts = emu.messages(DEMO_CHAT_ID).filter((m) => m.kind === 'photo' || m.kind === 'text');
   out(`  posts sent:      ${posts.filter((m) => m.kind === 'photo').length} with a picture (the 2099 post waits for its time)`);
-  out(`  members now:     ${[5001, 5002, 5003].filter((id) => emu.isMember(DEMO_CHAT_ID, id)).length} of the 3 who asked (the bot was refused, the stranger waits for an admin)`);
+  out(`  members now:     ${[5001, 5002, 5003].filter((id) => emu.isMember(DEMO_CHAT_ID, id)).length} of the 3 who asked (the bot was refused; Anna and the stranger, let in by an admin, left)`);
   out('  data/responde_data.txt:');
   const log = await readFile(path.join(sandbox.dataDir, RESPONSE_FILE), 'utf8');
   for (const line of log.split('\n').filter((l) => l !== '')) out(`    ${line.replace(/\t/g, ' | ')}`);

@@ -1,13 +1,13 @@
 /**
  * What each tg-get command does once commander has read its options: `tg-get [links|qr|posts]` (the
- * idle check, the configuration, the steps, the summary line) and `tg-get report`. They throw what
+ * idle check, the configuration, the steps, the summary line), `tg-get members` and `tg-get report`. They throw what
  * fails; `main` prints it and decides the exit code (shared/cli/exit.ts).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loggerFor, logLevelOf, secretsOf, type Io } from '../shared/cli/cli.js';
 import type { RunResult } from '../shared/cli/exit.js';
-import { pendingModule, reportModule } from '../shared/cli/lazy.js';
+import { membersStep, pendingModule, reportModule } from '../shared/cli/lazy.js';
 import { createLogger } from '../shared/cli/log.js';
 import { loadConfig, readRawSettings, type Env } from '../shared/config/load.js';
 import { pathsOf, resolveDirs } from '../shared/config/paths.js';
@@ -17,7 +17,7 @@ import type { RetryPolicy } from '../shared/telegram/client.js';
 import { createContext } from './context.js';
 import { noteIdle, nothingCanHaveChanged, startIdleCheck } from './idle-skip.js';
 import { abortableSleep } from './sleep.js';
-import { parseStepOptions, type GetOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
+import { parseMembersOptions, parseStepOptions, type GetOptions, type MembersCliOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, nothingDone, runSteps, summary, type Step } from './steps.js';
 
 /** What main takes from outside besides argv and the environment; tests replace any of it. */
@@ -134,4 +134,30 @@ export async function reportCommand(options: ReportCliOptions, env: Env, io: Io,
   const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}) };
   const result = await runReport(config, reportRun, loggerFor(config, io, env), io.out);
   return result.exitCode;
+}
+
+/** `tg-get members`: checks the ledger's people with getChatMember (a dry run too: it only reads) and records who left or came back. */
+export async function membersCommand(options: MembersCliOptions, env: Env, io: Io, deps: MainDeps, known: Secrets): Promise<RunResult> {
+  const membersOptions = await attempt(() => parseMembersOptions(options));
+  const loaded = await attempt(() => loadConfig(env, options, { token: true, chat: false }, io.cwd));
+  if (!membersOptions.ok || !loaded.ok) throw new ConfigError([membersOptions, loaded].flatMap((r) => (r.ok ? [] : r.problems)));
+  const config = loaded.value;
+  known.secrets.push(...secretsOf(config));
+  const log = loggerFor(config, io, env);
+  const signal = deps.signal;
+  const dryRun = options.dryRun === true;
+  const ctx = createContext({
+    config,
+    paths: pathsOf(resolveDirs(options, io.cwd)),
+    log,
+    dryRun,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.lockWaitMs !== undefined ? { lockWaitMs: deps.lockWaitMs } : {}),
+    stopping: () => signal?.aborted === true,
+    sleep: (ms) => abortableSleep(ms, signal),
+  });
+  if (dryRun) log.info('dry run: Telegram is only asked, and the join log is not changed');
+  const { checkMembers } = await membersStep();
+  return checkMembers(ctx, membersOptions.value);
 }

@@ -1,7 +1,7 @@
 /**
  * tg-get: the one-shot job cron runs every minute. With no sub-command it makes the missing invite
  * links, draws their QR codes and sends the posts that are due; `links`, `qr` and `posts` do one part,
- * `report` tells who came through which link. This module is the command line: commander reads it
+ * `report` tells who came through which link, `members` checks who is still in. This module is the command line: commander reads it
  * into one typed Invocation, commands.ts runs it, and `main` turns the outcome into the exit code.
  */
 import { Command, CommanderError } from 'commander';
@@ -9,8 +9,8 @@ import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
 import { redact } from '../shared/cli/log.js';
 import type { Env } from '../shared/config/load.js';
-import { pendingCommand, reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
-import { DEFAULT_MAX_LATE, type GetOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
+import { membersCommand, pendingCommand, reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
+import { DEFAULT_MAX_LATE, type GetOptions, type MembersCliOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, type Step } from './steps.js';
 import { didYouMean } from './suggest.js';
 
@@ -22,6 +22,7 @@ export type Invocation =
   | { command: 'report'; options: ReportCliOptions }
   /** `tg-get pending` lists; with an action, settles USER_ID's request. */
   | { command: 'pending'; action?: 'approve' | 'decline'; userId?: string; options: PendingCliOptions }
+  | { command: 'members'; options: MembersCliOptions }
   /** --help, --version, or a usage error commander has printed. */
   | { command: 'exit'; code: number };
 
@@ -64,6 +65,11 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .description('send the posts that are due')
     .option('--retry-uncertain', 'send again the posts marked uncertain (a send that got no answer)')
     .action((options: Pick<GetOptions, 'retryUncertain'>) => steps(['posts'], { ...program.opts<GetOptions>(), ...options }));
+  program
+    .command('members')
+    .description('ask Telegram whether the people the join log holds as members are still in: record those gone (left, removed) and those back (joined); with --dry-run only show it. Run it daily from cron')
+    .option('--checks-per-second <n>', 'getChatMember calls per second at most (Telegram allows a bot about 30 calls a second)', '20')
+    .action((options: Pick<MembersCliOptions, 'checksPerSecond'>) => chosen({ command: 'members', options: { ...program.opts<GetOptions>(), ...options } }));
   program
     .command('report')
     .description('who came through which link: a table here, an HTML page with charts (default ./report.html beside LINKS/), and CSV on request (needs no token)')
@@ -116,6 +122,8 @@ export async function main(argv: readonly string[], env: Env, deps: MainDeps = {
         return await reportCommand(invocation.options, env, io, deps);
       case 'pending':
         return await pendingCommand(invocation, env, io, deps, known);
+      case 'members':
+        return runCode(await membersCommand(invocation.options, env, io, deps, known));
       case 'steps':
         return runCode(await stepsCommand(invocation.steps, invocation.options, argv, env, io, deps, known));
     }

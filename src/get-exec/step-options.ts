@@ -24,6 +24,20 @@ export interface GetOptions extends CommonOptions {
   sheet?: string;
 }
 
+/** What `tg-get members` takes. */
+export interface MembersCliOptions extends GetOptions {
+  checksPerSecond?: string;
+}
+
+/** Reads `tg-get members`' own option. Pure. Throws ConfigError. */
+export function parseMembersOptions(options: MembersCliOptions): { checksPerSecond: number } {
+  const checksPerSecond = Number(options.checksPerSecond ?? '20');
+  if (!Number.isFinite(checksPerSecond) || checksPerSecond <= 0 || checksPerSecond > 1000) {
+    throw new ConfigError([`--checks-per-second: "${options.checksPerSecond}" must be a number above 0 (Telegram allows about 30 calls a second)`]);
+  }
+  return { checksPerSecond };
+}
+
 /** What `tg-get report` takes. */
 export interface ReportCliOptions extends CommonOptions {
   csv?: string;

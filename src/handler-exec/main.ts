@@ -17,12 +17,14 @@ import { BugError, ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';
 import { displayPath } from '../shared/files/store.js';
+import { chatMemberHandlers } from './chat-member.js';
 import { chatMenu } from './chat-menu.js';
 import { InFlight, describeUpdate } from './in-flight.js';
 import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
 import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
+import { MembershipLog } from '../shared/join-log/membership-log.js';
 import { runBot } from './run-bot.js';
 import { ReviewQueue } from './review-queue.js';
 import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
@@ -148,6 +150,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now, beforeWrite: reachTelegram });
     await reachTelegram();
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
+    const members = await MembershipLog.open(paths.joinLog, shown(paths.joinLog), config.zone, log, { defaultChat: config.chatId === null ? '' : String(config.chatId) });
 
     log.onRecord((row) => usage.noted(row));
     if (pending !== undefined) log.onRecord((row) => pending.note(row));
@@ -160,16 +163,18 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
       bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
+      bot.use(chatMemberHandlers({ registry, members, logger, zone: config.zone }));
       if (queue !== undefined) bot.use(queue.composer());
       if (check !== undefined) bot.use(check.composer());
       check?.resume(() => bot.telegram);
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
-      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} ${registry.size === 1 ? 'link' : 'links'}; join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
+      logger.debug(`registry ${shown(paths.registry)}: ${registry.size} ${registry.size === 1 ? 'link' : 'links'}; join log ${shown(paths.joinLog)} (${members.ledger.memberCount} ${members.ledger.memberCount === 1 ? 'member' : 'members'}); unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();
       check?.stop();
+      await members.close();
       await log.close();
     }
     logger.info('stopped');

@@ -13,7 +13,7 @@ import type { InFlight } from './in-flight.js';
 import type { WebhookOptions } from '../shared/config/schema.js';
 
 /** Asked for explicitly: omitting allowed_updates would keep whatever an earlier run set. */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request'] as const;
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request', 'chat_member'] as const;
 
 /** How long a stop waits for updates in progress: systemd's default stop timeout is longer, our promise is 5 s. */
 export const STOP_TIMEOUT_MS = 4500;

@@ -26,6 +26,10 @@ describe('npm run demo (the built dist/demo/run.js)', () => {
     expect(output).toMatch(/user 5002 \(@free_crypto_bot\) via "boris-2026" \(a bot\) -> declined/);
     expect(output).toMatch(/user 5003 \(@sam_somebody\) via "flyer" -> left pending for an admin/);
     expect(output).toMatch(/the bot sends the document key_bb\.txt \(\d+ bytes\)/);
+    expect(output).toMatch(/member: user 5003 \(@sam_somebody\) joined \(via "flyer"\) -> recorded "joined"/);
+    expect(output).toMatch(/member: user 5001 \(@anna_k\) left \(joined via "anna-2026"\) -> recorded "left"/);
+    expect(output).toMatch(/members: recorded left: user 5003 \(@sam_somebody\) in -?\d+, joined via "flyer"/);
+    expect(output).toMatch(/anna-2026 \| 5001 \| Anna \| Kowalska \| [\d-]+ [\d:]+ \| left \|/);
     expect(output).toMatch(/anna-2026 \| 5001 \| Anna \| Kowalska \| [\d-]+ [\d:]+ \| approve \|/);
     expect(output).toMatch(/report: +\/.*report\.html/);
     expect(await snapshot()).toEqual(before);

@@ -35,8 +35,9 @@ export class World extends TempFolder {
     emu.addChat({ id: GROUP, type: 'supergroup', title: 'The Club' });
   }
 
-  static async create(): Promise<World> {
-    return new World(await BotApiEmulator.start());
+  /** `now`: the emulator's clock (the dates of the updates it makes), e.g. to put events seconds apart. */
+  static async create(options: { now?: () => number } = {}): Promise<World> {
+    return new World(await BotApiEmulator.start(options.now === undefined ? {} : { now: options.now }));
   }
 
   /** The join log's rows as objects by header name (blank lines skipped). */

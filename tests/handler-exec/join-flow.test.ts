@@ -256,7 +256,7 @@ describe('start-up', () => {
     run = await startHandler(world);
     await world.emu.waitForIdle();
     expect(world.emu.callsTo('deleteWebhook').map((c) => c.params['drop_pending_updates'])).toEqual([false]);
-    expect(world.emu.callsTo('getUpdates')[0]?.params['allowed_updates']).toEqual(['message', 'callback_query', 'chat_join_request']);
+    expect(world.emu.callsTo('getUpdates')[0]?.params['allowed_updates']).toEqual(['message', 'callback_query', 'chat_join_request', 'chat_member']);
     expect(world.responses()).toEqual([expect.objectContaining({ tg_responde_status: 'approve' })]);
     expect(run.out.join('\n')).toMatch(/started as @tracker_test_bot \(long polling\)/);
   });

@@ -36,7 +36,7 @@ test('updates arrive by webhook with the secret token; a post without it is refu
   const url = `http://127.0.0.1:${port}/tg-hook`;
   run = await startHandler(world, ['--webhook-url', url, '--port', String(port)]);
   const [setWebhook] = world.emu.callsTo('setWebhook');
-  expect(setWebhook?.params).toMatchObject({ url, allowed_updates: ['message', 'callback_query', 'chat_join_request'], drop_pending_updates: false });
+  expect(setWebhook?.params).toMatchObject({ url, allowed_updates: ['message', 'callback_query', 'chat_join_request', 'chat_member'], drop_pending_updates: false });
   expect(String(setWebhook?.params['secret_token'])).toMatch(/^[A-Za-z0-9_-]{32,}$/);
   expect(world.emu.callCount('getUpdates')).toBe(0);
 

@@ -43,6 +43,9 @@ export const linkControlStep = () => import('../../get-exec/link-control.js');
 export const qrStep = () => import('../../get-exec/qr.js');
 export const postsStep = () => import('../../get-exec/posts.js');
 
+/** `tg-get members` with the ledger and the join log's appender; no other command needs it. */
+export const membersStep = () => import('../../get-exec/members.js');
+
 /** `tg-get report` with its formatters: here +327 ms and +14.3 MB; no other command needs it. */
 export const reportModule = () => import('../../get-exec/report/report.js');
 

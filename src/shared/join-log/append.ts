@@ -11,16 +11,18 @@ import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
 import { cell, emptyTable, formatCell, formatRecord } from '../files/table.js';
 import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
-import { requestKey, responseSpec, type ResponseCells } from './schema.js';
+import { keyOfRow, responseSpec, type ResponseCells } from './schema.js';
 
 /**
- * The key of a row: the same request (chat, user, request date) has the same key. A `pending` row
- * (held for an admin) has a key of its own, so the decision an admin makes later (the review queue,
- * `tg-get pending`) gets one row too, and still only one.
+ * The key of a row: the same request (chat, user, request date) has the same key. A membership row
+ * (status joined, left, removed) adds its direction, so a join and a leave in one second differ. A
+ * `pending` row (held for an admin) has a key of its own, so the decision an admin makes later (the
+ * review queue, `tg-get pending`) gets one row too, and still only one.
  */
 export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string; reason?: string }): string {
-  const key = requestKey(row.chat_id, row.id_tg, row.tg_request_date);
-  if (row.tg_responde_status !== 'pending') return key;
+  const status = row.tg_responde_status ?? '';
+  const key = keyOfRow(row.chat_id, row.id_tg, row.tg_request_date, status);
+  if (status !== 'pending') return key;
   // Waiting for the requester's answer (--check-requester) is a stage of its own before being held for an admin.
   return row.reason === CHECK_REASON ? `${key}|check` : heldKey(key);
 }

@@ -73,3 +73,25 @@ export function responseSpec(zone: string): FileSpec<Response> {
 export function requestKey(chatId: string, userId: string, requestDate: string): string {
   return `${chatId}|${userId}|${requestDate}`;
 }
+
+/** The membership statuses: rows of chat_member updates and `tg-get members`, not of requests. */
+export const MEMBERSHIP_STATUSES = ['joined', 'left', 'removed'] as const satisfies readonly ResponseStatus[];
+
+/** True for `joined`, `left` and `removed`. */
+export function isMembershipStatus(status: string): status is (typeof MEMBERSHIP_STATUSES)[number] {
+  return status === 'joined' || status === 'left' || status === 'removed';
+}
+
+/**
+ * The key of a membership event's row: chat, user, the event's date and its direction (in or out),
+ * so a join and a leave in the same second are two rows, while the same chat_member update delivered
+ * twice gives one key. `left` and `removed` share the direction: one person cannot leave twice at once.
+ */
+export function membershipKey(chatId: string, userId: string, date: string, status: string): string {
+  return `${chatId}|${userId}|${date}|${status === 'joined' ? 'in' : 'out'}`;
+}
+
+/** The redelivery key of any join-log row: a request's (`requestKey`) or a membership event's (`membershipKey`). */
+export function keyOfRow(chatId: string, userId: string, date: string, status: string): string {
+  return isMembershipStatus(status) ? membershipKey(chatId, userId, date, status) : requestKey(chatId, userId, date);
+}

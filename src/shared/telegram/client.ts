@@ -12,6 +12,7 @@ import { classify, NetworkError } from './errors.js';
 export const REPEATABLE = new Set([
   'getMe',
   'getChat',
+  'getChatMember', // a read
   'getWebhookInfo',
   'deleteWebhook',
   'setWebhook',

@@ -1,0 +1,173 @@
+/**
+ * The membership ledger: who is in which group through which link, and since when, folded from the
+ * join log's rows. Pure (no I/O): tg-handler keeps one up to date as rows are written, `tg-get
+ * members` checks its members against Telegram, and the report counts members per link with it.
+ *
+ * The fold keeps, per person and chat, only their latest standing, so applying a row twice in a row,
+ * or reading a stretch of the file again, leaves the same ledger (each row sets the standing whole).
+ */
+import { parseDateTime } from '../dates.js';
+import type { ResponseStatus } from './schema.js';
+
+/** One person's standing in one chat. */
+export interface Standing {
+  /** In the group now, as far as the join log knows. */
+  member: boolean;
+  /** The id_link of their latest join (kept after they leave: a leave is counted under it). */
+  link: string;
+  /** Unix seconds of their latest join or leave. */
+  since: number;
+  /** Their latest join is the bot's own approval (an `approve` row). */
+  byBot: boolean;
+}
+
+/** What the fold needs of a join-log row. */
+export interface LedgerEvent {
+  chat: string;
+  user: string;
+  status: ResponseStatus | string;
+  /** The row's id_link. */
+  link: string;
+  /** Unix seconds (see `eventDate`). */
+  date: number;
+}
+
+/** A person of the ledger with their standing. */
+export interface LedgerEntry extends Standing {
+  chat: string;
+  user: string;
+}
+
+const MEMBER = 1;
+const BY_BOT = 2;
+
+/**
+ * A person's key in their chat's map: the user id as a number when it is one (a number key costs
+ * far less than a string), else the text as it is.
+ */
+function userKey(user: string): number | string {
+  const n = Number(user);
+  return Number.isSafeInteger(n) && String(n) === user ? n : detach(user);
+}
+
+/**
+ * A copy of `text` sharing no memory with the line it was cut from (a slice would keep the whole
+ * line, or the whole chunk read, alive as long as the ledger holds it).
+ */
+function detach(text: string): string {
+  return `${text} `.slice(0, -1);
+}
+
+/**
+ * The ledger. Build it with `apply` over the join log's rows in file order (see `foldLedger`).
+ * Compact on purpose (100,000 members must fit tg-handler's memory goal: 4.6 MB here, 16.7 MB as a map of objects): per chat
+ * a map from user to a slot number, and each slot's link (interned), date and flags in typed arrays.
+ */
+export class Ledger {
+  private readonly links: string[] = [''];
+  private readonly linkIds = new Map<string, number>([['', 0]]);
+  private readonly chats = new Map<string, Map<number | string, number>>();
+  private linkOf = new Uint32Array(1024);
+  private sinceOf = new Float64Array(1024);
+  private flagsOf = new Uint8Array(1024);
+  private slots = 0;
+  private members = 0;
+
+  /**
+   * Applies one row: `approve` and `joined` make the person a member through the row's link,
+   * `left` and `removed` make them not one (keeping the link they joined through when the row has
+   * none). Other statuses (decline, pending, missing) change nobody's membership. A row without a
+   * user id is ignored.
+   */
+  apply(event: LedgerEvent): void {
+    if (event.user === '') return;
+    const joins = event.status === 'approve' || event.status === 'joined';
+    const leaves = event.status === 'left' || event.status === 'removed';
+    if (!joins && !leaves) return;
+    let people = this.chats.get(event.chat);
+    if (people === undefined) this.chats.set(detach(event.chat), (people = new Map()));
+    const key = userKey(event.user);
+    let slot = people.get(key);
+    if (slot === undefined) {
+      slot = this.newSlot();
+      people.set(key, slot);
+    } else if (this.flagsOf[slot]! & MEMBER) {
+      this.members--;
+    }
+    if (!(event.link === '' && leaves)) this.linkOf[slot] = this.intern(event.link);
+    this.sinceOf[slot] = event.date;
+    this.flagsOf[slot] = joins ? MEMBER | (event.status === 'approve' ? BY_BOT : 0) : 0;
+    if (joins) this.members++;
+  }
+
+  /** The person's standing in the chat, or undefined when the join log never showed them join or leave. */
+  get(chat: string, user: string): Standing | undefined {
+    const slot = this.chats.get(chat)?.get(userKey(user));
+    return slot === undefined ? undefined : this.standing(slot);
+  }
+
+  /** Everyone the ledger knows (members and those gone), chat by chat, each in the order first seen. */
+  *entries(): IterableIterator<LedgerEntry> {
+    for (const [chat, people] of this.chats) {
+      for (const [user, slot] of people) yield { chat, user: String(user), ...this.standing(slot) };
+    }
+  }
+
+  /** How many people are members now. */
+  get memberCount(): number {
+    return this.members;
+  }
+
+  /** How many people (chat and user) the ledger knows, members or not. */
+  get size(): number {
+    return this.slots;
+  }
+
+  private standing(slot: number): Standing {
+    const flags = this.flagsOf[slot]!;
+    return { member: (flags & MEMBER) !== 0, link: this.links[this.linkOf[slot]!] ?? '', since: this.sinceOf[slot]!, byBot: (flags & BY_BOT) !== 0 };
+  }
+
+  private newSlot(): number {
+    if (this.slots === this.flagsOf.length) {
+      const grow = <T extends Uint32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+        const next = make(old.length * 2);
+        next.set(old);
+        return next;
+      };
+      this.linkOf = grow(this.linkOf, (n) => new Uint32Array(n));
+      this.sinceOf = grow(this.sinceOf, (n) => new Float64Array(n));
+      this.flagsOf = grow(this.flagsOf, (n) => new Uint8Array(n));
+    }
+    return this.slots++;
+  }
+
+  private intern(link: string): number {
+    const known = this.linkIds.get(link);
+    if (known !== undefined) return known;
+    const id = this.links.length;
+    const copy = detach(link);
+    this.links.push(copy);
+    this.linkIds.set(copy, id);
+    return id;
+  }
+}
+
+/**
+ * The date of a row for the ledger, in Unix seconds: `tg_request_date` when it holds one (for a
+ * membership row the event's date, for a request the request's), else `dt_tg_responde` read in
+ * `zone` (legacy rows), else 0.
+ */
+export function eventDate(requestDate: string, respondedAt: string, zone: string): number {
+  const text = requestDate.trim();
+  if (/^\d{1,12}$/.test(text)) return Number(text);
+  const parsed = respondedAt.trim() === '' ? null : parseDateTime(respondedAt.trim(), zone);
+  return parsed === null ? 0 : Math.floor(parsed.getTime() / 1000);
+}
+
+/** Folds rows, in file order, into a new ledger. */
+export function foldLedger(events: Iterable<LedgerEvent>): Ledger {
+  const ledger = new Ledger();
+  for (const event of events) ledger.apply(event);
+  return ledger;
+}
