@@ -8,8 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { BotApiEmulator, type EmulatorUser } from '../../src/emulator/index.js';
 import { main, type HandlerDeps } from '../../src/handler-exec/main.js';
-import { TempFolder } from '../support/temp-folder.js';
-import { REPO_ROOT } from '../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin', 'tg-handler');
 export const GROUP = -1001234567890;
@@ -26,8 +25,8 @@ export function inviteLine(id: string, link: string, expire = ''): string {
   return `${id}\t${id}@example.org\tLINKS\t${GROUP}\t\t${link}\t2026-01-01 10:00\t${expire}`;
 }
 
-/** A temp working folder with data/ (key_bb.txt copied from the repo) and an emulator with the group. */
-export class World extends TempFolder {
+/** tg-handler's test bed: a temp working folder with data/ (key_bb.txt copied from the repo) and an emulator with the group. */
+export class Testbed extends TempFolder {
   private constructor(readonly emu: BotApiEmulator) {
     super('tg-handler-');
     mkdirSync(this.path('data'));
@@ -35,8 +34,8 @@ export class World extends TempFolder {
     emu.addChat({ id: GROUP, type: 'supergroup', title: 'The Club' });
   }
 
-  static async create(): Promise<World> {
-    return new World(await BotApiEmulator.start());
+  static async create(): Promise<Testbed> {
+    return new Testbed(await BotApiEmulator.start());
   }
 
   /** The join log's rows as objects by header name (blank lines skipped). */
@@ -102,7 +101,7 @@ export class InProcess {
   readonly ready: Promise<void>;
   private readonly controller = new AbortController();
 
-  constructor(world: World, argv: string[] = [], deps: HandlerDeps = {}, env: Record<string, string> = world.env()) {
+  constructor(world: Testbed, argv: string[] = [], deps: HandlerDeps = {}, env: Record<string, string> = world.env()) {
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
     const io = { cwd: world.dir, out: (l: string) => this.out.push(l), err: (l: string) => this.err.push(l) };
@@ -123,7 +122,7 @@ export class InProcess {
 }
 
 /** Starts tg-handler in-process and waits until it is polling. */
-export async function startHandler(world: World, argv: string[] = [], deps: HandlerDeps = {}): Promise<InProcess> {
+export async function startHandler(world: Testbed, argv: string[] = [], deps: HandlerDeps = {}): Promise<InProcess> {
   const run = new InProcess(world, ['--data-dir', world.path('data'), ...argv], deps);
   await run.ready;
   return run;
@@ -137,7 +136,7 @@ export class Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private watchers: Array<() => void> = [];
 
-  constructor(world: World, argv: string[], env: Record<string, string> = world.env()) {
+  constructor(world: Testbed, argv: string[], env: Record<string, string> = world.env()) {
     this.process = spawn(process.execPath, [BIN, '--data-dir', world.path('data'), ...argv], {
       cwd: world.dir,
       env: { PATH: process.env.PATH ?? '', ...env },

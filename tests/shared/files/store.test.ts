@@ -8,7 +8,7 @@ import { loadTable, readTable, replaceHead, writeAtomic, writeTable } from '../.
 import { withFileLock } from '../../../src/shared/files/lock.js';
 import { setCells } from '../../../src/shared/files/table.js';
 import { TsvScanner, type TableRow } from '../../../src/shared/files/tsv.js';
-import { cleanup, REPO_ROOT, tempDir } from '../../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../../support/tmp.js';
 
 const DIST = path.join(REPO_ROOT, 'dist');
 const worker = (name: string) => path.join(REPO_ROOT, 'tests', 'support', 'workers', name);
@@ -21,9 +21,10 @@ function runNode(args: string[]): Promise<number> {
   });
 }
 
+let tmp: TempFolder;
 let dir: string;
-beforeEach(async () => { dir = await tempDir(); });
-afterEach(async () => { await cleanup(dir); });
+beforeEach(() => { dir = (tmp = new TempFolder()).dir; });
+afterEach(() => tmp.remove());
 
 describe('writeAtomic', () => {
   it('replaces the content and leaves no temp file behind', async () => {
