@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
-import { GROUP, LEGACY, PICTURE, runTgGet, SCHEDULE_HEADER, startEmulator, until, Workspace } from './helpers.js';
+import { GROUP, LEGACY, PICTURE, runMain, runTgGet, SCHEDULE_HEADER, SHORT_BACKOFF, SHORT_LOCK_AGE, startEmulator, until, Workspace } from './helpers.js';
 
 const SCHEDULE = 'data/text_schedule.txt';
 
@@ -125,11 +125,12 @@ describe('tg-get posts', () => {
   it('retries a 500 with backoff, then gives the row up for this run only', async () => {
     ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tHello\t']) });
     emu.failNext('sendMessage', { kind: 'error', code: 500, description: 'Internal Server Error' }, 4);
-    const result = await runTgGet(['posts'], { cwd: ws.dir, emu });
+    // In this process with a 10 ms first back-off (the policy's doubling is tests/shared/telegram/client.test.ts's).
+    const result = await runMain(['posts'], { cwd: ws.dir, emu, deps: SHORT_BACKOFF });
     expect(result.code).toBe(1);
     expect(emu.callsTo('sendMessage').map((c) => c.status)).toEqual([500, 500, 500, 500]);
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('');
-    const again = await runTgGet(['posts'], { cwd: ws.dir, emu });
+    const again = await runMain(['posts'], { cwd: ws.dir, emu, deps: SHORT_BACKOFF });
     expect(again.code).toBe(0);
     expect(posts()).toHaveLength(1);
   }, 30_000);
@@ -172,7 +173,8 @@ describe('tg-get posts', () => {
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('sending');
     await until(() => emu.callCount('sendPhoto') === 1, 5000, 'the delayed send');
 
-    const next = await runTgGet(['posts'], { cwd: ws.dir, emu });
+    // In this process, to take the killed run's lock over after 2 s instead of 10 (the kill needs the bin).
+    const next = await runMain(['posts'], { cwd: ws.dir, emu, deps: SHORT_LOCK_AGE });
     expect(next.code).toBe(1);
     expect(next.stderr).toMatch(/data\/text_schedule\.txt:2: an earlier run stopped while sending this post.*marked uncertain/);
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('uncertain');
@@ -209,7 +211,7 @@ describe('tg-get posts', () => {
     const closed = await startEmulator();
     const deadRoot = closed.apiRoot;
     await closed.stop();
-    const result = await runTgGet(['posts'], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot } });
+    const result = await runMain(['posts'], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot }, deps: SHORT_BACKOFF });
     expect(result.code).toBe(1);
     expect(result.stderr.match(/sendMessage: network error; retry \d\/3/g)).toHaveLength(3);
     expect(result.stderr).toMatch(/data\/text_schedule\.txt:2: not posted: sendMessage: could not reach Telegram.*the row stays due/);

@@ -12,6 +12,8 @@ import Papa from 'papaparse';
 import { PNG } from 'pngjs';
 import { BotApiEmulator } from '../../src/emulator/index.js';
 import { main, type MainDeps } from '../../src/get-exec/main.js';
+import { MIN_LOCK_STALE_MS } from '../../src/shared/files/lock.js';
+import { DEFAULT_RETRY } from '../../src/shared/telegram/client.js';
 import { png } from '../emulator/helpers.js';
 import { LEGACY_DIR, REPO_ROOT, TempFolder } from '../support/tmp.js';
 
@@ -110,6 +112,12 @@ export async function runMain(args: string[], options: CliOptions & { deps?: Mai
   const code = await main(args, cliEnv(options), { io, ...options.deps });
   return { code, signal: null, stdout, stderr };
 }
+
+/** Deps for a test not about the back-off: Telegram retries after 10, 20, 40 ms instead of 0.5, 1, 2 s. */
+export const SHORT_BACKOFF: MainDeps = { retry: { ...DEFAULT_RETRY, backoffMs: 10 } };
+
+/** Deps for a test not about the lock's age: a killed run's lock is taken over after 2 s instead of 10. */
+export const SHORT_LOCK_AGE: MainDeps = { lockStaleMs: MIN_LOCK_STALE_MS };
 
 /** An emulator with the group the tests post to. */
 export async function startEmulator(options: Parameters<typeof BotApiEmulator.start>[0] = {}): Promise<BotApiEmulator> {

@@ -69,6 +69,21 @@ describe('withFileLock', () => {
     await expect(withFileLock(file, async () => 'got it', { waitMs: 1000 })).resolves.toBe('got it');
   });
 
+  it('takes a lock over only once it is older than the stale age asked for, and never under 2 s', async () => {
+    const file = path.join(dir, 'data.txt');
+    await writeFile(file, 'x');
+    await mkdir(`${file}.lock`);
+    const threeSecondsOld = new Date(Date.now() - 3_000);
+    await utimes(`${file}.lock`, threeSecondsOld, threeSecondsOld);
+    await expect(withFileLock(file, async () => 'too soon', { waitMs: 300 })).rejects.toBeInstanceOf(LockBusyError); // default 10 s
+    await expect(withFileLock(file, async () => 'got it', { waitMs: 300, staleMs: 2_000 })).resolves.toBe('got it');
+
+    await mkdir(`${file}.lock`);
+    const halfSecondOld = new Date(Date.now() - 500);
+    await utimes(`${file}.lock`, halfSecondOld, halfSecondOld);
+    await expect(withFileLock(file, async () => 'too soon', { waitMs: 300, staleMs: 100 })).rejects.toBeInstanceOf(LockBusyError);
+  });
+
   it('gives up with a clear error when a live holder keeps it', async () => {
     const file = path.join(dir, 'data.txt');
     await writeFile(file, 'x');
