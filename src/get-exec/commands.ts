@@ -28,6 +28,8 @@ export interface MainDeps {
   signal?: AbortSignal;
   retry?: RetryPolicy;
   lockWaitMs?: number;
+  /** The age after which a killed run's lock on a data file is taken over (shared/files/lock.ts). */
+  lockStaleMs?: number;
 }
 
 /** Secrets learnt while a command runs, for `main` to keep out of a failure's message. */
@@ -92,6 +94,7 @@ export async function stepsCommand(
     now,
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...(deps.lockWaitMs !== undefined ? { lockWaitMs: deps.lockWaitMs } : {}),
+    ...(deps.lockStaleMs !== undefined ? { lockStaleMs: deps.lockStaleMs } : {}),
     stopping: () => signal?.aborted === true,
     sleep: (ms) => abortableSleep(ms, signal),
   });

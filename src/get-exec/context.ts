@@ -45,6 +45,8 @@ export interface StepContext {
   stopping: () => boolean;
   /** How long to wait for another process's lock on a data file before skipping the step. */
   lockWaitMs: number;
+  /** How old another process's lock must be before it is taken over; undefined: the lock's default. */
+  lockStaleMs: number | undefined;
   tally: Tally;
   /** Marks a row failed; a row with several problems counts once. */
   failRow: (file: string, line: number) => void;
@@ -62,6 +64,7 @@ export interface ContextOptions {
   retry?: RetryPolicy;
   stopping?: () => boolean;
   lockWaitMs?: number;
+  lockStaleMs?: number;
 }
 
 /** Builds a step context; nothing is started. */
@@ -89,6 +92,7 @@ export function createContext(options: ContextOptions): StepContext {
     },
     stopping: options.stopping ?? (() => false),
     lockWaitMs: options.lockWaitMs ?? 30_000,
+    lockStaleMs: options.lockStaleMs,
     tally,
     outage: null,
     failRow: (file, line) => {

@@ -42,6 +42,7 @@ export async function runLockedStep<L>(ctx: StepContext, step: LockedStep<L>): P
       },
       {
         waitMs: ctx.lockWaitMs,
+        ...(ctx.lockStaleMs !== undefined ? { staleMs: ctx.lockStaleMs } : {}),
         onCompromised: (error) => {
           lost = true;
           ctx.log.error(`${displayPath(step.file)}: lost the lock (${error.message}); stopping ${step.what} so that two runs never write it at once`);

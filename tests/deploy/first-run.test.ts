@@ -3,8 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
 import { GROUP, runTgGet, startEmulator } from '../get-exec/helpers.js';
-import { REPO_ROOT } from '../support/tmp.js';
-import { TempFolder } from '../support/temp-folder.js';
+import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
 /** Every file of a folder (recursively, dot files too) with its bytes. */
 function contents(dir: string): Record<string, string> {

@@ -148,8 +148,9 @@ function commonChecks(root: ScratchRoot, user: Account): void {
   (analyze ? it : it.skip)('the installed units the README enables pass systemd-analyze verify', async () => {
     const units = root.enabled.map((u) => root.at(`/etc/systemd/system/${u.replace(/@[^.]+/, '@')}`));
     // verify checks the paths a unit names on this machine: point them into the scratch root.
-    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
-    const dir = await mkdtemp(path.join(root.dir, 'verify-'));
+    const { mkdir, writeFile, rm } = await import('node:fs/promises');
+    const dir = root.at('verify');
+    await mkdir(dir);
     try {
       const files: string[] = [];
       for (const [i, unit] of root.enabled.entries()) {

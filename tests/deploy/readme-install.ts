@@ -4,11 +4,10 @@
  * editor writes the files the step names), `deploy/install.sh` runs as written with ROOT set.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
 const run = promisify(execFile);
 
@@ -24,15 +23,14 @@ export function readmeSteps(mode: string): string[] {
 export interface Account { uid: number; gid: number; home: string; shell: string }
 
 /** A scratch root: etc/ with this machine's accounts (so useradd --prefix finds free ids), nothing else yet. */
-export class ScratchRoot {
-  readonly dir: string;
+export class ScratchRoot extends TempFolder {
   app = '';
   /** What the admin would write in their editor: file (absolute, as the README names it) -> text. */
   readonly edits = new Map<string, string>();
   readonly enabled: string[] = [];
 
   constructor() {
-    this.dir = path.join(os.tmpdir(), `tg-install-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    super('tg-install-');
     mkdirSync(path.join(this.dir, 'etc'), { recursive: true });
     chmodSync(this.dir, 0o755);
     for (const file of ['passwd', 'group', 'shadow', 'gshadow']) {
@@ -112,12 +110,12 @@ export class ScratchRoot {
   }
 
   /** Removes the root; refuses if a bound folder is still mounted (it would reach the real /usr). */
-  remove(): void {
+  override remove(): void {
     for (const dir of ['usr', 'dev', 'proc']) {
       if (existsSync(this.at(dir)) && readdirSync(this.at(dir)).length > 0) throw new Error(`${this.at(dir)} is still mounted; not removing ${this.dir}`);
     }
     if (this.app !== '' && existsSync(path.join(this.app, 'node_modules')) && readdirSync(path.join(this.app, 'node_modules')).length > 0) throw new Error('node_modules still mounted');
-    rmSync(this.dir, { recursive: true, force: true });
+    super.remove();
   }
 }
 

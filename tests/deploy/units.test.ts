@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cleanup, REPO_ROOT, tempDir } from '../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
 const run = promisify(execFile);
 const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
@@ -12,9 +12,10 @@ const UNITS = ['tg-handler.service', 'tg-get.service', 'tg-get.timer'];
 /** The templates, verified as an instance each (verify wants a unit it could start). */
 const TEMPLATES: Record<string, string> = { 'tg-handler@.service': 'tg-handler@club-a.service', 'tg-get@.service': 'tg-get@club-a.service', 'tg-get@.timer': 'tg-get@club-a.timer' };
 
+let tmp: TempFolder;
 let dir: string;
 beforeAll(async () => {
-  dir = await tempDir('tg-units-');
+  dir = (tmp = new TempFolder('tg-units-')).dir;
   // The units name /opt/tg-invite-tracker and /usr/bin/node; point them at this checkout and this node.
   for (const unit of UNITS) {
     const text = (await readFile(path.join(REPO_ROOT, 'deploy', unit), 'utf8'))
@@ -33,7 +34,7 @@ beforeAll(async () => {
     await writeFile(path.join(dir, instance), text);
   }
 });
-afterAll(async () => { await cleanup(dir); });
+afterAll(() => tmp.remove());
 
 describe('deploy/ units', () => {
   it('keep the token out of the command line and the environment, and restrict writes to data/ and LINKS/', async () => {

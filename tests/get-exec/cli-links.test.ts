@@ -1,5 +1,7 @@
 /**
- * tg-get links and QR codes, end to end: the built CLI against the Bot API emulator, on real files.
+ * tg-get links and QR codes, end to end against the Bot API emulator, on real files: the built CLI (runTgGet)
+ * where the process matters (kills, signals, two runs at once, paths shown relative to the working
+ * folder), else its `main` in this process (runMain), which spares a Node start per run.
  */
 import { copyFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
 import { renderQrPng } from '../../src/get-exec/qr-image.js';
 import { qrFileName } from '../../src/get-exec/safe-name.js';
-import { blankRegistry, decodeQr, GROUP, INVITE_HEADER, LEGACY, runTgGet, startEmulator, until, Workspace } from './helpers.js';
+import { blankRegistry, decodeQr, GROUP, INVITE_HEADER, LEGACY, runMain, runTgGet, SHORT_LOCK_AGE, startEmulator, until, Workspace } from './helpers.js';
 
 const REGISTRY = 'data/invite_data.txt';
 
@@ -61,7 +63,7 @@ describe('tg-get links', () => {
     ws = new Workspace();
     copyFileSync(path.join(LEGACY, 'invite_data.txt'), ws.path(REGISTRY));
     const legacyLines = ws.read(REGISTRY).split('\n');
-    const result = await runTgGet(['links'], { cwd: ws.dir, emu });
+    const result = await runMain(['links'], { cwd: ws.dir, emu });
     expect(result.code).toBe(0);
     const warnings = result.stderr.split('\n').filter((l) => l.includes('warning:'));
     expect(warnings).toHaveLength(1);
@@ -83,7 +85,7 @@ describe('tg-get links', () => {
     const other = -1009999999999;
     emu.addChat({ id: other, type: 'supergroup' });
     ws = new Workspace({ invites: `${INVITE_HEADER}\nmine\tm@x\tLINKS\nelsewhere\te@x\tLINKS\t${other}\n` });
-    const result = await runTgGet(['links'], { cwd: ws.dir, emu });
+    const result = await runMain(['links'], { cwd: ws.dir, emu });
     expect(result.code).toBe(0);
     const [mine, elsewhere] = ws.records(REGISTRY);
     expect(botLinks(GROUP).has(mine!.link!)).toBe(true);
@@ -94,7 +96,7 @@ describe('tg-get links', () => {
   it('sets expire_date from dt_expire, else from --expire-days, and writes dt_expire only for the latter', async () => {
     ws = new Workspace({ invites: `${INVITE_HEADER}\nowned\to@x\tLINKS\t\t\t\t\t2030.06.01 12:00\nopen\tp@x\tLINKS\n` });
     const start = Math.floor(Date.now() / 1000);
-    const result = await runTgGet(['links', '--expire-days', '30'], { cwd: ws.dir, emu });
+    const result = await runMain(['links', '--expire-days', '30'], { cwd: ws.dir, emu });
     expect(result.code).toBe(0);
     const [owned, open] = emu.callsTo('createChatInviteLink').map((c) => Number(c.params.expire_date));
     expect(owned).toBe(Date.UTC(2030, 5, 1, 12) / 1000);
@@ -108,7 +110,7 @@ describe('tg-get links', () => {
   it('waits out a 429 for its retry_after, then makes each link once', async () => {
     ws = new Workspace({ invites: blankRegistry(2) });
     emu.failNext('createChatInviteLink', { kind: 'error', code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
-    const result = await runTgGet(['links'], { cwd: ws.dir, emu });
+    const result = await runMain(['links'], { cwd: ws.dir, emu });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/createChatInviteLink: Telegram asks to slow down \(429\); waiting 1 s/);
     const calls = emu.callsTo('createChatInviteLink');
@@ -122,7 +124,7 @@ describe('tg-get links', () => {
     const tooLong = 'x'.repeat(33);
     const registry = [INVITE_HEADER, 'good-1\ta@x\tLINKS', `${tooLong}\tb@x\tLINKS`, 'good-1\tc@x\tLINKS', 'bad-date\td@x\tLINKS\t\t\t\t\t31.02.2030', 'good-2\te@x\tLINKS', ''].join('\n');
     ws = new Workspace({ invites: registry });
-    const result = await runTgGet(['links'], { cwd: ws.dir, emu });
+    const result = await runMain(['links'], { cwd: ws.dir, emu });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`data/invite_data.txt:3:1 (id): "${tooLong}" is 33 characters; Telegram allows at most 32`);
     expect(result.stderr).toContain('data/invite_data.txt:4:1 (id): "good-1" is already the id on line 2');
@@ -166,8 +168,8 @@ describe('tg-get links', () => {
     await new Promise((r) => setTimeout(r, 200)); // let the call in flight at the kill finish in the emulator
     const made = emu.callCount('createChatInviteLink');
 
-    // The killed run's lock goes stale; the next run takes it over.
-    const rerun = await runTgGet(['links'], { cwd: ws.dir, emu });
+    // The killed run's lock goes stale; the next run takes it over (in this process, after 2 s instead of 10).
+    const rerun = await runMain(['links'], { cwd: ws.dir, emu, deps: SHORT_LOCK_AGE });
     expect(rerun.code).toBe(0);
     const rows = ws.records(REGISTRY);
     expect(rows.every((r) => r.link !== '')).toBe(true);
@@ -199,7 +201,7 @@ describe('tg-get QR codes', () => {
     writeFileSync(ws.path('LINKS/old.png'), await renderQrPng('https://t.me/+OLDoldOLDold12345'));
     writeFileSync(ws.path('LINKS/same.png'), await renderQrPng('https://t.me/+SAMEsameSAME1234'));
     const sameBefore = statSync(ws.path('LINKS/same.png')).mtimeMs;
-    const result = await runTgGet(['qr'], { cwd: ws.dir, env: {} });
+    const result = await runMain(['qr'], { cwd: ws.dir, env: {} });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/0 links made, 1 QR code written/);
     expect(decodeQr(ws.bytes('LINKS/old.png')).text).toBe('https://t.me/+NEWnewNEWnew12345');
@@ -210,7 +212,7 @@ describe('tg-get QR codes', () => {
     const ids = ['../escape', '..', 'sub/dir', 'ctrl\u0001char'];
     const rows = ids.map((id, i) => `${id}\tx@x\tLINKS\t\t${id}\thttps://t.me/+Link${i}abcdefghijk`);
     ws = new Workspace({ invites: `${[INVITE_HEADER, ...rows].join('\n')}\n` });
-    const result = await runTgGet(['qr'], { cwd: ws.dir, env: {} });
+    const result = await runMain(['qr'], { cwd: ws.dir, env: {} });
     expect(result.code).toBe(0);
     expect(ws.links()).toEqual(ids.map(qrFileName).sort());
     for (const [i, id] of ids.entries()) expect(decodeQr(ws.bytes(`LINKS/${qrFileName(id)}`)).text).toBe(`https://t.me/+Link${i}abcdefghijk`);
@@ -221,7 +223,7 @@ describe('tg-get QR codes', () => {
 describe('tg-get configuration and fatal errors', () => {
   it('exits 2 naming each missing setting', async () => {
     ws = new Workspace({ invites: blankRegistry(1) });
-    const result = await runTgGet([], { cwd: ws.dir, env: {} });
+    const result = await runMain([], { cwd: ws.dir, env: {} });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/error: BOT_TOKEN: is not set/);
     expect(result.stderr).toMatch(/error: CHAT_ID: is not set/);

@@ -4,15 +4,15 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { chooseHeld, pendingTable } from '../../src/get-exec/pending.js';
 import type { LogRow } from '../../src/shared/join-log/pending.js';
-import { anna, boris, GROUP, startHandler, World, type InProcess } from '../handler-exec/helpers.js';
+import { anna, boris, GROUP, startHandler, Testbed, type InProcess } from '../handler-exec/helpers.js';
 import { runTgGet } from './helpers.js';
 
 const carl = { id: 4203, first_name: 'Carl' };
-let world: World;
+let world: Testbed;
 let handler: InProcess;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
   handler = await startHandler(world, [], { now: () => new Date('2026-03-01T12:00:00Z') });
   const foreign = world.emu.addForeignLink(GROUP, { name: 'from-maria' });
   world.emu.requestJoin({ chatId: GROUP, user: boris, inviteLink: foreign });

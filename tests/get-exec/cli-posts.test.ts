@@ -1,11 +1,13 @@
 /**
- * tg-get posts, end to end: the built CLI against the Bot API emulator, on real files.
+ * tg-get posts, end to end against the Bot API emulator, on real files: the built CLI (runTgGet)
+ * where the process matters (kills, signals, two runs at once, paths shown relative to the working
+ * folder), else its `main` in this process (runMain), which spares a Node start per run.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
-import { GROUP, LEGACY, PICTURE, runTgGet, SCHEDULE_HEADER, startEmulator, until, Workspace } from './helpers.js';
+import { GROUP, LEGACY, PICTURE, runMain, runTgGet, SCHEDULE_HEADER, SHORT_BACKOFF, SHORT_LOCK_AGE, startEmulator, until, Workspace } from './helpers.js';
 
 const SCHEDULE = 'data/text_schedule.txt';
 
@@ -79,7 +81,7 @@ describe('tg-get posts', () => {
     const text = Array.from({ length: 12 }, (_, n) => paragraph(n)).join('\n\n');
     const cell = `"${text}"`; // a quoted cell may hold line breaks
     ws = new Workspace({ schedule: scheduleOf([`2026-01-01 10:00\t${cell}\tpic.png`]), assets: { 'pic.png': PICTURE } });
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
     expect(result.code).toBe(0);
     const sent = posts();
     expect(sent[0]!.kind).toBe('photo');
@@ -99,7 +101,7 @@ describe('tg-get posts', () => {
   it('waits out a 429 for its retry_after and then posts once', async () => {
     ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tHello\tpic.png']), assets: { 'pic.png': PICTURE } });
     emu.failNext('sendPhoto', { kind: 'error', code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
     expect(result.code).toBe(0);
     const calls = emu.callsTo('sendPhoto');
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
@@ -112,12 +114,12 @@ describe('tg-get posts', () => {
     ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tOne\t', '2026-01-02 10:00\tTwo\t', '2026-01-03 10:00\tThree\t']) });
     // The second send is refused: let the first through, then queue the fault.
     void emu.waitForCall('sendMessage').then(() => emu.failNext('sendMessage', { kind: 'error', code: 400, description: 'Bad Request: something odd' }));
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/data\/text_schedule\.txt:3: not posted: Telegram refused sendMessage \(400: Bad Request: something odd\); the row stays due/);
     expect(result.stdout).toMatch(/2 posts sent, 1 row failed/);
     expect(ws.records(SCHEDULE).map((r) => r.post_status)).toEqual(['posted', '', 'posted']);
-    const again = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    const again = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
     expect(again.code).toBe(0);
     expect(posts().map((m) => m.text)).toEqual(['One', 'Three', 'Two']);
   });
@@ -125,11 +127,12 @@ describe('tg-get posts', () => {
   it('retries a 500 with backoff, then gives the row up for this run only', async () => {
     ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tHello\t']) });
     emu.failNext('sendMessage', { kind: 'error', code: 500, description: 'Internal Server Error' }, 4);
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    // In this process with a 10 ms first back-off (the policy's doubling is tests/shared/telegram/client.test.ts's).
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, deps: SHORT_BACKOFF });
     expect(result.code).toBe(1);
     expect(emu.callsTo('sendMessage').map((c) => c.status)).toEqual([500, 500, 500, 500]);
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('');
-    const again = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    const again = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, deps: SHORT_BACKOFF });
     expect(again.code).toBe(0);
     expect(posts()).toHaveLength(1);
   }, 30_000);
@@ -172,7 +175,8 @@ describe('tg-get posts', () => {
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('sending');
     await until(() => emu.callCount('sendPhoto') === 1, 5000, 'the delayed send');
 
-    const next = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    // In this process, to take the killed run's lock over after 2 s instead of 10 (the kill needs the bin).
+    const next = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, deps: SHORT_LOCK_AGE });
     expect(next.code).toBe(1);
     expect(next.stderr).toMatch(/data\/text_schedule\.txt:2: an earlier run stopped while sending this post.*marked uncertain/);
     expect(ws.records(SCHEDULE)[0]!.post_status).toBe('uncertain');
@@ -192,7 +196,7 @@ describe('tg-get posts', () => {
   it('reports bad rows and missing pictures with their place, keeps those rows as they were, and sends the rest', async () => {
     const rows = ['2026.02.30 10:00\tNo such day\t', '2026-01-01 10:00\tLost picture\tnope.png', '2026-01-01 10:00\t\t', '2026-01-02 10:00\tFine\t'];
     ws = new Workspace({ schedule: scheduleOf(rows) });
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('data/text_schedule.txt:2:1 (dt_time): "2026.02.30 10:00" is not a date');
     expect(result.stderr).toMatch(/data\/text_schedule\.txt:3 \(file_path\): picture not found: .*assets\/nope\.png/);
@@ -210,7 +214,7 @@ describe('tg-get posts', () => {
     const closed = await startEmulator();
     const deadRoot = closed.apiRoot;
     await closed.stop();
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot } });
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot }, deps: SHORT_BACKOFF });
     expect(result.code).toBe(1);
     // Telegram is reached with getMe before any row is marked `sending`, so nothing is written.
     expect(result.stderr.match(/getMe: network error; retry \d\/3/g)).toHaveLength(3);
@@ -244,7 +248,7 @@ describe('tg-get posts', () => {
 
   it('needs CHAT_ID', async () => {
     ws = new Workspace({ schedule: scheduleOf(['2026-01-01 10:00\tHello\t']) });
-    const result = await runTgGet(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, env: { CHAT_ID: '' } });
+    const result = await runMain(['posts', '--max-late', 'off'], { cwd: ws.dir, emu, env: { CHAT_ID: '' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/CHAT_ID: is not set/);
   });

@@ -3,13 +3,13 @@
  * Build first (npm test does): these tests run dist/, not src/.
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { anna, ApiTap, boris, Child, GROUP, INVITE_HEADER, inviteLine, RESPONSE_HEADER, World } from './helpers.js';
+import { anna, ApiTap, boris, Child, GROUP, INVITE_HEADER, inviteLine, RESPONSE_HEADER, Testbed } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 const children: Child[] = [];
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
 });
 
 afterEach(async () => {

@@ -6,14 +6,14 @@ import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordedCall } from '../../src/emulator/index.js';
 import { DEFAULT_MENU } from '../../src/handler-exec/menu-file.js';
-import { anna, GROUP, InProcess, startHandler, World } from './helpers.js';
+import { anna, GROUP, InProcess, startHandler, Testbed } from './helpers.js';
 import { REPO_ROOT } from '../support/tmp.js';
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
   run = undefined;
 });
 

@@ -3,13 +3,13 @@
  * (#11.8), naming its cell and the moment it was taken as, and still uses the row.
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { anna, Child, GROUP, INVITE_HEADER, inviteLine, World } from './helpers.js';
+import { anna, Child, GROUP, INVITE_HEADER, inviteLine, Testbed } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 let child: Child | undefined;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
 });
 
 afterEach(async () => {

@@ -8,8 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { BotApiEmulator, type EmulatorUser } from '../../src/emulator/index.js';
 import { main, type HandlerDeps } from '../../src/handler-exec/main.js';
-import { TempFolder } from '../support/temp-folder.js';
-import { REPO_ROOT } from '../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin', 'tg-handler');
 export const GROUP = -1001234567890;
@@ -26,8 +25,8 @@ export function inviteLine(id: string, link: string, expire = ''): string {
   return `${id}\t${id}@example.org\tLINKS\t${GROUP}\t\t${link}\t2026-01-01 10:00\t${expire}`;
 }
 
-/** A temp working folder with data/ (key_bb.txt copied from the repo) and an emulator with the group. */
-export class World extends TempFolder {
+/** tg-handler's test bed: a temp working folder with data/ (key_bb.txt copied from the repo) and an emulator with the group. */
+export class Testbed extends TempFolder {
   private constructor(readonly emu: BotApiEmulator) {
     super('tg-handler-');
     mkdirSync(this.path('data'));
@@ -36,8 +35,8 @@ export class World extends TempFolder {
   }
 
   /** `now`: the emulator's clock (the dates of the updates it makes), e.g. to put events seconds apart. */
-  static async create(options: { now?: () => number } = {}): Promise<World> {
-    return new World(await BotApiEmulator.start(options.now === undefined ? {} : { now: options.now }));
+  static async create(options: { now?: () => number } = {}): Promise<Testbed> {
+    return new Testbed(await BotApiEmulator.start(options.now === undefined ? {} : { now: options.now }));
   }
 
   /** The join log's rows as objects by header name (blank lines skipped). */
@@ -103,7 +102,7 @@ export class InProcess {
   readonly ready: Promise<void>;
   private readonly controller = new AbortController();
 
-  constructor(world: World, argv: string[] = [], deps: HandlerDeps = {}, env: Record<string, string> = world.env()) {
+  constructor(world: Testbed, argv: string[] = [], deps: HandlerDeps = {}, env: Record<string, string> = world.env()) {
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
     const io = { cwd: world.dir, out: (l: string) => this.out.push(l), err: (l: string) => this.err.push(l) };
@@ -124,7 +123,7 @@ export class InProcess {
 }
 
 /** Starts tg-handler in-process and waits until it is polling. */
-export async function startHandler(world: World, argv: string[] = [], deps: HandlerDeps = {}): Promise<InProcess> {
+export async function startHandler(world: Testbed, argv: string[] = [], deps: HandlerDeps = {}): Promise<InProcess> {
   const run = new InProcess(world, ['--data-dir', world.path('data'), ...argv], deps);
   await run.ready;
   return run;
@@ -138,7 +137,7 @@ export class Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private watchers: Array<() => void> = [];
 
-  constructor(world: World, argv: string[], env: Record<string, string> = world.env()) {
+  constructor(world: Testbed, argv: string[], env: Record<string, string> = world.env()) {
     this.process = spawn(process.execPath, [BIN, '--data-dir', world.path('data'), ...argv], {
       cwd: world.dir,
       env: { PATH: process.env.PATH ?? '', ...env },

@@ -7,14 +7,14 @@ import path from 'node:path';
 import { loadFile } from '../../src/shared/files/data-file.js';
 import { responseSpec } from '../../src/shared/join-log/schema.js';
 import { writeAtomic } from '../../src/shared/files/store.js';
-import { anna, boris, GROUP, INVITE_HEADER, inviteLine, RESPONSE_HEADER, robot, startHandler, World, InProcess } from './helpers.js';
+import { anna, boris, GROUP, INVITE_HEADER, inviteLine, RESPONSE_HEADER, robot, startHandler, Testbed, InProcess } from './helpers.js';
 import { LEGACY_DIR } from '../support/tmp.js';
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
   run = undefined;
 });
 

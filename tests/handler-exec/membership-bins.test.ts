@@ -5,15 +5,15 @@
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { runTgGet } from '../get-exec/helpers.js';
-import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, World } from './helpers.js';
+import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, Testbed } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 let clock: number;
 const children: Child[] = [];
 
 beforeEach(async () => {
   clock = Date.UTC(2026, 2, 1, 12, 0, 0);
-  world = await World.create({ now: () => clock });
+  world = await Testbed.create({ now: () => clock });
 });
 
 afterEach(async () => {

@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { OTHER_ADMIN } from '../../src/emulator/index.js';
-import { anna, boris, GROUP, INVITE_HEADER, inviteLine, startHandler, World, type InProcess } from './helpers.js';
+import { anna, boris, GROUP, INVITE_HEADER, inviteLine, startHandler, Testbed, type InProcess } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 /** The emulator's clock: a test moves it on so events fall in different seconds. */
 let clock: number;
@@ -16,7 +16,7 @@ const later = (seconds = 60): void => {
 
 beforeEach(async () => {
   clock = Date.UTC(2026, 2, 1, 12, 0, 0);
-  world = await World.create({ now: () => clock });
+  world = await Testbed.create({ now: () => clock });
   run = undefined;
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '../../src/shared/errors.js';
 import { checkText, DEFAULT_MENU, greetingFor, loadMenu, parseMenu } from '../../src/handler-exec/menu-file.js';
 import { CALLBACK, parseCallback, screen } from '../../src/handler-exec/chat-menu.js';
-import { cleanup, REPO_ROOT, tempDir } from '../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
 const problems = (text: string): string[] => {
   try {
@@ -61,11 +61,12 @@ describe('parseMenu', () => {
 });
 
 describe('loadMenu', () => {
+  let tmp: TempFolder;
   let dir: string;
   beforeEach(async () => {
-    dir = await tempDir('tg-menu-');
+    dir = (tmp = new TempFolder('tg-menu-')).dir;
   });
-  afterEach(async () => cleanup(dir));
+  afterEach(() => tmp.remove());
 
   test('a missing file gives the defaults', async () => {
     expect(await loadMenu(path.join(dir, 'menu.json'), 'data/menu.json')).toEqual(DEFAULT_MENU);

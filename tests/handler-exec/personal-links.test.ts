@@ -4,17 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { EmulatorUser } from '../../src/emulator/index.js';
-import { anna, boris, GROUP, INVITE_HEADER, inviteLine, InProcess, startHandler, World } from './helpers.js';
+import { anna, boris, GROUP, INVITE_HEADER, inviteLine, InProcess, startHandler, Testbed } from './helpers.js';
 
 const mod: EmulatorUser = { id: 1900, first_name: 'Mo', username: 'mod' };
 const carl: EmulatorUser = { id: 4203, first_name: 'Carl' };
 const NOW = new Date('2026-03-01T12:00:00Z');
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
   world.emu.addAdmin(GROUP, mod);
   run = undefined;
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeAtomic } from '../../src/shared/files/store.js';
 import type { Logger } from '../../src/shared/cli/log.js';
 import { RegistryWatch } from '../../src/handler-exec/registry-watch.js';
-import { cleanup, tempDir } from '../support/tmp.js';
+import { TempFolder } from '../support/tmp.js';
 
 const HEADER = 'id\tid_adress\tlink_path\tchat_id\tid_link\tlink\tdt_create\tdt_expire';
 const line = (id: string, link: string, expire = '') => `${id}\t${id}@example.org\tLINKS\t-100123\t\t${link}\t2026-01-01 10:00\t${expire}`;
@@ -15,15 +15,17 @@ function recorder(): Logger & { warnings: string[] } {
 }
 
 describe('RegistryWatch', () => {
+  let tmp: TempFolder;
+  let folder: TempFolder;
   let dir: string;
   let file: string;
   let clock: number;
   beforeEach(async () => {
-    dir = await tempDir('tg-registry-');
+    dir = (tmp = new TempFolder('tg-registry-')).dir;
     file = path.join(dir, 'invite_data.txt');
     clock = 0;
   });
-  afterEach(async () => cleanup(dir));
+  afterEach(() => tmp.remove());
 
   const watch = (logger: Logger) => new RegistryWatch({ file, name: 'data/invite_data.txt', zone: 'UTC', logger, clock: () => clock });
 
@@ -111,11 +113,12 @@ describe('RegistryWatch', () => {
 });
 
 describe('RegistryWatch and daylight saving (#11.8)', () => {
+  let folder: TempFolder;
   let dir: string;
   beforeEach(async () => {
-    dir = await tempDir('tg-registry-');
+    dir = (folder = new TempFolder('tg-registry-')).dir;
   });
-  afterEach(async () => cleanup(dir));
+  afterEach(() => folder.remove());
 
   test('warns about a dt_expire the clocks skip, with file:line:column and what it was taken as, and keeps the row', async () => {
     const file = path.join(dir, 'invite_data.txt');

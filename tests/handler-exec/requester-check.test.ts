@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { EmulatorUser } from '../../src/emulator/index.js';
 import type { Timers } from '../../src/handler-exec/requester-check.js';
 import { decodeCheck, encodeCheck } from '../../src/handler-exec/requester-check.js';
-import { anna, GROUP, INVITE_HEADER, inviteLine, InProcess, World } from './helpers.js';
+import { anna, GROUP, INVITE_HEADER, inviteLine, InProcess, Testbed } from './helpers.js';
 
 const mod: EmulatorUser = { id: 1900, first_name: 'Mo', username: 'mod' };
 
@@ -33,13 +33,13 @@ class HandTimers implements Timers {
   }
 }
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 let timers: HandTimers;
 let clock: Date;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
   world.emu.addAdmin(GROUP, mod);
   timers = new HandTimers();
   clock = new Date('2026-03-01T12:00:00Z');

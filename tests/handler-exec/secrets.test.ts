@@ -4,12 +4,12 @@
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { closedPort, everyFile, leaks, tokenForms } from '../support/secrets.js';
-import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, World } from './helpers.js';
+import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, Testbed } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
 });
 
 afterEach(async () => {

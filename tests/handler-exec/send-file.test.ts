@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readFileInside, SendFileError, unsafeNameProblem } from '../../src/handler-exec/send-file.js';
-import { cleanup, tempDir } from '../support/tmp.js';
+import { TempFolder } from '../support/tmp.js';
 
 describe('unsafeNameProblem', () => {
   test('plain and nested names are fine', () => {
@@ -16,17 +16,18 @@ describe('unsafeNameProblem', () => {
 });
 
 describe('readFileInside', () => {
+  let tmp: TempFolder;
   let root: string;
   let data: string;
   beforeEach(async () => {
-    root = await tempDir('tg-send-');
+    root = (tmp = new TempFolder('tg-send-')).dir;
     data = path.join(root, 'data');
     await mkdir(path.join(data, 'docs'), { recursive: true });
     await writeFile(path.join(data, 'key_bb.txt'), 'line one\r\nline two\r\n');
     await writeFile(path.join(data, 'docs', 'more.txt'), 'more');
     await writeFile(path.join(root, 'secret.env'), 'BOT_TOKEN=123:abc');
   });
-  afterEach(async () => cleanup(root));
+  afterEach(() => tmp.remove());
 
   test('reads a file inside the data folder, bytes as they are', async () => {
     const file = await readFileInside(data, 'key_bb.txt');

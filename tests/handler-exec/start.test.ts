@@ -5,13 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { BotApiEmulator } from '../../src/emulator/index.js';
-import { anna, Child, GROUP, INVITE_HEADER, inviteLine, InProcess, LEGACY_RESPONSE_HEADER, startHandler, World } from './helpers.js';
+import { anna, Child, GROUP, INVITE_HEADER, inviteLine, InProcess, LEGACY_RESPONSE_HEADER, startHandler, Testbed } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
 });
 afterEach(async () => {
   if (run !== undefined) await run.stop();

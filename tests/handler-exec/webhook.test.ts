@@ -3,13 +3,13 @@
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import net from 'node:net';
-import { anna, GROUP, INVITE_HEADER, inviteLine, InProcess, startHandler, World } from './helpers.js';
+import { anna, GROUP, INVITE_HEADER, inviteLine, InProcess, startHandler, Testbed } from './helpers.js';
 
-let world: World;
+let world: Testbed;
 let run: InProcess | undefined;
 
 beforeEach(async () => {
-  world = await World.create();
+  world = await Testbed.create();
   run = undefined;
 });
 

@@ -11,12 +11,18 @@ const ZONES = ['Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia
 
 describe('formatDateTime', () => {
   it('agrees with dayjs .tz().format() through a year, every 97 minutes and 13 seconds, in several zones', () => {
+    // Every point is compared; the differences are gathered so that one expect reports them all
+    // (37,800 separate expects cost about a third of the time).
+    const differences: string[][] = [];
     for (const zone of ZONES) {
       for (let at = Date.UTC(2025, 0, 1); at < Date.UTC(2026, 0, 1); at += 97 * 60_000 + 13_000) {
         const date = new Date(at);
-        expect([zone, date.toISOString(), formatDateTime(date, zone)]).toEqual([zone, date.toISOString(), dayjs(date).tz(zone).format('YYYY-MM-DD HH:mm:ss')]);
+        const ours = formatDateTime(date, zone);
+        const theirs = dayjs(date).tz(zone).format('YYYY-MM-DD HH:mm:ss');
+        if (ours !== theirs) differences.push([zone, date.toISOString(), ours, theirs]);
       }
     }
+    expect(differences).toEqual([]);
   });
 
   it('agrees with dayjs on each side of the 2025 summer-time changes in Berlin', () => {

@@ -4,11 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { TempFolder } from '../../support/tmp.js';
 
 const run = promisify(execFile);
 
@@ -29,11 +27,11 @@ export function findChromium(): string | null {
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--mute-audio'];
 
 async function withProfile<T>(fn: (profile: string) => Promise<T>): Promise<T> {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'tg-chromium-'));
+  const profile = new TempFolder('tg-chromium-');
   try {
-    return await fn(profile);
+    return await fn(profile.dir);
   } finally {
-    await rm(profile, { recursive: true, force: true });
+    profile.remove();
   }
 }
 

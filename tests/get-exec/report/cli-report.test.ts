@@ -6,15 +6,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import Papa from 'papaparse';
-import { cleanup, REPO_ROOT, tempDir } from '../../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../../support/tmp.js';
 import { writeDataFiles, ZONE } from './fixtures.js';
 
+let tmp: TempFolder;
 let dir: string;
 beforeEach(async () => {
-  dir = await tempDir('tg-report-cli-');
+  dir = (tmp = new TempFolder('tg-report-cli-')).dir;
 });
 afterEach(async () => {
-  await cleanup(dir);
+  tmp.remove();
 });
 
 function tgGet(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -5,15 +5,17 @@ import { scanJoinLog } from '../../../src/get-exec/report/join-rows.js';
 import type { JoinRow } from '../../../src/get-exec/report/aggregate.js';
 import { scanFile } from '../../../src/shared/files/data-file.js';
 import { responseSpec } from '../../../src/shared/join-log/schema.js';
-import { cleanup, tempDir } from '../../support/tmp.js';
+import { TempFolder } from '../../support/tmp.js';
 import { RESPONSE_HEADER, ZONE } from './fixtures.js';
+
+let folder: TempFolder;
 
 let dir: string;
 beforeEach(async () => {
-  dir = await tempDir('tg-join-rows-');
+  dir = (folder = new TempFolder('tg-join-rows-')).dir;
 });
 afterEach(async () => {
-  await cleanup(dir);
+  folder.remove();
 });
 
 const good = ['anna', '123', 'A', 'B', '2026-01-03 09:00:00', 'approve', 'a', 'https://t.me/+A', '-100', '1767427200'];

@@ -10,7 +10,7 @@ import { PNG } from 'pngjs';
 import { runReport } from '../../../src/get-exec/report/report.js';
 import { parseConfig } from '../../../src/shared/config/schema.js';
 import { silentLogger } from '../../../src/shared/cli/log.js';
-import { cleanup, tempDir } from '../../support/tmp.js';
+import { TempFolder } from '../../support/tmp.js';
 import { dumpDom, findChromium, screenshot } from './chromium.js';
 import { EVIL_ID, LINK, NOW, responseFileText, WIDE_ID, writeDataFiles, ZONE } from './fixtures.js';
 
@@ -59,11 +59,12 @@ function elements(markup: string, tag: string, marker: string): Record<string, s
   return [...markup.matchAll(new RegExp(`<${tag}\\b([^>]*${marker}[^>]*)>`, 'g'))].map((m) => Object.fromEntries([...m[1]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1]!, decode(a[2]!)])));
 }
 
+let tmp: TempFolder;
 let dir: string;
 let htmlPath: string;
 
 beforeAll(async () => {
-  dir = await tempDir('tg-render-');
+  dir = (tmp = new TempFolder('tg-render-')).dir;
   writeDataFiles(dir, { responses: `${responseFileText()}${EXTRA.join('\n')}\n` });
   const config = parseConfig({ TZ: ZONE }, {}, { token: false, chat: false }, dir);
   const result = await runReport(config, { now: NOW }, silentLogger, () => {});
@@ -71,7 +72,7 @@ beforeAll(async () => {
   htmlPath = result.htmlPath;
 });
 afterAll(async () => {
-  await cleanup(dir);
+  tmp.remove();
 });
 
 describe('report.html in headless Chromium', () => {

@@ -10,22 +10,23 @@ import { defaultHtmlPath, runReport } from '../../../src/get-exec/report/report.
 import { parseConfig, type Config } from '../../../src/shared/config/schema.js';
 import { DataFileMissingError, ExitError } from '../../../src/shared/errors.js';
 import { createLogger, type Logger } from '../../../src/shared/cli/log.js';
-import { cleanup, LEGACY_DIR, tempDir } from '../../support/tmp.js';
+import { LEGACY_DIR, TempFolder } from '../../support/tmp.js';
 import { EVIL_ID, inviteFileText, NOW, RESPONSE_HEADER, responseFileText, WIDE_ID, writeDataFiles, ZONE } from './fixtures.js';
 
+let tmp: TempFolder;
 let dir: string;
 let out: string[];
 let err: string[];
 let log: Logger;
 
 beforeEach(async () => {
-  dir = await tempDir('tg-report-');
+  dir = (tmp = new TempFolder('tg-report-')).dir;
   out = [];
   err = [];
   log = createLogger({ level: 'normal', timestamps: false, out: (l) => out.push(l), err: (l) => err.push(l) });
 });
 afterEach(async () => {
-  await cleanup(dir);
+  tmp.remove();
 });
 
 /** The configuration tg-get report gets with default folders under `dir`: no token, no chat. */

@@ -7,12 +7,13 @@ import { loadFile, parseFile, saveFile } from '../../../src/shared/files/data-fi
 import { responseSpec } from '../../../src/shared/join-log/schema.js';
 import { scheduleSpec } from '../../../src/shared/schedule/schedule.js';
 import { setCells } from '../../../src/shared/files/table.js';
-import { cleanup, LEGACY_DIR, tempDir } from '../../support/tmp.js';
+import { LEGACY_DIR, TempFolder } from '../../support/tmp.js';
 
 const ZONE = 'Europe/Berlin';
+let tmp: TempFolder;
 let dir: string;
-beforeEach(async () => { dir = await tempDir(); });
-afterEach(async () => { await cleanup(dir); });
+beforeEach(() => { dir = (tmp = new TempFolder()).dir; });
+afterEach(() => tmp.remove());
 
 async function legacyCopy(name: string): Promise<string> {
   const file = path.join(dir, name);

@@ -8,7 +8,7 @@ import { loadTable, readTable, replaceHead, writeAtomic, writeTable } from '../.
 import { withFileLock } from '../../../src/shared/files/lock.js';
 import { setCells } from '../../../src/shared/files/table.js';
 import { TsvScanner, type TableRow } from '../../../src/shared/files/tsv.js';
-import { cleanup, REPO_ROOT, tempDir } from '../../support/tmp.js';
+import { REPO_ROOT, TempFolder } from '../../support/tmp.js';
 
 const DIST = path.join(REPO_ROOT, 'dist');
 const worker = (name: string) => path.join(REPO_ROOT, 'tests', 'support', 'workers', name);
@@ -21,9 +21,16 @@ function runNode(args: string[]): Promise<number> {
   });
 }
 
+let tmp: TempFolder;
 let dir: string;
-beforeEach(async () => { dir = await tempDir(); });
-afterEach(async () => { await cleanup(dir); });
+
+/**
+ * A file's bytes as a string of one character per byte (latin1), for exact comparisons of big files:
+ * jest's toEqual walks a Buffer key by key and took seconds on these.
+ */
+const byteText = (bytes: Buffer): string => bytes.toString('latin1');
+beforeEach(() => { dir = (tmp = new TempFolder()).dir; });
+afterEach(() => tmp.remove());
 
 describe('writeAtomic', () => {
   it('replaces the content and leaves no temp file behind', async () => {
@@ -66,6 +73,21 @@ describe('withFileLock', () => {
     const old = new Date(Date.now() - 60_000);
     await utimes(`${file}.lock`, old, old);
     await expect(withFileLock(file, async () => 'got it', { waitMs: 1000 })).resolves.toBe('got it');
+  });
+
+  it('takes a lock over only once it is older than the stale age asked for, and never under 2 s', async () => {
+    const file = path.join(dir, 'data.txt');
+    await writeFile(file, 'x');
+    await mkdir(`${file}.lock`);
+    const threeSecondsOld = new Date(Date.now() - 3_000);
+    await utimes(`${file}.lock`, threeSecondsOld, threeSecondsOld);
+    await expect(withFileLock(file, async () => 'too soon', { waitMs: 300 })).rejects.toBeInstanceOf(LockBusyError); // default 10 s
+    await expect(withFileLock(file, async () => 'got it', { waitMs: 300, staleMs: 2_000 })).resolves.toBe('got it');
+
+    await mkdir(`${file}.lock`);
+    const halfSecondOld = new Date(Date.now() - 500);
+    await utimes(`${file}.lock`, halfSecondOld, halfSecondOld);
+    await expect(withFileLock(file, async () => 'too soon', { waitMs: 300, staleMs: 100 })).rejects.toBeInstanceOf(LockBusyError);
   });
 
   it('gives up with a clear error when a live holder keeps it', async () => {
@@ -149,7 +171,11 @@ describe('readTable', () => {
   it('reads a file bigger than one piece as its whole text reads', async () => {
     // 200,000 bytes: pieces end inside two-byte letters, four-byte emoji and CRLF pairs.
     const lines = ['id\tname'];
-    for (let i = 0; lines.join('\r\n').length < 100_000; i++) lines.push(`${i}\tЖанна 🙂 ${'é'.repeat(i % 7)}`);
+    // The joined length, kept as lines are added (joining at every step made this test quadratic).
+    for (let i = 0, length = lines[0]!.length; length < 100_000; i++) {
+      lines.push(`${i}\tЖанна 🙂 ${'é'.repeat(i % 7)}`);
+      length += 2 + lines.at(-1)!.length;
+    }
     const { viaFile, viaText, frame, whole } = await both(Buffer.from(`\uFEFF${lines.join('\r\n')}`));
     expect(viaFile.length).toBe(lines.length - 1);
     expect(viaFile).toEqual(viaText);
@@ -174,7 +200,7 @@ describe('readTable', () => {
     expect(table.rows.at(-1)?.cells).toEqual(['3', 'after']);
     setCells(table, table.rows.at(-1)!, { name: 'changed' });
     await writeTable(file, table);
-    expect(await readFile(file)).toEqual(Buffer.concat([bytes.subarray(0, bytes.length - 'after\n'.length), Buffer.from('changed\n')]));
+    expect(byteText(await readFile(file))).toBe(byteText(Buffer.concat([bytes.subarray(0, bytes.length - 'after\n'.length), Buffer.from('changed\n')])));
   });
 
   it('names a missing file and what it should hold', async () => {
@@ -188,7 +214,7 @@ describe('replaceHead', () => {
     const rest = Buffer.concat([Buffer.from('é'.repeat(70_000)), Buffer.from([0xff, 0x0a])]);
     await writeFile(file, Buffer.concat([Buffer.from('old head\n'), rest]));
     await replaceHead(file, 'old head\n'.length, 'the new, longer head\n');
-    expect(await readFile(file)).toEqual(Buffer.concat([Buffer.from('the new, longer head\n'), rest]));
+    expect(byteText(await readFile(file))).toBe(byteText(Buffer.concat([Buffer.from('the new, longer head\n'), rest])));
     expect((await readdir(dir)).sort()).toEqual(['log.txt']);
   });
 });

@@ -5,7 +5,7 @@ import { loadFile } from '../../../src/shared/files/data-file.js';
 import { responseSpec } from '../../../src/shared/join-log/schema.js';
 import { prepareLog, RecentKeys, REDELIVERY_WINDOW_S, ResponseLog } from '../../../src/shared/join-log/append.js';
 import type { ResponseCells as ResponseRow } from '../../../src/shared/join-log/schema.js';
-import { cleanup, readLegacy, tempDir } from '../../support/tmp.js';
+import { readLegacy, TempFolder } from '../../support/tmp.js';
 
 /** A few minutes after the requests of these tests (1772366400 is 2026-03-01 12:00 UTC). */
 const MARCH_1 = () => new Date('2026-03-01T12:05:00Z');
@@ -102,13 +102,14 @@ describe('RecentKeys', () => {
 });
 
 describe('ResponseLog', () => {
+  let tmp: TempFolder;
   let dir: string;
   let file: string;
   beforeEach(async () => {
-    dir = await tempDir('tg-responses-');
+    dir = (tmp = new TempFolder('tg-responses-')).dir;
     file = path.join(dir, 'responde_data.txt');
   });
-  afterEach(async () => cleanup(dir));
+  afterEach(() => tmp.remove());
 
   test('creates the file, appends rows, and never writes the same request twice', async () => {
     const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });

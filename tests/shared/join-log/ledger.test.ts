@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { eventDate, foldLedger, Ledger, type LedgerEvent } from '../../../src/shared/join-log/ledger.js';
 import { LedgerFile } from '../../../src/shared/join-log/ledger-file.js';
-import { TempFolder } from '../../support/temp-folder.js';
+import { TempFolder } from '../../support/tmp.js';
 
 const ev = (user: string, status: string, link: string, date: number, chat = '-100'): LedgerEvent => ({ chat, user, status, link, date });
 

@@ -7,7 +7,7 @@ import { ResponseLog } from '../../../src/shared/join-log/append.js';
 import type { Ledger } from '../../../src/shared/join-log/ledger.js';
 import { MembershipLog } from '../../../src/shared/join-log/membership-log.js';
 import type { ResponseCells } from '../../../src/shared/join-log/schema.js';
-import { TempFolder } from '../../support/temp-folder.js';
+import { TempFolder } from '../../support/tmp.js';
 
 let dir: TempFolder;
 const NAME = 'data/responde_data.txt';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ResponseLog } from '../../../src/shared/join-log/append.js';
 import { decisionRow, PendingRequests, readPending } from '../../../src/shared/join-log/pending.js';
 import { requestKey, type ResponseCells } from '../../../src/shared/join-log/schema.js';
-import { cleanup, tempDir } from '../../support/tmp.js';
+import { TempFolder } from '../../support/tmp.js';
 
 const HEADER = 'id_link\tid_tg\ttg_f_name\ttg_l_name\tdt_tg_responde\ttg_responde_status\ttg_username\tlink\tchat_id\ttg_request_date\tdecided_by\treason';
 const MARCH_1 = () => new Date('2026-03-01T12:05:00Z');
@@ -38,11 +38,12 @@ describe('PendingRequests', () => {
 });
 
 describe('the join log and held requests', () => {
+  let folder: TempFolder;
   let dir: string;
   beforeEach(async () => {
-    dir = await tempDir('pending-');
+    dir = (folder = new TempFolder('pending-')).dir;
   });
-  afterEach(() => cleanup(dir));
+  afterEach(() => folder.remove());
 
   test('a request gets its pending row and one decision row, never a second one, also after a reopen', async () => {
     const file = path.join(dir, 'responde_data.txt');
