@@ -23,7 +23,8 @@ import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js'
 import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
-import { runBot } from './run-bot.js';
+import { ALLOWED_UPDATES, runBot } from './run-bot.js';
+import { updateGuard } from './update-shape.js';
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -80,16 +81,21 @@ function stopSignal(deps: HandlerDeps): { requested: Promise<string>; dispose: (
 
 function installCatch(bot: Telegraf, logger: Logger): void {
   // One failing update never stops the bot: log it and carry on with the next. A failure the exit
-  // table does not name is our bug: said so, with the update's id and the stack, once.
+  // table does not name is our bug: said so, with the update's id and the stack, once. Nothing here
+  // may throw: an error escaping bot.catch ends polling and the whole batch with it.
   bot.catch((error, ctx) => {
-    const where = describeUpdate(ctx.update);
-    if (!isBug(error)) {
-      logger.error(`${where}: ${messageOf(error)}; the update is skipped, the bot carries on`);
-      return;
+    try {
+      const where = describeUpdate(ctx.update);
+      if (!isBug(error)) {
+        logger.error(`${where}: ${messageOf(error)}; the update is skipped, the bot carries on`);
+        return;
+      }
+      const verdict = verdictOf(new BugError(error, ctx.update.update_id));
+      logger.error(`${where}: bug: ${messageOf(error)}; the update is skipped, the bot carries on`);
+      if (verdict.stack !== undefined) logger.error(verdict.stack);
+    } catch (failure) {
+      logger.error(`an update failed (${String(error)}), and so did logging it (${String(failure)}); the bot carries on`);
     }
-    const verdict = verdictOf(new BugError(error, ctx.update.update_id));
-    logger.error(`${where}: bug: ${messageOf(error)}; the update is skipped, the bot carries on`);
-    if (verdict.stack !== undefined) logger.error(verdict.stack);
   });
 }
 
@@ -127,6 +133,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
+      bot.use(updateGuard(logger, ALLOWED_UPDATES));
       bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
