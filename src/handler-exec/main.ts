@@ -25,6 +25,7 @@ import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { ALLOWED_UPDATES, runBot } from './run-bot.js';
 import { updateGuard } from './update-shape.js';
+import { acquireInstanceLock, type InstanceLock } from './single-instance.js';
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -110,6 +111,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   const options = command.opts<HandlerOptions>();
   let secrets: string[] = [];
+  let instance: InstanceLock | undefined;
   try {
     const config = await loadConfig(env, options, { token: true, chat: false }, io.cwd);
     secrets = secretsOf(config);
@@ -122,6 +124,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (!existsSync(paths.dataDir)) {
       throw new ConfigError([`--data-dir: ${paths.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
     }
+    // Before any file or Telegram is touched: a second tg-handler refuses, the running one goes on.
+    instance = await acquireInstanceLock(paths.dataDir, config.token.split(':')[0] ?? '');
     const menu = await loadMenu(menuFile, shown(menuFile));
     const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
     await registry.start();
@@ -148,6 +152,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } catch (error) {
     // A join log the handler cannot append to is 2, so systemd does not restart in a loop (shared/cli/exit.ts).
     return reportFailure(error, io, secrets);
+  } finally {
+    await instance?.release();
   }
 }
 
