@@ -10,10 +10,17 @@ import type { Telegraf } from 'telegraf';
 import { ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { InFlight } from './in-flight.js';
-import type { WebhookOptions } from '../shared/config/schema.js';
+import { DEFAULT_WEBHOOK_HOST, type WebhookOptions } from '../shared/config/schema.js';
 
 /** Asked for explicitly: omitting allowed_updates would keep whatever an earlier run set. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request'] as const;
+
+/**
+ * The largest webhook body accepted. Telegram's updates are a few KiB (a message of 4096 characters
+ * with its entities stays far below this); anything bigger is not an update and is refused with 413
+ * before it is parsed or reaches the bot.
+ */
+export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
 /** How long a stop waits for updates in progress: systemd's default stop timeout is longer, our promise is 5 s. */
 export const STOP_TIMEOUT_MS = 4500;
@@ -80,10 +87,13 @@ async function stopWhenRunning(bot: Telegraf, launched: Promise<void>, gaveUp: (
 async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise<void> {
   const { bot, logger, inFlight } = options;
   bot.botInfo ??= await bot.telegram.getMe();
-  const server = http.createServer(bot.webhookCallback(webhook.path, { secretToken: webhook.secret }));
+  const host = webhook.host ?? DEFAULT_WEBHOOK_HOST;
+  // telegraf's callback takes a body read before it as a Buffer too (its types name only the parsed Update).
+  const callback = bot.webhookCallback(webhook.path, { secretToken: webhook.secret }) as Handler;
+  const server = http.createServer(limitBody(callback, MAX_WEBHOOK_BODY));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new ConfigError([listenProblem(error, webhook.port)], { cause: error })));
-    server.listen(webhook.port, () => {
+    server.listen(webhook.port, host, () => {
       server.removeAllListeners('error');
       resolve();
     });
@@ -93,7 +103,7 @@ async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise
   try {
     // Listening first: Telegram may post the moment the webhook is set.
     await bot.telegram.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
-    logger.info(`started as @${bot.botInfo.username} (webhook ${webhook.url}, listening on port ${webhook.port})`);
+    logger.info(`started as @${bot.botInfo.username} (webhook ${webhook.url}, listening on ${host.includes(':') ? `[${host}]` : host}:${webhook.port})`);
     options.onReady?.();
     const reason = await Promise.race([options.stopRequested, failed]);
     logger.info(`stopping (${reason})${inFlight.size > 0 ? `: finishing ${inFlight.describe()}` : ''}`);
@@ -106,6 +116,45 @@ async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise
   if (outcome === 'timeout') {
     logger.warn(`stopped before ${inFlight.describe()} finished: not answered to Telegram, so Telegram delivers it again after the restart (rows already written are not doubled)`);
   }
+}
+
+type Handler = (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse) => unknown;
+
+/**
+ * Reads a request's body up to `limit` bytes and hands it on as `req.body` (telegraf's webhook
+ * callback takes a body read before it); a longer body, announced or not, is answered 413 and the
+ * connection closed without reading the rest.
+ */
+export function limitBody(next: Handler, limit: number): Handler {
+  const refuse = (res: http.ServerResponse): void => {
+    res.writeHead(413, { connection: 'close', 'content-type': 'text/plain' }).end('request body too large\n');
+  };
+  return (req, res) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      refuse(res);
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        refuse(res);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      req.body = Buffer.concat(chunks);
+      void next(req, res);
+    });
+  };
 }
 
 /** A one-line reason for a failed listen, e.g. the port is taken. */
