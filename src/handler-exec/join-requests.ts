@@ -1,9 +1,10 @@
 /**
  * Where a join request is decided. `decide` is pure: which registry row the request belongs to has
  * been looked up already, and it says approve, decline or leave it to a human admin. The composer
- * around it calls Telegram, then appends the row (awaited until on disk) before the handler returns:
- * telegraf confirms an update only after its batch finished, so a crash before the row is written
- * means Telegram delivers the request again after the restart.
+ * around it waits until the row can be written (LogGate: a full disk holds the request, unconfirmed),
+ * calls Telegram, then appends the row (awaited until on disk) before the handler returns: telegraf
+ * confirms an update only after its batch finished, so a crash before the row is written means
+ * Telegram delivers the request again after the restart.
  */
 import { Composer, type Context } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
@@ -13,7 +14,7 @@ import type { Invite } from '../shared/registry/registry.js';
 import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
 import { isRefusal } from '../shared/telegram/errors.js';
 import type { Registry } from './registry-watch.js';
-import type { ResponseLog } from '../shared/join-log/append.js';
+import type { LogGate } from './log-gate.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';
@@ -110,7 +111,7 @@ function warningFor(reason: Reason, request: ChatJoinRequest, invite: Invite | u
 
 export interface JoinRequestDeps {
   registry: Registry;
-  log: ResponseLog;
+  log: Pick<LogGate, 'has' | 'admit' | 'record'>;
   logger: Logger;
   unknownLinks: UnknownLinkPolicy;
   now: () => Date;
@@ -135,20 +136,27 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     const warning = warningFor(decision.reason, request, invite, deps.unknownLinks);
     if (warning !== undefined) deps.logger.warn(warning);
 
+    // Nobody is approved (or declined) unless their row can be written: a full disk waits here.
+    const seat = await deps.log.admit(responseRow(request, invite, decision.status, deps.now(), deps.zone, decision.reason));
     let status = decision.status;
-    if (decision.action !== 'leave') {
-      deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
-      try {
-        if (decision.action === 'approve') await ctx.telegram.approveChatJoinRequest(request.chat.id, userId);
-        else await ctx.telegram.declineChatJoinRequest(request.chat.id, userId);
-      } catch (error) {
-        const settled = settledStatus(decision.action, error);
-        if (settled === undefined) throw error;
-        status = settled;
+    let wrote: boolean;
+    try {
+      if (decision.action !== 'leave') {
+        deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
+        try {
+          if (decision.action === 'approve') await ctx.telegram.approveChatJoinRequest(request.chat.id, userId);
+          else await ctx.telegram.declineChatJoinRequest(request.chat.id, userId);
+        } catch (error) {
+          const settled = settledStatus(decision.action, error);
+          if (settled === undefined) throw error;
+          status = settled;
+        }
       }
+      const held = status === 'pending' || status === 'decline' ? decision.reason : '';
+      wrote = await deps.log.record(responseRow(request, invite, status, deps.now(), deps.zone, held));
+    } finally {
+      seat.release();
     }
-    const held = status === 'pending' || status === 'decline' ? decision.reason : '';
-    const wrote = await deps.log.record(responseRow(request, invite, status, deps.now(), deps.zone, held));
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
     deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });

@@ -25,6 +25,7 @@ import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { ALLOWED_UPDATES, runBot } from './run-bot.js';
 import { updateGuard } from './update-shape.js';
+import { LogGate, type HoldBackoff } from './log-gate.js';
 import { acquireInstanceLock, type InstanceLock } from './single-instance.js';
 
 /** What tests (and only tests) put in place of the outside world. */
@@ -39,6 +40,8 @@ export interface HandlerDeps {
   retry?: Partial<RetryPolicy>;
   /** How long a stop waits for updates in progress; default 4.5 s. */
   stopTimeoutMs?: number;
+  /** The back-off while the join log cannot be written (a full disk); default 1 s doubling to 30 s. */
+  holdBackoff?: HoldBackoff;
 }
 
 interface HandlerOptions extends CommonOptions, WebhookCliOptions {
@@ -134,18 +137,24 @@ export async function main(argv: string[], env: Record<string, string | undefine
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
 
     const stop = stopSignal(deps);
+    let gate: LogGate | undefined;
     try {
-      const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
+      // No handler timeout: a request held while the join log cannot be written must stay unconfirmed
+      // however long that lasts (every Telegram call has its own timeout).
+      const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry }, handlerTimeoutMs: Infinity });
+      gate = new LogGate(log, { dir: path.dirname(paths.joinLog), name: shown(paths.joinLog), logger, ...(deps.holdBackoff === undefined ? {} : { backoff: deps.holdBackoff }) });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
       bot.use(updateGuard(logger, ALLOWED_UPDATES));
-      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
+      bot.use(joinRequestHandlers({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone }));
       bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
       logger.debug(`registry ${shown(paths.registry)}: ${registry.size} link(s); join log ${shown(paths.joinLog)}; unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
       stop.dispose();
+      // Held rows stay unwritten and their updates unconfirmed: Telegram delivers them again.
+      gate?.close();
       await log.close();
     }
     logger.info('stopped');
