@@ -131,7 +131,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     // Before any file or Telegram is touched: a second tg-handler refuses, the running one goes on.
     instance = await acquireInstanceLock(paths.dataDir, config.token.split(':')[0] ?? '');
     const menu = await loadMenu(menuFile, shown(menuFile));
-    const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
+    const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger, now: () => now().getTime() });
     await registry.start();
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now });
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
