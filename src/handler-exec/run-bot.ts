@@ -5,6 +5,7 @@
  * are not confirmed, so Telegram delivers them again after the restart, and the join log's request
  * keys keep that from doubling a row.
  */
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { Telegraf } from 'telegraf';
 import { ConfigError, messageOf } from '../shared/errors.js';
@@ -90,7 +91,7 @@ async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise
   const host = webhook.host ?? DEFAULT_WEBHOOK_HOST;
   // telegraf's callback takes a body read before it as a Buffer too (its types name only the parsed Update).
   const callback = bot.webhookCallback(webhook.path, { secretToken: webhook.secret }) as Handler;
-  const server = http.createServer(limitBody(callback, MAX_WEBHOOK_BODY));
+  const server = http.createServer(limitBody(callback, MAX_WEBHOOK_BODY, webhook.secret, logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new ConfigError([listenProblem(error, webhook.port)], { cause: error })));
     server.listen(webhook.port, host, () => {
@@ -120,20 +121,36 @@ async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise
 
 type Handler = (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse) => unknown;
 
+/** The secret header compared in constant time, as telegraf does. */
+function sameSecret(header: string | string[] | undefined, secret: string): boolean {
+  const given = Buffer.from(typeof header === 'string' ? header : '', 'utf8');
+  const wanted = Buffer.from(secret, 'utf8');
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
 /**
  * Reads a request's body up to `limit` bytes and hands it on as `req.body` (telegraf's webhook
  * callback takes a body read before it); a longer body, announced or not, is answered 413 and the
- * connection closed without reading the rest.
+ * connection closed without reading the rest. A body that is not an update object at all (`null`,
+ * a number, a list: telegraf would throw on it outside its error handling) is answered 400. A post
+ * without the right secret is handed on unread: telegraf answers it 403.
  */
-export function limitBody(next: Handler, limit: number): Handler {
-  const refuse = (res: http.ServerResponse): void => {
-    res.writeHead(413, { connection: 'close', 'content-type': 'text/plain' }).end('request body too large\n');
+export function limitBody(next: Handler, limit: number, secret: string, logger: Logger): Handler {
+  const refuse = (res: http.ServerResponse, status: number, why: string): void => {
+    res.writeHead(status, { connection: 'close', 'content-type': 'text/plain' }).end(`${why}\n`);
+  };
+  const pass = (req: Parameters<Handler>[0], res: http.ServerResponse): void => {
+    Promise.resolve(next(req, res)).catch((error: unknown) => {
+      logger.error(`webhook: a post could not be handled: ${messageOf(error)}`);
+      if (!res.headersSent) refuse(res, 500, 'not handled');
+    });
   };
   return (req, res) => {
+    if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) return pass(req, res);
     if (Number(req.headers['content-length'] ?? 0) > limit) {
-      refuse(res);
+      refuse(res, 413, 'request body too large');
       req.resume();
-      return;
+      return undefined;
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -144,16 +161,29 @@ export function limitBody(next: Handler, limit: number): Handler {
       if (size > limit) {
         refused = true;
         chunks.length = 0;
-        refuse(res);
+        refuse(res, 413, 'request body too large');
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
       if (refused) return;
-      req.body = Buffer.concat(chunks);
-      void next(req, res);
+      const body = Buffer.concat(chunks);
+      let update: unknown;
+      try {
+        update = JSON.parse(body.toString('utf8'));
+      } catch {
+        update = undefined;
+      }
+      if (typeof update !== 'object' || update === null || Array.isArray(update) || !Number.isSafeInteger((update as { update_id?: unknown }).update_id)) {
+        logger.warn(`webhook: a post of ${body.length} bytes is not a Telegram update (no object with an update_id); answered 400`);
+        refuse(res, 400, 'not a Telegram update');
+        return;
+      }
+      req.body = body;
+      pass(req, res);
     });
+    return undefined;
   };
 }
 

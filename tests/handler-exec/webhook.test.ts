@@ -137,12 +137,22 @@ describe('the webhook server (#11.5)', () => {
     expect(world.emu.callsTo('approveChatJoinRequest').map((c) => c.params['user_id'])).toEqual([anna.id, 779]);
   });
 
-  test('an update of a type never asked for is logged with its id and skipped; the bot goes on', async () => {
+  test('an update of a type never asked for is logged with its id and skipped, a body that is no update is refused with 400; the bot goes on', async () => {
     const port = await startWebhook();
     expect(await post(port, secret, Buffer.from(JSON.stringify({ update_id: 7007, a_type_from_the_future: { id: 1 } })))).toBe(200);
     expect(run?.output).toMatch(/update 7007 \(a_type_from_the_future\): cannot be handled \("a_type_from_the_future" is not a type tg-handler asked Telegram for\); the update is skipped/);
     expect(await post(port, secret, Buffer.from(JSON.stringify({ update_id: 7008, message: null })))).toBe(200);
     expect(run?.output).toMatch(/update 7008 \(message from a channel\): cannot be handled \(message: /);
+    // Not an update object at all: telegraf would throw on these outside its error handling.
+    for (const body of ['null', '[1]', '5', '{"message":{}}']) expect(await post(port, secret, Buffer.from(body))).toBe(400);
+    expect(await post(port, secret, Buffer.from('{not json'))).toBe(400);
+    expect(run?.output).toMatch(/webhook: a post of 4 bytes is not a Telegram update \(no object with an update_id\); answered 400/);
+    // Still running: a real update after them is handled.
+    const link = await world.botLink('anna-2026');
+    world.write('data/invite_data.txt', `${INVITE_HEADER}\n${inviteLine('anna-2026', link)}\n`);
+    world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link });
+    await world.emu.waitForIdle();
+    expect(world.emu.isMember(GROUP, anna.id)).toBe(true);
   });
 
   test('it listens on 127.0.0.1 only, unless --host says otherwise', async () => {
