@@ -3,14 +3,16 @@
  * skipped; the bot keeps running and every other update of the same batch is handled (#11.1).
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, World } from './helpers.js';
+import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, startHandler, World } from './helpers.js';
 
 let world: World;
 let child: Child | undefined;
+let stopRun: (() => Promise<number>) | undefined;
 
 beforeEach(async () => {
   world = await World.create();
   child = undefined;
+  stopRun = undefined;
 });
 
 afterEach(async () => {
@@ -18,6 +20,7 @@ afterEach(async () => {
     child.process.kill('SIGKILL');
     await child.exited;
   }
+  await stopRun?.();
   await world.close();
 });
 
@@ -59,4 +62,25 @@ test('malformed updates in one batch with good ones: each logged by id and skipp
   await child.waitFor(/-> approved/, 3);
   child.process.kill('SIGTERM');
   expect(await child.exited).toEqual({ code: 0, signal: null });
+});
+
+test('a bug of ours while handling one update is logged as a bug: error level, its update id, the stack once; the next update is handled', async () => {
+  const link = await world.botLink('anna-2026');
+  world.write('data/invite_data.txt', `${INVITE_HEADER}\n${inviteLine('anna-2026', link)}\n`);
+  let broken = false;
+  // Our own clock failing is our bug, not Telegram's input.
+  const run = await startHandler(world, [], { now: () => { if (broken) throw new TypeError('the clock broke'); return new Date(); } });
+  stopRun = () => run.stop();
+  broken = true;
+  const id = world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: link });
+  await world.emu.waitForIdle();
+  broken = false;
+  world.emu.requestJoin({ chatId: GROUP, user: boris, inviteLink: link });
+  await world.emu.waitForIdle();
+  expect(run.err.filter((l) => l.includes('the clock broke'))).toEqual([
+    expect.stringMatching(new RegExp(`error: update ${id} \\(join request of user ${anna.id}\\): bug: the clock broke; the update is skipped, the bot carries on$`)),
+    expect.stringMatching(/error: TypeError: the clock broke\n[^\n]*\sat /),
+  ]);
+  expect(world.responses().map((r) => r.id_tg)).toEqual([String(boris.id)]);
+  expect(await run.stop()).toBe(0);
 });
