@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InstanceBusyError } from '../shared/errors.js';
+import { EXIT_FAILED } from '../shared/cli/exit.js';
+import { ExitError, InstanceBusyError, messageOf } from '../shared/errors.js';
 
 /** The lock file in the data folder. */
 export const DATA_LOCK_NAME = '.tg-handler.lock';
@@ -73,7 +74,14 @@ export interface InstanceLock {
 async function takeOne(file: string, me: Owner, what: string): Promise<void> {
   const text = JSON.stringify(me);
   const temp = `${file}.${me.pid}.${Date.now()}`;
-  await writeFile(temp, `${text}\n`, { mode: 0o644 });
+  try {
+    await writeFile(temp, `${text}\n`, { mode: 0o644 });
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    // A full disk or a read-only folder: 1, so a supervisor's restart tries again once it is fixed.
+    const why = (error as { message?: unknown }).message;
+    throw new ExitError(EXIT_FAILED, `${file}: cannot write the single-instance lock (${typeof why === 'string' ? why : messageOf(error)}); free some space or make the data folder writable`, { cause: error });
+  }
   try {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {

@@ -154,6 +154,27 @@ describe('a full disk under the join log', () => {
   });
 });
 
+describe('starting on a full disk', () => {
+  test('exit 1 with one line naming the folder (a restart tries again); with space back, it starts', async () => {
+    if (mount === undefined) return console.warn(skipped);
+    const world = await World.create();
+    try {
+      for (const name of ['filler', 'responde_data.txt', 'invite_data.txt', '.tg-handler.lock']) rmSync(path.join(mount, name), { force: true });
+      const filler = fill(mount);
+      const failed = new InProcess(world, ['--data-dir', mount]);
+      expect(await failed.done).toBe(1);
+      expect(failed.err).toEqual([expect.stringMatching(/^error: .*\.tg-handler\.lock: cannot write the single-instance lock \(ENOSPC: no space left on device.*\); free some space/)]);
+      expect(world.emu.calls).toEqual([]);
+      unlinkSync(filler);
+      const started = new InProcess(world, ['--data-dir', mount]);
+      await started.ready;
+      expect(await started.stop()).toBe(0);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
 describe('AppendLog on a full disk', () => {
   test('a batch that fits only in part takes its bytes back; the next append after space returns starts on a whole line', async () => {
     if (mount === undefined) return console.warn(skipped);
