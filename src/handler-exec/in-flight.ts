@@ -5,13 +5,43 @@
 import type { Context, MiddlewareFn } from 'telegraf';
 import type { Update } from 'telegraf/types';
 
-/** `update 12 (join request of user 42)`: enough to find the update in the log. Pure. */
-export function describeUpdate(update: Update): string {
-  if ('chat_join_request' in update) return `update ${update.update_id} (join request of user ${update.chat_join_request.from.id})`;
-  if ('callback_query' in update) return `update ${update.update_id} (button press of user ${update.callback_query.from.id})`;
-  if ('message' in update) return `update ${update.update_id} (message from ${update.message.from?.id ?? 'a channel'})`;
-  const type = Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
-  return `update ${update.update_id} (${type})`;
+/** The type of an update: its first key besides update_id, or undefined. Pure. */
+export function updateTypeOf(update: object): string | undefined {
+  return Object.keys(update).find((key) => key !== 'update_id');
+}
+
+/** A field read without trusting the update's shape: undefined when any step is missing or not an object. */
+function field(value: unknown, ...path: string[]): unknown {
+  let here = value;
+  for (const key of path) {
+    if (typeof here !== 'object' || here === null) return undefined;
+    here = (here as Record<string, unknown>)[key];
+  }
+  return here;
+}
+
+/** A number or short string from an update, for a log line; '?' for anything else. */
+function shown(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.length <= 64) return JSON.stringify(value);
+  return '?';
+}
+
+/**
+ * `update 12 (join request of user 42)`: enough to find the update in the log. Pure and total: it
+ * runs on the error path too (bot.catch), where an update of an unexpected shape must not throw again.
+ */
+export function describeUpdate(update: unknown): string {
+  const head = `update ${shown(field(update, 'update_id'))}`;
+  if (typeof update !== 'object' || update === null) return head;
+  const type = updateTypeOf(update);
+  if (type === 'chat_join_request') return `${head} (join request of user ${shown(field(update, type, 'from', 'id'))})`;
+  if (type === 'callback_query') return `${head} (button press of user ${shown(field(update, type, 'from', 'id'))})`;
+  if (type === 'message') {
+    const from = field(update, type, 'from', 'id');
+    return `${head} (message from ${from === undefined ? 'a channel' : shown(from)})`;
+  }
+  return `${head} (${type ?? 'unknown'})`;
 }
 
 export class InFlight {

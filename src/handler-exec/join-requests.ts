@@ -1,9 +1,10 @@
 /**
  * Where a join request is decided. `decide` is pure: which registry row the request belongs to has
  * been looked up already, and it says approve, decline or leave it to a human admin. The composer
- * around it calls Telegram, then appends the row (awaited until on disk) before the handler returns:
- * telegraf confirms an update only after its batch finished, so a crash before the row is written
- * means Telegram delivers the request again after the restart.
+ * around it waits until the row can be written (LogGate: a full disk holds the request, unconfirmed),
+ * calls Telegram, then appends the row (awaited until on disk) before the handler returns: telegraf
+ * confirms an update only after its batch finished, so a crash before the row is written means
+ * Telegram delivers the request again after the restart.
  */
 import { Composer, type Context } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
@@ -13,11 +14,11 @@ import type { Invite } from '../shared/registry/registry.js';
 import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
 import { settleRequest } from '../shared/telegram/settle.js';
 import type { Registry } from './registry-watch.js';
-import type { ResponseLog } from '../shared/join-log/append.js';
 import { factsOf, type ReviewQueue } from './review-queue.js';
 import type { HeldReason } from './review-card.js';
 import type { LinkUsage } from './link-usage.js';
 import type { RequesterCheck } from './requester-check.js';
+import type { LogGate } from './log-gate.js';
 
 /** What the bot does with a request whose link is not in the registry. */
 export type UnknownLinkPolicy = 'pending' | 'decline';
@@ -108,7 +109,8 @@ function warningFor(reason: Reason, request: ChatJoinRequest, invite: Invite | u
 
 export interface JoinRequestDeps {
   registry: Registry;
-  log: ResponseLog;
+  /** The join log behind its gate: nobody is decided unless their row can be written (a full disk waits). */
+  log: Pick<LogGate, 'has' | 'admit' | 'record'>;
   logger: Logger;
   unknownLinks: UnknownLinkPolicy;
   now: () => Date;
@@ -151,22 +153,29 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     const warning = warningFor(decision.reason, request, invite, deps.unknownLinks);
     if (warning !== undefined) deps.logger.warn(warning);
 
+    // Nobody is approved, declined or queued unless their row can be written: a full disk waits here.
+    const seat = await deps.log.admit(responseRow(request, invite, decision.status, deps.now(), deps.zone, decision.reason));
     let status = decision.status;
-    // The card goes first: a crash before the row means the request comes again (a second card), never none.
-    if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
-    if (decision.action !== 'leave') {
-      deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
-      try {
-        status = (await settleRequest(ctx.telegram, decision.action, request.chat.id, userId)).status;
-      } catch (error) {
-        release();
-        throw error;
+    let wrote: boolean;
+    try {
+      // The card goes first: a crash before the row means the request comes again (a second card), never none.
+      if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
+      if (decision.action !== 'leave') {
+        deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
+        try {
+          status = (await settleRequest(ctx.telegram, decision.action, request.chat.id, userId)).status;
+        } catch (error) {
+          release();
+          throw error;
+        }
       }
+      const held = status === 'pending' || status === 'decline' ? decision.reason : '';
+      const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
+      wrote = await deps.log.record(row);
+      if (decision.reason === 'check') deps.check?.arm(row, release);
+    } finally {
+      seat.release();
     }
-    const held = status === 'pending' || status === 'decline' ? decision.reason : '';
-    const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
-    const wrote = await deps.log.record(row);
-    if (decision.reason === 'check') deps.check?.arm(row, release);
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
     deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });

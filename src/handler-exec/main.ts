@@ -25,11 +25,14 @@ import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { MembershipLog } from '../shared/join-log/membership-log.js';
-import { runBot } from './run-bot.js';
 import { ReviewQueue } from './review-queue.js';
 import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
 import { eachLogRow, readPending } from '../shared/join-log/pending.js';
 import { LinkUsage, limitedInvites } from './link-usage.js';
+import { ALLOWED_UPDATES, runBot } from './run-bot.js';
+import { updateGuard } from './update-shape.js';
+import { LogGate, type HoldBackoff } from './log-gate.js';
+import { acquireInstanceLock, type InstanceLock } from './single-instance.js';
 
 /** What tests (and only tests) put in place of the outside world. */
 export interface HandlerDeps {
@@ -45,6 +48,8 @@ export interface HandlerDeps {
   stopTimeoutMs?: number;
   /** The timers of --check-requester's waits; default Node's. */
   timers?: Timers;
+  /** The back-off while the join log cannot be written (a full disk); default 1 s doubling to 30 s. */
+  holdBackoff?: HoldBackoff;
 }
 
 interface HandlerOptions extends CommonOptions, WebhookCliOptions, ReviewCliOptions {
@@ -64,8 +69,9 @@ function program(io: Io): Command {
     .option('--max-members <n>', 'a registry link whose max_members cell is blank brings in at most N distinct people; further requests through it go to an admin (default: no limit)')
     .option('--check-requester', 'before approving a request through a registry link, ask the requester to confirm with a button; approve on their press')
     .option('--check-timeout <duration>', 'with --check-requester: no press within this time (e.g. 10m, 90s) declines the request, or sends it to ADMIN_CHAT_ID (default: 10m)')
-    .option('--webhook-url <url>', 'receive updates by webhook at this public https URL (behind a reverse proxy) instead of long polling')
+    .option('--webhook-url <url>', 'receive updates by webhook at this public https URL (behind a reverse proxy) instead of long polling; http:// only with a self-hosted Bot API server')
     .option('--port <n>', 'local port of the webhook server (with --webhook-url)')
+    .option('--host <address>', 'address the webhook server listens on (with --webhook-url): default 127.0.0.1, so only the reverse proxy on this machine reaches it; 0.0.0.0 for every interface')
     .option('--webhook-secret <secret>', 'secret token Telegram sends with every webhook post (default: WEBHOOK_SECRET, else random per start)')
     .addHelpText('after', `\n${EXIT_HELP}`)
     .allowExcessArguments(false)
@@ -96,16 +102,21 @@ function stopSignal(deps: HandlerDeps): { requested: Promise<string>; dispose: (
 
 function installCatch(bot: Telegraf, logger: Logger): void {
   // One failing update never stops the bot: log it and carry on with the next. A failure the exit
-  // table does not name is our bug: said so, with the update's id and the stack, once.
+  // table does not name is our bug: said so, with the update's id and the stack, once. Nothing here
+  // may throw: an error escaping bot.catch ends polling and the whole batch with it.
   bot.catch((error, ctx) => {
-    const where = describeUpdate(ctx.update);
-    if (!isBug(error)) {
-      logger.error(`${where}: ${messageOf(error)}; the update is skipped, the bot carries on`);
-      return;
+    try {
+      const where = describeUpdate(ctx.update);
+      if (!isBug(error)) {
+        logger.error(`${where}: ${messageOf(error)}; the update is skipped, the bot carries on`);
+        return;
+      }
+      const verdict = verdictOf(new BugError(error, ctx.update.update_id));
+      logger.error(`${where}: bug: ${messageOf(error)}; the update is skipped, the bot carries on`);
+      if (verdict.stack !== undefined) logger.error(verdict.stack);
+    } catch (failure) {
+      logger.error(`an update failed (${String(error)}), and so did logging it (${String(failure)}); the bot carries on`);
     }
-    const verdict = verdictOf(new BugError(error, ctx.update.update_id));
-    logger.error(`${where}: bug: ${messageOf(error)}; the update is skipped, the bot carries on`);
-    if (verdict.stack !== undefined) logger.error(verdict.stack);
   });
 }
 
@@ -120,6 +131,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   const options = command.opts<HandlerOptions>();
   let secrets: string[] = [];
+  let instance: InstanceLock | undefined;
   try {
     const config = await loadConfig(env, options, { token: true, chat: false }, io.cwd);
     secrets = secretsOf(config);
@@ -132,18 +144,21 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (!existsSync(paths.dataDir)) {
       throw new ConfigError([`--data-dir: ${paths.dataDir} does not exist; run tg-handler from the folder that holds data/, or pass --data-dir`]);
     }
+    // Before any file or Telegram is touched: a second tg-handler refuses, the running one goes on.
+    instance = await acquireInstanceLock(paths.dataDir, config.token.split(':')[0] ?? '');
     const review = parseReviewOptions(options);
     const menu = await loadMenu(menuFile, shown(menuFile));
     const usage = new LinkUsage((onRow) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow), review.maxMembers);
     await usage.prime(await limitedInvites(paths.registry, shown(paths.registry), config.zone, review.maxMembers, logger));
     const pending = config.adminChatId === undefined && !review.checkRequester ? undefined : await readPending(paths.joinLog, shown(paths.joinLog));
-    const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger });
+    const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger, now: () => now().getTime() });
     await registry.start();
     if (registry.size === 0) logger.warn(`${shown(paths.registry)} has no invite links yet: run tg-get to make them; until then every join request is ${options.unknownLinks === 'decline' ? 'declined' : 'left to an admin'}`);
     // The files are checked first, then Telegram is reached, and only then is the join log created or
     // its header brought up to date: a start that cannot reach Telegram, or is refused, changes no
-    // file. launch() keeps the botInfo set here.
-    const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry } });
+    // file. launch() keeps the botInfo set here. No handler timeout: a request held while the join log
+    // cannot be written must stay unconfirmed however long that lasts (every call has its own timeout).
+    const bot = createBot({ token: config.token, apiRoot: config.apiRoot, log: logger, retry: { ...DEFAULT_RETRY, ...deps.retry }, handlerTimeoutMs: Infinity });
     const reachTelegram = async () => {
       bot.botInfo ??= await bot.telegram.getMe();
     };
@@ -159,10 +174,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
       : new RequesterCheck({ log, pending, queue, menu, logger, now, zone: config.zone, timeoutMs: review.checkTimeoutMs, timers: deps.timers ?? NODE_TIMERS });
 
     const stop = stopSignal(deps);
+    let gate: LogGate | undefined;
     try {
+      gate = new LogGate(log, { dir: path.dirname(paths.joinLog), name: shown(paths.joinLog), logger, ...(deps.holdBackoff === undefined ? {} : { backoff: deps.holdBackoff }) });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
-      bot.use(joinRequestHandlers({ registry, log, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
+      bot.use(updateGuard(logger, ALLOWED_UPDATES));
+      bot.use(joinRequestHandlers({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
       bot.use(chatMemberHandlers({ registry, members, logger, zone: config.zone }));
       if (queue !== undefined) bot.use(queue.composer());
       if (check !== undefined) bot.use(check.composer());
@@ -175,6 +193,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       stop.dispose();
       check?.stop();
       await members.close();
+      // Held rows stay unwritten and their updates unconfirmed: Telegram delivers them again.
+      gate?.close();
       await log.close();
     }
     logger.info('stopped');
@@ -182,6 +202,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
   } catch (error) {
     // A join log the handler cannot append to is 2, so systemd does not restart in a loop (shared/cli/exit.ts).
     return reportFailure(error, io, secrets);
+  } finally {
+    await instance?.release();
   }
 }
 

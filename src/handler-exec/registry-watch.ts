@@ -1,8 +1,14 @@
 /**
  * The invite registry as the running handler sees it: data/invite_data.txt, re-read whenever it
  * changed, so links tg-get adds while the handler runs are known without a restart. tg-get replaces
- * the file by rename, so a read never sees half a file; a change shows as a new inode, size or mtime.
+ * the file by rename, so it never shows half a file; but an editor or a spreadsheet may truncate it
+ * and write it in pieces. A version that looks half-saved (changed within the last moment, and
+ * ending in an unterminated line, or empty after having rows, or gone, or changing while read) is
+ * not used: the last good registry stays, and a request that misses waits (bounded) for the file to
+ * settle before it is decided. A file that has not changed for a moment is used as it is: a legacy
+ * file may well lack its last line ending.
  */
+import { open } from 'node:fs/promises';
 import { fingerprint, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
 import { indexRegistry, type Invite } from '../shared/registry/registry.js';
 import { LinkIndex } from '../shared/registry/match.js';
@@ -11,6 +17,12 @@ import { messageOf } from '../shared/errors.js';
 
 /** How often at most the file is looked at while lookups keep finding their rows. */
 export const CHECK_EVERY_MS = 1000;
+
+/** A file changed less than this long ago (by its mtime) may still be being written. */
+export const QUIET_MS = 1000;
+/** How long a request that misses waits at most for a half-saved file to settle, and how often it looks. */
+export const SETTLE_MAX_MS = 2000;
+export const SETTLE_STEP_MS = 100;
 
 /** Problems listed one by one after a change; the rest are counted. */
 const MAX_LISTED_PROBLEMS = 10;
@@ -29,6 +41,28 @@ export interface RegistryWatchOptions {
   logger: Logger;
   /** Milliseconds of a monotonic clock, for the check interval; default performance.now. */
   clock?: () => number;
+  /** Wall-clock milliseconds, compared with the file's mtime; default Date.now. */
+  now?: () => number;
+  /** Waits between looks at a half-saved file; default a timer. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Whether the file's last byte ends a line (true for an empty file); undefined when it cannot be read. */
+async function endsWithLineBreak(file: string): Promise<boolean | undefined> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return true;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      return last[0] === 10 || last[0] === 13;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keeps a LinkIndex of the registry fresh. */
@@ -39,6 +73,11 @@ export class RegistryWatch implements Registry {
   private lastCheck = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
   private readonly clock: () => number;
+  /** Why the file on disk was not used at the last look (it looks half-saved), else undefined. */
+  private unsettled: string | undefined;
+  /** When (monotonic) the file was first seen missing after having rows. */
+  private missingSince: number | undefined;
+  private warnedUnsettled = false;
 
   constructor(private readonly options: RegistryWatchOptions) {
     this.clock = options.clock ?? (() => performance.now());
@@ -60,6 +99,18 @@ export class RegistryWatch implements Registry {
     if (hit !== undefined) return hit;
     // A miss may be a link tg-get made a moment ago: look at the file again, whatever the interval.
     await this.refresh(true);
+    // A miss while the file is half-saved: wait for the rest of it before deciding.
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let waited = 0; this.unsettled !== undefined && waited < SETTLE_MAX_MS; waited += SETTLE_STEP_MS) {
+      const found = this.index.find(link, name);
+      if (found !== undefined) return found;
+      await sleep(SETTLE_STEP_MS);
+      await this.refresh(true);
+    }
+    if (this.unsettled !== undefined && !this.warnedUnsettled) {
+      this.warnedUnsettled = true;
+      this.options.logger.warn(`${this.options.name}: ${this.unsettled} for over ${SETTLE_MAX_MS / 1000} s; deciding with the ${this.index.size} link(s) read before`);
+    }
     return this.index.find(link, name);
   }
 
@@ -84,14 +135,29 @@ export class RegistryWatch implements Registry {
       return;
     }
     if (this.seen !== undefined && sameFingerprint(print, this.seen)) return;
-    this.seen = print;
+    if (print === null && this.index.size > 0) {
+      // Gone after having rows: an editor may delete before it writes. Keep the links a moment.
+      this.missingSince ??= this.lastCheck;
+      if (this.lastCheck - this.missingSince < QUIET_MS) return this.setUnsettled('is missing for a moment (being saved?)');
+    }
+    this.missingSince = undefined;
     if (print === null) {
+      this.seen = print;
+      this.setSettled();
       this.index = new LinkIndex<Invite>([]);
       logger.warn(`${name}: file not found; every join request is left to an admin until tg-get makes links (the handler notices the file without a restart)`);
       return;
     }
     try {
+      const whole = await endsWithLineBreak(file);
       const { index, problems, warnings } = await indexRegistry(file, name, zone);
+      const after = await fingerprint(file);
+      const fresh = (this.options.now ?? Date.now)() - print.mtimeMs < QUIET_MS;
+      if (!sameFingerprint(print, after)) return this.setUnsettled('changed while it was read (being saved?)');
+      if (fresh && whole === false) return this.setUnsettled('ends in an unfinished line and was changed a moment ago (being saved?)');
+      if (fresh && index.size === 0 && this.index.size > 0) return this.setUnsettled('has no links left and was changed a moment ago (being saved?)');
+      this.seen = print;
+      this.setSettled();
       this.index = index;
       for (const warning of warnings) logger.warn(warning.message);
       for (const problem of problems.slice(0, MAX_LISTED_PROBLEMS)) logger.warn(`${problem.message} (this row is ignored until fixed)`);
@@ -99,7 +165,19 @@ export class RegistryWatch implements Registry {
       logger.debug(`${name}: ${this.index.size} invite ${this.index.size === 1 ? 'link' : 'links'} known`);
     } catch (error) {
       // Keep the last good index: a request via a known link must not turn "unknown" over a bad save.
+      this.seen = print;
       logger.warn(`${messageOf(error)} (keeping the ${this.index.size} ${this.index.size === 1 ? 'link' : 'links'} read before)`);
     }
+  }
+
+  /** The file on disk is not used (the version read last stays); the next look reads it again. */
+  private setUnsettled(why: string): void {
+    if (this.unsettled === undefined) this.options.logger.debug(`${this.options.name}: ${why}; keeping the ${this.index.size} link(s) read before`);
+    this.unsettled = why;
+  }
+
+  private setSettled(): void {
+    this.unsettled = undefined;
+    this.warnedUnsettled = false;
   }
 }

@@ -5,15 +5,23 @@
  * are not confirmed, so Telegram delivers them again after the restart, and the join log's request
  * keys keep that from doubling a row.
  */
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { Telegraf } from 'telegraf';
 import { ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { InFlight } from './in-flight.js';
-import type { WebhookOptions } from '../shared/config/schema.js';
+import { DEFAULT_WEBHOOK_HOST, type WebhookOptions } from '../shared/config/schema.js';
 
 /** Asked for explicitly: omitting allowed_updates would keep whatever an earlier run set. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request', 'chat_member'] as const;
+
+/**
+ * The largest webhook body accepted. Telegram's updates are a few KiB (a message of 4096 characters
+ * with its entities stays far below this); anything bigger is not an update and is refused with 413
+ * before it is parsed or reaches the bot.
+ */
+export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
 /** How long a stop waits for updates in progress: systemd's default stop timeout is longer, our promise is 5 s. */
 export const STOP_TIMEOUT_MS = 4500;
@@ -80,10 +88,13 @@ async function stopWhenRunning(bot: Telegraf, launched: Promise<void>, gaveUp: (
 async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise<void> {
   const { bot, logger, inFlight } = options;
   bot.botInfo ??= await bot.telegram.getMe();
-  const server = http.createServer(bot.webhookCallback(webhook.path, { secretToken: webhook.secret }));
+  const host = webhook.host ?? DEFAULT_WEBHOOK_HOST;
+  // telegraf's callback takes a body read before it as a Buffer too (its types name only the parsed Update).
+  const callback = bot.webhookCallback(webhook.path, { secretToken: webhook.secret }) as Handler;
+  const server = http.createServer(limitBody(callback, MAX_WEBHOOK_BODY, webhook.secret, logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new ConfigError([listenProblem(error, webhook.port)], { cause: error })));
-    server.listen(webhook.port, () => {
+    server.listen(webhook.port, host, () => {
       server.removeAllListeners('error');
       resolve();
     });
@@ -93,7 +104,7 @@ async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise
   try {
     // Listening first: Telegram may post the moment the webhook is set.
     await bot.telegram.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
-    logger.info(`started as @${bot.botInfo.username} (webhook ${webhook.url}, listening on port ${webhook.port})`);
+    logger.info(`started as @${bot.botInfo.username} (webhook ${webhook.url}, listening on ${host.includes(':') ? `[${host}]` : host}:${webhook.port})`);
     options.onReady?.();
     const reason = await Promise.race([options.stopRequested, failed]);
     logger.info(`stopping (${reason})${inFlight.size > 0 ? `: finishing ${inFlight.describe()}` : ''}`);
@@ -106,6 +117,74 @@ async function runWebhook(options: RunOptions, webhook: WebhookOptions): Promise
   if (outcome === 'timeout') {
     logger.warn(`stopped before ${inFlight.describe()} finished: not answered to Telegram, so Telegram delivers it again after the restart (rows already written are not doubled)`);
   }
+}
+
+type Handler = (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse) => unknown;
+
+/** The secret header compared in constant time, as telegraf does. */
+function sameSecret(header: string | string[] | undefined, secret: string): boolean {
+  const given = Buffer.from(typeof header === 'string' ? header : '', 'utf8');
+  const wanted = Buffer.from(secret, 'utf8');
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/**
+ * Reads a request's body up to `limit` bytes and hands it on as `req.body` (telegraf's webhook
+ * callback takes a body read before it); a longer body, announced or not, is answered 413 and the
+ * connection closed without reading the rest. A body that is not an update object at all (`null`,
+ * a number, a list: telegraf would throw on it outside its error handling) is answered 400. A post
+ * without the right secret is handed on unread: telegraf answers it 403.
+ */
+export function limitBody(next: Handler, limit: number, secret: string, logger: Logger): Handler {
+  const refuse = (res: http.ServerResponse, status: number, why: string): void => {
+    res.writeHead(status, { connection: 'close', 'content-type': 'text/plain' }).end(`${why}\n`);
+  };
+  const pass = (req: Parameters<Handler>[0], res: http.ServerResponse): void => {
+    Promise.resolve(next(req, res)).catch((error: unknown) => {
+      logger.error(`webhook: a post could not be handled: ${messageOf(error)}`);
+      if (!res.headersSent) refuse(res, 500, 'not handled');
+    });
+  };
+  return (req, res) => {
+    if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) return pass(req, res);
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      refuse(res, 413, 'request body too large');
+      req.resume();
+      return undefined;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        refuse(res, 413, 'request body too large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      const body = Buffer.concat(chunks);
+      let update: unknown;
+      try {
+        update = JSON.parse(body.toString('utf8'));
+      } catch {
+        update = undefined;
+      }
+      if (typeof update !== 'object' || update === null || Array.isArray(update) || !Number.isSafeInteger((update as { update_id?: unknown }).update_id)) {
+        logger.warn(`webhook: a post of ${body.length} bytes is not a Telegram update (no object with an update_id); answered 400`);
+        refuse(res, 400, 'not a Telegram update');
+        return;
+      }
+      req.body = body;
+      pass(req, res);
+    });
+    return undefined;
+  };
 }
 
 /** A one-line reason for a failed listen, e.g. the port is taken. */

@@ -68,6 +68,17 @@ export class LockBusyError extends Error {
   }
 }
 
+/** Another tg-handler already runs on this bot or data folder: this one refuses to start. */
+export class InstanceBusyError extends Error {
+  override name = 'InstanceBusyError';
+  /** The running one's process id, when known. */
+  readonly pid: number | undefined;
+  constructor(what: string, pid: number | undefined) {
+    super(`another tg-handler is already running on ${what}${pid === undefined ? '' : ` (process ${pid})`}; this one does not start (stop that one first, or leave it running)`);
+    this.pid = pid;
+  }
+}
+
 /** Ends a program with a given exit code and message, thrown by command code and caught by `main`. */
 export class ExitError extends Error {
   override name = 'ExitError';

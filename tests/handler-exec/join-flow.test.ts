@@ -2,7 +2,7 @@
  * Join requests end to end: main with the real telegraf client against the emulator, real files.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadFile } from '../../src/shared/files/data-file.js';
 import { responseSpec } from '../../src/shared/join-log/schema.js';
@@ -271,7 +271,9 @@ describe('start-up', () => {
 
   test('another instance polling the same bot (409) ends this one with exit 2 and the hint', async () => {
     run = await startHandler(world);
-    const other = new InProcess(world, ['--data-dir', world.path('data')]);
+    // Another machine (or folder) with the same token: one in this folder would refuse to start (single-instance.test.ts).
+    mkdirSync(world.path('elsewhere'));
+    const other = new InProcess(world, ['--data-dir', world.path('elsewhere')]);
     await other.ready;
     expect(await run.done).toBe(2);
     expect(run.err.join('\n')).toMatch(/another process is reading this bot's updates \(409 Conflict\)/);

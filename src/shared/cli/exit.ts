@@ -7,7 +7,7 @@
  * better; 2, an admin must fix something first, so systemd must not restart (RestartPreventExitStatus
  * in deploy/tg-handler.service); 70, a bug in our code (sysexits' EX_SOFTWARE), with its stack.
  */
-import { BugError, ConfigError, DataFileError, DataFileMissingError, ExitError, LockBusyError, messageOf } from '../errors.js';
+import { BugError, ConfigError, DataFileError, DataFileMissingError, ExitError, InstanceBusyError, LockBusyError, messageOf } from '../errors.js';
 import { fatalHint, isTelegramError, NetworkError, refusedMethod, type TelegramError } from '../telegram/errors.js';
 import type { Io } from './cli.js';
 import { redact } from './log.js';
@@ -18,11 +18,13 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** An admin must fix something first: a setting, a data file the program cannot work without, the token. */
 export const EXIT_ADMIN = 2;
+/** Another tg-handler already runs on the bot or data folder (sysexits' EX_TEMPFAIL: a restart later may start). */
+export const EXIT_RUNNING = 75;
 /** Our own code threw: a bug (EX_SOFTWARE). */
 export const EXIT_BUG = 70;
 
 /** The table in one line, for the end of `--help`. */
-export const EXIT_HELP = 'Exit codes: 0 done; 1 a row, Telegram or the network failed (the next run may do better); 2 an admin must fix what the message names; 70 a bug. See "Exit codes" in README.md.';
+export const EXIT_HELP = 'Exit codes: 0 done; 1 a row, Telegram or the network failed (the next run may do better); 2 an admin must fix what the message names; 75 another tg-handler already runs; 70 a bug. See "Exit codes" in README.md.';
 
 /** What `main` does with a failure: the code, the lines to print after `error: `, and a stack for a bug. */
 export interface Verdict {
@@ -74,6 +76,11 @@ export const EXIT_TABLE: readonly Rule[] = [
     what: 'LockBusyError: another tg-get or tg-handler held a data file too long',
     matches: (e) => e instanceof LockBusyError,
     verdict: (e) => one(EXIT_FAILED, (e as Error).message),
+  },
+  {
+    what: 'InstanceBusyError: another tg-handler already runs on this bot or data folder',
+    matches: (e) => e instanceof InstanceBusyError,
+    verdict: (e) => one(EXIT_RUNNING, (e as Error).message),
   },
   {
     what: 'ExitError: a command ends with the code it carries (tg-get report cannot write its page: 1)',

@@ -4,6 +4,7 @@
  * reads process.env, and load.ts the .env file and --token-file, and hands the result here.
  */
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { isValidZone, parseDuration, systemZone } from '../dates.js';
@@ -31,7 +32,11 @@ export interface WebhookCliOptions {
   webhookUrl?: string | undefined;
   port?: string | undefined;
   webhookSecret?: string | undefined;
+  host?: string | undefined;
 }
+
+/** Where the webhook server listens unless --host says otherwise: only the reverse proxy on this machine reaches it. */
+export const DEFAULT_WEBHOOK_HOST = '127.0.0.1';
 
 /** The optional webhook mode: where Telegram posts updates (the public URL a reverse proxy forwards to our port). */
 export interface WebhookOptions {
@@ -40,6 +45,8 @@ export interface WebhookOptions {
   /** The path our server answers on: the URL's path, which the proxy must keep. */
   path: string;
   port: number;
+  /** The interface the server listens on (--host); absent means DEFAULT_WEBHOOK_HOST. */
+  host?: string;
   /** The secret token Telegram sends back in a header on every post: 1-256 of A-Z a-z 0-9 _ - (Telegram's rule). */
   secret: string;
 }
@@ -125,13 +132,18 @@ function zoneOf(tz: string | undefined): string | undefined {
 type Issue = (path: string, message: string) => void;
 
 /** --webhook-url, --port and the secret (--webhook-secret, else WEBHOOK_SECRET, else random per start). */
-function checkWebhook(v: WebhookCliOptions & { WEBHOOK_SECRET?: string | undefined }, issue: Issue): void {
+function checkWebhook(v: WebhookCliOptions & { WEBHOOK_SECRET?: string | undefined; TELEGRAM_API_ROOT: string }, issue: Issue): void {
   if (v.webhookUrl === undefined && v.port === undefined) {
     if (v.webhookSecret !== undefined) issue('webhookSecret', 'only makes sense with --webhook-url and --port');
+    if (v.host !== undefined) issue('host', 'only makes sense with --webhook-url and --port');
     return;
   }
   if (v.webhookUrl === undefined) issue('webhookUrl', 'is missing; webhook mode needs the public https URL Telegram posts to (e.g. https://bot.example.org/tg-hook)');
   else if (!isHttpUrl(v.webhookUrl)) issue('webhookUrl', `"${v.webhookUrl}" is not an http(s) URL; give the public https URL Telegram posts to`);
+  else if (new URL(v.webhookUrl).protocol === 'http:' && isTelegramItself(v.TELEGRAM_API_ROOT)) {
+    issue('webhookUrl', `"${v.webhookUrl}" is http://; Telegram posts updates only to https:// URLs (your reverse proxy with its certificate), so no update would ever come; give the https URL`);
+  }
+  if (v.host !== undefined && !isHost(v.host)) issue('host', `"${v.host}" is not an address to listen on; give an IP address such as 127.0.0.1 or 0.0.0.0, or a host name`);
   const port = Number(v.port);
   if (v.port === undefined) issue('port', 'is missing; webhook mode needs the local port the reverse proxy forwards to');
   else if (!/^\d+$/.test(v.port) || !Number.isInteger(port) || port < 1 || port > 65535) issue('port', `"${v.port}" is not a port number (1-65535)`);
@@ -141,10 +153,27 @@ function checkWebhook(v: WebhookCliOptions & { WEBHOOK_SECRET?: string | undefin
   }
 }
 
+/**
+ * True when the Bot API server is Telegram's own, which posts only to https. A self-hosted Bot API
+ * server (TELEGRAM_API_ROOT) may post to http and to any local address, as its documentation says.
+ */
+function isTelegramItself(apiRoot: string): boolean {
+  try {
+    return new URL(apiRoot).hostname === new URL(DEFAULT_API_ROOT).hostname;
+  } catch {
+    return false;
+  }
+}
+
+function isHost(text: string): boolean {
+  return isIP(text) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(text);
+}
+
 function webhookOf(v: WebhookCliOptions & { WEBHOOK_SECRET?: string | undefined }, random: () => string): WebhookOptions | undefined {
   if (v.webhookUrl === undefined || v.port === undefined) return undefined;
   const url = new URL(v.webhookUrl);
-  return { url: url.href, path: `${url.pathname}${url.search}`, port: Number(v.port), secret: v.webhookSecret ?? v.WEBHOOK_SECRET ?? random() };
+  const webhook = { url: url.href, path: `${url.pathname}${url.search}`, port: Number(v.port), secret: v.webhookSecret ?? v.WEBHOOK_SECRET ?? random() };
+  return v.host === undefined ? webhook : { ...webhook, host: v.host };
 }
 
 const schema = (needs: Needs, cwd: string, random: () => string) =>
@@ -163,6 +192,7 @@ const schema = (needs: Needs, cwd: string, random: () => string) =>
       webhookUrl: z.string().optional(),
       port: z.string().optional(),
       webhookSecret: z.string().optional(),
+      host: z.string().optional(),
     })
     .superRefine((v, ctx) => {
       const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -227,6 +257,7 @@ export function parseConfig(
     webhookUrl: options.webhookUrl,
     port: options.port,
     webhookSecret: options.webhookSecret,
+    host: options.host,
   };
   const result = schema(needs, cwd, random).safeParse(input);
   if (result.success) return result.data;
@@ -235,6 +266,7 @@ export function parseConfig(
     webhookUrl: '--webhook-url',
     port: '--port',
     webhookSecret: '--webhook-secret',
+    host: '--host',
   };
   throw new ConfigError(
     result.error.issues.map((issue) => {

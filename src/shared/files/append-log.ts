@@ -6,13 +6,28 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { displayPath } from './store.js';
 
-/** True when the file's last byte ends a line (or the file is empty). */
-async function endsWithLineBreak(handle: FileHandle): Promise<boolean> {
+/** The file's size, and whether its last byte ends a line (an empty file does). */
+async function endOf(handle: FileHandle): Promise<{ size: number; whole: boolean }> {
   const { size } = await handle.stat();
-  if (size === 0) return true;
+  if (size === 0) return { size, whole: true };
   const last = Buffer.alloc(1);
   await handle.read(last, 0, 1, size - 1);
-  return last[0] === 10 || last[0] === 13;
+  return { size, whole: last[0] === 10 || last[0] === 13 };
+}
+
+/**
+ * After a failed write (a full disk writes part of a batch, then ENOSPC): cuts the file back to
+ * `size`, removing only the bytes this write added, so no torn line of ours stays behind for the
+ * next row to be glued to. When the file grew by anything else meanwhile (another process's
+ * append), it is left alone and the next batch fences the torn end instead.
+ */
+async function rollBack(handle: FileHandle, size: number, written: number): Promise<void> {
+  try {
+    const now = await handle.stat();
+    if (now.size === size + written && now.size > size) await handle.truncate(size);
+  } catch {
+    // The next batch fences whatever is left; nothing more can be done here.
+  }
 }
 
 /**
@@ -20,7 +35,8 @@ async function endsWithLineBreak(handle: FileHandle): Promise<boolean> {
  * with one write() and made durable with one fdatasync() (group commit), so many writers cost one
  * disk flush; each `append` resolves once its lines are on disk. O_APPEND keeps every write whole
  * even beside other processes appending to the same file. Before each write the file's end is
- * checked, and a torn last line is closed with `eol`.
+ * checked, and a torn last line is closed with `eol`; a batch that fails (ENOSPC, EIO) takes back the
+ * bytes it wrote, so the bytes before it are exactly as they were and a retry starts on a whole line.
  */
 export class AppendLog {
   private pending: { text: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -53,12 +69,13 @@ export class AppendLog {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      let start: { size: number; whole: boolean } | undefined;
+      let written = 0;
       try {
-        // Checked before every batch (one fstat and a one-byte read): a failed write of ours, or an
+        // Checked before every batch (one fstat and a one-byte read): a crash of ours, or an
         // editor's save, may have left half a line since the last one.
-        const fence = (await endsWithLineBreak(this.handle)) ? '' : this.eol;
-        const data = Buffer.from(fence + batch.map((p) => p.text).join(''), 'utf8');
-        let written = 0;
+        start = await endOf(this.handle);
+        const data = Buffer.from((start.whole ? '' : this.eol) + batch.map((p) => p.text).join(''), 'utf8');
         while (written < data.length) {
           const { bytesWritten } = await this.handle.write(data, written, data.length - written);
           written += bytesWritten;
@@ -66,6 +83,7 @@ export class AppendLog {
         await this.handle.datasync();
         for (const p of batch) p.resolve();
       } catch (error) {
+        if (start !== undefined) await rollBack(this.handle, start.size, written);
         for (const p of batch) p.reject(error);
       }
     }

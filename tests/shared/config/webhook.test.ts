@@ -63,4 +63,20 @@ describe('the webhook settings (parseConfig)', () => {
       expect.stringMatching(/^WEBHOOK_SECRET: must be 1-256 characters/),
     ]);
   });
+
+  test('an http:// URL is refused for Telegram itself (it posts only to https), allowed for a self-hosted Bot API server', () => {
+    expect(problems(() => parseWebhookOptions({ webhookUrl: 'http://bot.example.org/h', port: '8443' }, {}))).toEqual([
+      expect.stringMatching(/^--webhook-url: "http:\/\/bot\.example\.org\/h" is http:\/\/; Telegram posts updates only to https:\/\/ URLs/),
+    ]);
+    expect(problems(() => parseWebhookOptions({ webhookUrl: 'http://bot.example.org/h', port: '8443' }, { TELEGRAM_API_ROOT: 'https://api.telegram.org/' }))).toHaveLength(1);
+    expect(parseWebhookOptions({ webhookUrl: 'http://127.0.0.1:8443/h', port: '8443' }, { TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' })?.url).toBe('http://127.0.0.1:8443/h');
+  });
+
+  test('--host: an address to listen on, only with a webhook; absent means 127.0.0.1 (the server decides)', () => {
+    expect(parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80', host: '0.0.0.0' }, {})?.host).toBe('0.0.0.0');
+    expect(parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80', host: '::' }, {})?.host).toBe('::');
+    expect(parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80' }, {})?.host).toBeUndefined();
+    expect(problems(() => parseWebhookOptions({ webhookUrl: 'https://x.org/h', port: '80', host: 'not a host!' }, {}))).toEqual([expect.stringMatching(/^--host: "not a host!" is not an address to listen on/)]);
+    expect(problems(() => parseWebhookOptions({ host: '0.0.0.0' }, {}))).toEqual([expect.stringMatching(/^--host: only makes sense with --webhook-url and --port/)]);
+  });
 });

@@ -1,0 +1,171 @@
+/**
+ * The join log as the join-request handler uses it, so that nobody is approved (or declined, or
+ * left pending) unless their row can be made durable. Before Telegram is called, `admit` waits
+ * until the log is writable and the disk has room for the row and every row admitted before it;
+ * after the call, `record` writes the row and, when the write fails (a full disk, a quota, an I/O
+ * error), tries again with back-off until it is on disk: an approved person's row is never dropped.
+ * While it waits the update's handler does not return, so telegraf confirms nothing of that batch
+ * and takes no new one: Telegram keeps the requests until the bot goes on by itself.
+ */
+import { statfs } from 'node:fs/promises';
+import type { Logger } from '../shared/cli/log.js';
+import { messageOf } from '../shared/errors.js';
+import { rowKey } from '../shared/join-log/append.js';
+import type { ResponseCells } from '../shared/join-log/schema.js';
+
+/** What the gate needs of the join log (ResponseLog). */
+export interface RowLog {
+  has(key: string): boolean;
+  record(row: ResponseCells): Promise<boolean>;
+}
+
+/** How long to wait between looks at a log that cannot be written: doubling from the first to the last. */
+export interface HoldBackoff {
+  firstMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_HOLD_BACKOFF: HoldBackoff = { firstMs: 1000, maxMs: 30_000 };
+
+export interface LogGateOptions {
+  /** The folder the log is in (its free space is looked at) and the log's name in messages. */
+  dir: string;
+  name: string;
+  logger: Logger;
+  backoff?: HoldBackoff;
+  /** Free bytes for unprivileged writers in `dir`; default statfs. Undefined when it cannot be told. */
+  freeBytes?: (dir: string) => Promise<{ free: number; block: number } | undefined>;
+}
+
+/** A held place for one row: released once the row is written, or the request went nowhere. */
+export interface Seat {
+  release(): void;
+}
+
+/** An upper bound of a row's size on disk: every cell quoted with every character doubled, tabs and a line ending. */
+export function rowBytesBound(row: ResponseCells): number {
+  const cells = Object.values(row);
+  return cells.reduce((sum, cell) => sum + 2 * Buffer.byteLength(String(cell), 'utf8') + 3, 0) + 2;
+}
+
+async function statfsFree(dir: string): Promise<{ free: number; block: number } | undefined> {
+  try {
+    const stats = await statfs(dir);
+    return { free: stats.bavail * stats.bsize, block: stats.bsize };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Never settles: what a wait turns into once the bot stops (nothing is confirmed, Telegram delivers it again). */
+const never = new Promise<never>(() => {});
+
+export class LogGate {
+  /** Bytes of rows admitted and not yet written. */
+  private reserved = 0;
+  /** Set by a failed write, cleared by the next write that succeeds. */
+  private failing: string | undefined;
+  /** Whether the hold was already announced (once per episode, not per request). */
+  private announced = false;
+  private closed = false;
+  /** The back-off timers running: they keep the process alive while it holds (nothing else may), and `close` ends them. */
+  private readonly waits = new Map<NodeJS.Timeout, () => void>();
+  private readonly backoff: HoldBackoff;
+  private readonly freeBytes: NonNullable<LogGateOptions['freeBytes']>;
+
+  constructor(private readonly log: RowLog, private readonly options: LogGateOptions) {
+    this.backoff = options.backoff ?? DEFAULT_HOLD_BACKOFF;
+    this.freeBytes = options.freeBytes ?? statfsFree;
+  }
+
+  has(key: string): boolean {
+    return this.log.has(key);
+  }
+
+  /**
+   * Resolves with a seat once a row like `draft` can be written: the last write did not fail and the
+   * disk has room for it beside the rows already admitted. Until then it waits (looking again with
+   * back-off); after `close` it never resolves.
+   */
+  async admit(draft: ResponseCells): Promise<Seat> {
+    const bytes = rowBytesBound(draft);
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.closed) return never;
+      const problem = this.failing ?? (await this.spaceProblem(bytes));
+      if (problem === undefined) break;
+      this.hold(problem, `join request of user ${draft.id_tg}`);
+      await this.pause(attempt);
+    }
+    this.reserved += bytes;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.reserved -= bytes;
+      },
+    };
+  }
+
+  /** Writes the row (see ResponseLog.record), trying again with back-off until it is on disk; after `close`, never resolves. */
+  async record(row: ResponseCells): Promise<boolean> {
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.closed) return never;
+      try {
+        const wrote = await this.log.record(row);
+        this.resume();
+        return wrote;
+      } catch (error) {
+        this.failing = `cannot write to it: ${messageOf(error)}`;
+        this.hold(this.failing, `the row of user ${row.id_tg} (request ${rowKey(row)})`);
+      }
+      await this.pause(attempt);
+    }
+  }
+
+  /** Ends every wait without settling it: what is held stays unconfirmed for the next start. */
+  close(): void {
+    this.closed = true;
+    for (const [timer, wake] of this.waits) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.waits.clear();
+  }
+
+  private async spaceProblem(bytes: number): Promise<string | undefined> {
+    const space = await this.freeBytes(this.options.dir);
+    // A block beyond the rows: the write may start a new one, and a fence may come first.
+    if (space === undefined || space.free >= this.reserved + bytes + space.block) return undefined;
+    return `the disk is full (${space.free} bytes free)`;
+  }
+
+  private hold(problem: string, what: string): void {
+    if (this.announced) {
+      this.options.logger.debug(`${this.options.name}: still ${problem}; holding ${what}`);
+      return;
+    }
+    this.announced = true;
+    this.options.logger.error(
+      `${this.options.name}: ${problem}. Join requests are held, neither approved nor declined, and not confirmed to Telegram (it keeps them) until rows can be written again; the bot goes on by itself then. Free some space in ${this.options.dir}.`,
+    );
+  }
+
+  private resume(): void {
+    if (this.failing === undefined && !this.announced) return;
+    this.failing = undefined;
+    if (this.announced) this.options.logger.info(`${this.options.name}: writable again; the held join requests go on`);
+    this.announced = false;
+  }
+
+  private pause(attempt: number): Promise<void> {
+    const ms = Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.min(attempt, 20));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waits.delete(timer);
+        resolve();
+      }, ms);
+      this.waits.set(timer, resolve);
+    });
+  }
+}
