@@ -16,6 +16,22 @@ async function endOf(handle: FileHandle): Promise<{ size: number; whole: boolean
 }
 
 /**
+ * The file's end as it stands when nobody is in the middle of appending: another process's append
+ * can be seen half-copied for an instant (a write crossing pages grows the size page by page), which
+ * would look like a torn line. A torn end that stays the same for a moment is one.
+ */
+async function settledEnd(handle: FileHandle): Promise<{ size: number; whole: boolean }> {
+  let end = await endOf(handle);
+  for (let look = 0; look < 3 && !end.whole; look++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await endOf(handle);
+    if (again.size === end.size) return again;
+    end = again;
+  }
+  return end;
+}
+
+/**
  * After a failed write (a full disk writes part of a batch, then ENOSPC): cuts the file back to
  * `size`, removing only the bytes this write added, so no torn line of ours stays behind for the
  * next row to be glued to. When the file grew by anything else meanwhile (another process's
@@ -34,14 +50,18 @@ async function rollBack(handle: FileHandle, size: number, written: number): Prom
  * Appends whole lines to a file opened in append mode. Lines handed over in the same tick are written
  * with one write() and made durable with one fdatasync() (group commit), so many writers cost one
  * disk flush; each `append` resolves once its lines are on disk. O_APPEND keeps every write whole
- * even beside other processes appending to the same file. Before each write the file's end is
- * checked, and a torn last line is closed with `eol`; a batch that fails (ENOSPC, EIO) takes back the
- * bytes it wrote, so the bytes before it are exactly as they were and a retry starts on a whole line.
+ * even beside other processes appending to the same file. Before the first write, and after a write
+ * that failed, the file's end is checked and a torn last line is closed with `eol`; a batch that fails
+ * (ENOSPC, EIO) takes back the bytes it wrote, so the bytes before it are exactly as they were and a
+ * retry starts on a whole line. (Not before every write: our own batches end whole, and reading the
+ * end while another process appends could take its line in flight for a torn one.)
  */
 export class AppendLog {
   private pending: { text: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
+  /** Look at the file's end before the next batch: at first, and after a batch that failed. */
+  private checkTail = true;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -72,15 +92,16 @@ export class AppendLog {
       let start: { size: number; whole: boolean } | undefined;
       let written = 0;
       try {
-        // Checked before every batch (one fstat and a one-byte read): a crash of ours, or an
-        // editor's save, may have left half a line since the last one.
-        start = await endOf(this.handle);
+        // A crash of ours, an editor's save or a failed batch may have left half a line.
+        start = this.checkTail ? await settledEnd(this.handle) : { size: (await this.handle.stat()).size, whole: true };
+        this.checkTail = true;
         const data = Buffer.from((start.whole ? '' : this.eol) + batch.map((p) => p.text).join(''), 'utf8');
         while (written < data.length) {
           const { bytesWritten } = await this.handle.write(data, written, data.length - written);
           written += bytesWritten;
         }
         await this.handle.datasync();
+        this.checkTail = false;
         for (const p of batch) p.resolve();
       } catch (error) {
         if (start !== undefined) await rollBack(this.handle, start.size, written);
