@@ -164,6 +164,8 @@ describe('presses', () => {
     await world.emu.waitForIdle();
     world.emu.adminApproves(GROUP, boris.id);
     world.emu.adminDeclines(GROUP, anna.id);
+    // tg-handler hears of the approval in the app (chat_member) before anyone presses.
+    await world.emu.waitForIdle();
     const cards = world.emu.messages(mod.id);
     const data = (id: number) => (cards.find((m) => m.text?.includes(`id ${id}`))!.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard[0]![0]!.callback_data;
     const messageOf = (id: number) => cards.find((m) => m.text?.includes(`id ${id}`))!.message_id;
@@ -171,10 +173,12 @@ describe('presses', () => {
     world.emu.pressButton(mod, messageOf(anna.id), data(anna.id));
     await world.emu.waitForIdle();
     const rows = world.responses().filter((r) => r.tg_responde_status !== 'pending');
+    // The approval in the app is a join tg-handler records from its chat_member update (joined, by
+    // that admin: the membership ledger, #12); the press then finds the request settled.
     expect(rows.map((r) => [r.id_tg, r.tg_responde_status, r.decided_by])).toEqual(
-      expect.arrayContaining([[String(boris.id), 'approve', ''], [String(anna.id), 'missing', '']]),
+      expect.arrayContaining([[String(boris.id), 'approve', ''], [String(anna.id), 'missing', ''], [String(boris.id), 'joined', expect.stringMatching(/^\d+$/)]]),
     );
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     const after = world.emu.messages(mod.id);
     expect(after.find((m) => m.text?.includes(`id ${boris.id}`))?.text).toMatch(/Already in the group \(approved elsewhere\); seen by Mo/);
     expect(after.find((m) => m.text?.includes(`id ${anna.id}`))?.text).toMatch(/Already settled elsewhere/);
