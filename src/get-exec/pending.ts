@@ -8,7 +8,7 @@ import { telegramClient } from '../shared/cli/lazy.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Config } from '../shared/config/schema.js';
 import type { Paths } from '../shared/config/paths.js';
-import { formatDateTime } from '../shared/dates.js';
+import { formatDateTimeCell } from '../shared/dates.js';
 import { ConfigError } from '../shared/errors.js';
 import { displayPath } from '../shared/files/store.js';
 import { ResponseLog } from '../shared/join-log/append.js';
@@ -64,7 +64,7 @@ export async function settlePending(run: PendingRun, action: 'approve' | 'declin
   const settled = await settleRequest(telegram, action, Number(held.chat_id), Number(userId));
   const { log } = await ResponseLog.open(run.paths.joinLog, name, run.config.zone, { now: run.now });
   try {
-    await log.record(decisionRow(held, settled.status, settled.byThisCall ? DECIDED_BY_CLI : '', formatDateTime(run.now(), run.config.zone)));
+    await log.record(decisionRow(held, settled.status, settled.byThisCall ? DECIDED_BY_CLI : '', formatDateTimeCell(run.now(), run.config.zone)));
   } finally {
     await log.close();
   }

@@ -7,7 +7,7 @@
  */
 import { Composer, type Context } from 'telegraf';
 import type { ChatMemberUpdated } from 'telegraf/types';
-import { formatDateTime } from '../shared/dates.js';
+import { formatDateTimeCell } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Standing } from '../shared/join-log/ledger.js';
 import { isMember } from '../shared/join-log/member-status.js';
@@ -86,7 +86,7 @@ export function membershipEvent(update: MemberUpdate, facts: EventFacts): Respon
     id_tg: String(user.id),
     tg_f_name: user.first_name,
     tg_l_name: user.last_name ?? '',
-    dt_tg_responde: formatDateTime(new Date(update.date * 1000), facts.zone),
+    dt_tg_responde: formatDateTimeCell(new Date(update.date * 1000), facts.zone),
     tg_responde_status: status,
     tg_username: user.username ?? '',
     link: url,

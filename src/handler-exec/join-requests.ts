@@ -8,7 +8,7 @@
  */
 import { Composer, type Context } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
-import { formatDateTime } from '../shared/dates.js';
+import { formatDateTimeCell } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Invite } from '../shared/registry/registry.js';
 import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
@@ -65,7 +65,7 @@ export function responseRow(request: ChatJoinRequest, invite: Invite | undefined
     id_tg: String(from.id),
     tg_f_name: from.first_name,
     tg_l_name: from.last_name ?? '',
-    dt_tg_responde: formatDateTime(now, zone),
+    dt_tg_responde: formatDateTimeCell(now, zone),
     tg_responde_status: status,
     tg_username: from.username ?? '',
     link: invite !== undefined ? invite.link.trim() : (request.invite_link?.invite_link ?? ''),

@@ -9,7 +9,7 @@
 import { Composer, TelegramError, type Context, type Telegram } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
 import type { Logger } from '../shared/cli/log.js';
-import { formatDateTime, parseDateTime } from '../shared/dates.js';
+import { parseDateTime, formatDateTimeCell } from '../shared/dates.js';
 import { messageOf } from '../shared/errors.js';
 import { CHECK_REASON, type ResponseLog } from '../shared/join-log/append.js';
 import { decisionRow, type LogRow, type PendingRequests } from '../shared/join-log/pending.js';
@@ -198,7 +198,7 @@ export class RequesterCheck {
   }
 
   private async record(held: LogRow, status: ResponseStatus, reason: string): Promise<void> {
-    const row = decisionRow(held, status, '', formatDateTime(this.deps.now(), this.deps.zone));
+    const row = decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone));
     await this.deps.log.record({ ...row, reason });
   }
 }

@@ -5,7 +5,7 @@
  * log's `pending` row, read at start and kept while running, so presses work across restarts.
  */
 import { Composer, TelegramError, type Context, type Telegram } from 'telegraf';
-import { formatDateTime } from '../shared/dates.js';
+import { formatDateTimeCell } from '../shared/dates.js';
 import { messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { ResponseLog } from '../shared/join-log/append.js';
@@ -96,7 +96,7 @@ export class ReviewQueue {
       const settled = await settleRequest(ctx.telegram, press.action, press.chatId, press.userId);
       const outcome: Outcome = settled.byThisCall ? (press.action === 'approve' ? 'approved' : 'declined') : settled.status === 'approve' ? 'already-in' : 'already-gone';
       const at = this.deps.now();
-      const row = decisionRow({ ...held, tg_request_date: String(press.date) }, settled.status, settled.byThisCall ? String(admin.id) : '', formatDateTime(at, this.deps.zone));
+      const row = decisionRow({ ...held, tg_request_date: String(press.date) }, settled.status, settled.byThisCall ? String(admin.id) : '', formatDateTimeCell(at, this.deps.zone));
       await log.record(row);
       logger.info(`review queue: user ${press.userId} in ${press.chatId} -> ${outcome} (pressed by ${admin.id})`);
       await this.finishCard(ctx, outcomeLine(outcome, admin, at, this.deps.zone));

@@ -1,3 +1,4 @@
+import { parseDateTime } from '../../src/shared/dates.js';
 import { describe, expect, test } from '@jest/globals';
 import { TelegramError } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
@@ -115,5 +116,13 @@ describe('responseRow', () => {
     expect(describeRequest(request)).toBe('user 42 (@anna) via "anna-2026"');
     const { invite_link: _none, ...noLink } = request;
     expect(describeRequest({ ...noLink, from: { id: 7, is_bot: false, first_name: 'X' } })).toBe('user 7 without an invite link');
+  });
+
+  it('writes a decision in the hour the clocks repeat with its offset, so it reads back as that moment', () => {
+    // 2026-10-25 02:30 happens twice in Berlin; this is the second time (UTC+01:00).
+    const second = new Date('2026-10-25T01:30:00Z');
+    const row = responseRow(request, invite(), 'approve', second, 'Europe/Berlin');
+    expect(row.dt_tg_responde).toBe('2026-10-25T02:30:00+01:00');
+    expect(parseDateTime(row.dt_tg_responde, 'Europe/Berlin')?.toISOString()).toBe(second.toISOString());
   });
 });

@@ -4,7 +4,7 @@
  * (getChatMember answers) share the one definition of "a member".
  */
 import type { ChatMember } from 'telegraf/types';
-import { formatDateTime } from '../dates.js';
+import { formatDateTimeCell } from '../dates.js';
 import type { Standing } from './ledger.js';
 import type { ResponseCells } from './schema.js';
 
@@ -38,7 +38,7 @@ export function reconcileRow(chat: string, standing: Standing | undefined, answe
     id_tg: String(user.id),
     tg_f_name: user.first_name,
     tg_l_name: user.last_name ?? '',
-    dt_tg_responde: formatDateTime(now, zone),
+    dt_tg_responde: formatDateTimeCell(now, zone),
     tg_responde_status: status,
     tg_username: user.username ?? '',
     link: '',
