@@ -118,7 +118,7 @@ describe('responseRow', () => {
     expect(describeRequest({ ...noLink, from: { id: 7, is_bot: false, first_name: 'X' } })).toBe('user 7 without an invite link');
   });
 
-  it('writes a decision in the hour the clocks repeat with its offset, so it reads back as that moment', () => {
+  test('writes a decision in the hour the clocks repeat with its offset, so it reads back as that moment', () => {
     // 2026-10-25 02:30 happens twice in Berlin; this is the second time (UTC+01:00).
     const second = new Date('2026-10-25T01:30:00Z');
     const row = responseRow(request, invite(), 'approve', second, 'Europe/Berlin');
