@@ -22,11 +22,11 @@ const HEAD_BYTES = 2048;
 const head = Buffer.alloc(HEAD_BYTES);
 
 /**
- * The link recorded in an existing QR file, or null when there is no file or it is not one of ours.
- * Synchronous on purpose: an idle run checks thousands of files, and one small read each is quickest
- * without a trip through the thread pool.
+ * What `parse` reads from the first bytes of an existing file, or null when there is no file or it
+ * is not one of ours. Synchronous on purpose: an idle run checks thousands of files, and one small
+ * read each is quickest without a trip through the thread pool.
  */
-function recordedLink(file: string): string | null {
+function fromHead(file: string, parse: (bytes: Buffer) => string | null): string | null {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -34,8 +34,7 @@ function recordedLink(file: string): string | null {
     return null;
   }
   try {
-    const n = readSync(fd, head, 0, HEAD_BYTES, 0);
-    return readQrLink(head.subarray(0, n));
+    return parse(head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0)));
   } catch {
     return null;
   } finally {
@@ -43,23 +42,11 @@ function recordedLink(file: string): string | null {
   }
 }
 
+/** The link recorded in an existing QR file, or null. */
+const recordedLink = (file: string): string | null => fromHead(file, readQrLink);
+
 /** The link recorded in an existing SVG of ours, or null. */
-function recordedSvgLink(file: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const n = readSync(fd, head, 0, HEAD_BYTES, 0);
-    return readSvgLink(head.toString('utf8', 0, n));
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
+const recordedSvgLink = (file: string): string | null => fromHead(file, (bytes) => readSvgLink(bytes.toString('utf8')));
 
 /** The labelled SVG beside a row's PNG: LINKS/<id>.svg. */
 const svgFileOf = (pngFile: string): string => pngFile.replace(/\.png$/, '.svg');

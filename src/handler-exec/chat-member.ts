@@ -12,7 +12,7 @@ import type { Logger } from '../shared/cli/log.js';
 import type { Standing } from '../shared/join-log/ledger.js';
 import { isMember } from '../shared/join-log/member-status.js';
 import type { MembershipLog } from '../shared/join-log/membership-log.js';
-import type { ResponseCells } from '../shared/join-log/schema.js';
+import { personCells, type ResponseCells } from '../shared/join-log/schema.js';
 import type { Invite } from '../shared/registry/registry.js';
 import type { Registry } from './registry-watch.js';
 
@@ -83,12 +83,9 @@ export function membershipEvent(update: MemberUpdate, facts: EventFacts): Respon
   }
   return {
     id_link: idLink,
-    id_tg: String(user.id),
-    tg_f_name: user.first_name,
-    tg_l_name: user.last_name ?? '',
+    ...personCells(user),
     dt_tg_responde: formatDateTimeCell(new Date(update.date * 1000), facts.zone),
     tg_responde_status: status,
-    tg_username: user.username ?? '',
     link: url,
     chat_id: String(update.chat.id),
     tg_request_date: String(update.date),

@@ -11,7 +11,7 @@ import type { ChatJoinRequest } from 'telegraf/types';
 import { formatDateTimeCell } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { Invite } from '../shared/registry/registry.js';
-import { requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
+import { personCells, requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
 import { settleRequest } from '../shared/telegram/settle.js';
 import type { Registry } from './registry-watch.js';
 import { factsOf, type ReviewQueue } from './review-queue.js';
@@ -62,12 +62,9 @@ export function responseRow(request: ChatJoinRequest, invite: Invite | undefined
   const { from } = request;
   return {
     id_link: invite !== undefined ? invite.id_link.trim() || invite.id : (request.invite_link?.name ?? ''),
-    id_tg: String(from.id),
-    tg_f_name: from.first_name,
-    tg_l_name: from.last_name ?? '',
+    ...personCells(from),
     dt_tg_responde: formatDateTimeCell(now, zone),
     tg_responde_status: status,
-    tg_username: from.username ?? '',
     link: invite !== undefined ? invite.link.trim() : (request.invite_link?.invite_link ?? ''),
     chat_id: String(request.chat.id),
     tg_request_date: String(request.date),

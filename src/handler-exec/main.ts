@@ -12,7 +12,8 @@ import { addCommonOptions, loggerFor, processIo, packageVersion, secretsOf, type
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
 import { loadConfig } from '../shared/config/load.js';
 import { pathsOf } from '../shared/config/paths.js';
-import { parseReviewOptions, type CommonOptions, type ReviewCliOptions, type WebhookCliOptions } from '../shared/config/schema.js';
+import { parseReviewOptions, type CommonOptions, type ReviewCliOptions } from '../shared/config/schema.js';
+import type { WebhookCliOptions } from '../shared/config/webhook.js';
 import { BugError, ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';

@@ -11,7 +11,7 @@ import type { Telegraf } from 'telegraf';
 import { ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { InFlight } from './in-flight.js';
-import { DEFAULT_WEBHOOK_HOST, type WebhookOptions } from '../shared/config/schema.js';
+import { DEFAULT_WEBHOOK_HOST, type WebhookOptions } from '../shared/config/webhook.js';
 
 /** Asked for explicitly: omitting allowed_updates would keep whatever an earlier run set. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'chat_join_request', 'chat_member'] as const;

@@ -5,6 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { displayPath } from './store.js';
+import { TickBatches, type Batched } from './tick-batches.js';
 
 /** The file's size, and whether its last byte ends a line (an empty file does). */
 async function endOf(handle: FileHandle): Promise<{ size: number; whole: boolean }> {
@@ -57,8 +58,7 @@ async function rollBack(handle: FileHandle, size: number, written: number): Prom
  * end while another process appends could take its line in flight for a torn one.)
  */
 export class AppendLog {
-  private pending: { text: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly batches = new TickBatches<string, void>((batch) => this.writeBatch(batch.map((entry) => entry.item), batch));
   private closed = false;
   /** Look at the file's end before the next batch: at first, and after a batch that failed. */
   private checkTail = true;
@@ -77,44 +77,34 @@ export class AppendLog {
   /** Appends `text` (one or more complete lines, each with its line ending). Resolves when durable. */
   append(text: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ text, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
+    return this.batches.add(text);
   }
 
-  private async flushLoop(): Promise<void> {
-    // Let every append of this tick join the batch.
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      let start: { size: number; whole: boolean } | undefined;
-      let written = 0;
-      try {
-        // A crash of ours, an editor's save or a failed batch may have left half a line.
-        start = this.checkTail ? await settledEnd(this.handle) : { size: (await this.handle.stat()).size, whole: true };
-        this.checkTail = true;
-        const data = Buffer.from((start.whole ? '' : this.eol) + batch.map((p) => p.text).join(''), 'utf8');
-        while (written < data.length) {
-          const { bytesWritten } = await this.handle.write(data, written, data.length - written);
-          written += bytesWritten;
-        }
-        await this.handle.datasync();
-        this.checkTail = false;
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        if (start !== undefined) await rollBack(this.handle, start.size, written);
-        for (const p of batch) p.reject(error);
+  private async writeBatch(texts: string[], batch: Batched<string, void>[]): Promise<void> {
+    let start: { size: number; whole: boolean } | undefined;
+    let written = 0;
+    try {
+      // A crash of ours, an editor's save or a failed batch may have left half a line.
+      start = this.checkTail ? await settledEnd(this.handle) : { size: (await this.handle.stat()).size, whole: true };
+      this.checkTail = true;
+      const data = Buffer.from((start.whole ? '' : this.eol) + texts.join(''), 'utf8');
+      while (written < data.length) {
+        const { bytesWritten } = await this.handle.write(data, written, data.length - written);
+        written += bytesWritten;
       }
+      await this.handle.datasync();
+      this.checkTail = false;
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      if (start !== undefined) await rollBack(this.handle, start.size, written);
+      throw error;
     }
-    this.flushing = null;
   }
 
   /** Waits for every pending line, then closes the file. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    await this.batches.idle();
     await this.handle.close();
   }
 }

@@ -6,7 +6,7 @@
 import type { ChatMember } from 'telegraf/types';
 import { formatDateTimeCell } from '../dates.js';
 import type { Standing } from './ledger.js';
-import type { ResponseCells } from './schema.js';
+import { personCells, type ResponseCells } from './schema.js';
 
 /**
  * In the group: creator, administrator, member, or restricted while still a member (is_member).
@@ -35,12 +35,9 @@ export function reconcileRow(chat: string, standing: Standing | undefined, answe
   const { user } = answer;
   return {
     id_link: inNow ? '' : standing.link,
-    id_tg: String(user.id),
-    tg_f_name: user.first_name,
-    tg_l_name: user.last_name ?? '',
+    ...personCells(user),
     dt_tg_responde: formatDateTimeCell(now, zone),
     tg_responde_status: status,
-    tg_username: user.username ?? '',
     link: '',
     chat_id: chat,
     tg_request_date: String(Math.floor(now.getTime() / 1000)),

@@ -6,6 +6,7 @@
  * the person already gone). Decisions that arrive together share one lock and one disk flush.
  */
 import { withFileLock } from '../files/lock.js';
+import { TickBatches, type Batched } from '../files/tick-batches.js';
 import type { ResponseLog } from './append.js';
 import { rowKey } from './append.js';
 import type { Ledger } from './ledger.js';
@@ -15,11 +16,7 @@ import type { ResponseCells } from './schema.js';
 /** Decides the row to write (or none) from the ledger as the file has it now. Must be pure. */
 export type MembershipDecision = (ledger: Ledger) => ResponseCells | null;
 
-interface Waiting {
-  decide: MembershipDecision;
-  resolve: (row: ResponseCells | null) => void;
-  reject: (error: unknown) => void;
-}
+type Waiting = Batched<MembershipDecision, ResponseCells | null>;
 
 /** How a MembershipLog waits for the lock and places legacy rows. */
 export interface MembershipLogOptions {
@@ -31,8 +28,10 @@ export interface MembershipLogOptions {
 
 /** The join log's ledger, and the one way to append a membership row to it. */
 export class MembershipLog {
-  private queue: Waiting[] = [];
-  private flushing: Promise<void> | null = null;
+  // Decisions of one tick share one lock and one disk flush.
+  private readonly batches = new TickBatches<MembershipDecision, ResponseCells | null>((batch) =>
+    withFileLock(this.source.file, () => this.decideAll(batch), this.options.lockWaitMs === undefined ? {} : { waitMs: this.options.lockWaitMs }),
+  );
 
   private constructor(
     private readonly source: LedgerFile,
@@ -66,25 +65,7 @@ export class MembershipLog {
    * (same redelivery key) is already in the file. Rejects when the lock stayed busy or the write failed.
    */
   write(decide: MembershipDecision): Promise<ResponseCells | null> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ decide, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
-  }
-
-  private async flushLoop(): Promise<void> {
-    // Let every decision of this tick join the batch: one lock, one fsync.
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        await withFileLock(this.source.file, () => this.decideAll(batch), this.options.lockWaitMs === undefined ? {} : { waitMs: this.options.lockWaitMs });
-      } catch (error) {
-        for (const waiting of batch) waiting.reject(error);
-      }
-    }
-    this.flushing = null;
+    return this.batches.add(decide);
   }
 
   private async decideAll(batch: Waiting[]): Promise<void> {
@@ -93,7 +74,7 @@ export class MembershipLog {
     for (const waiting of batch) {
       let row: ResponseCells | null;
       try {
-        row = waiting.decide(this.ledger);
+        row = waiting.item(this.ledger);
       } catch (error) {
         waiting.reject(error);
         continue;
@@ -121,7 +102,7 @@ export class MembershipLog {
   }
 
   /** Waits for the decisions under way. */
-  async close(): Promise<void> {
-    while (this.flushing) await this.flushing;
+  close(): Promise<void> {
+    return this.batches.idle();
   }
 }

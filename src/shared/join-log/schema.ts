@@ -69,6 +69,11 @@ export function responseSpec(zone: string): FileSpec<Response> {
   };
 }
 
+/** The cells that say who a row is about, from the Telegram user it is about. */
+export function personCells(user: { id: number; first_name: string; last_name?: string | undefined; username?: string | undefined }): Pick<ResponseCells, 'id_tg' | 'tg_f_name' | 'tg_l_name' | 'tg_username'> {
+  return { id_tg: String(user.id), tg_f_name: user.first_name, tg_l_name: user.last_name ?? '', tg_username: user.username ?? '' };
+}
+
 /** The key that makes a join request's row unique: the same request delivered twice gives the same key. */
 export function requestKey(chatId: string, userId: string, requestDate: string): string {
   return `${chatId}|${userId}|${requestDate}`;

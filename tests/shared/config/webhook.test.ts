@@ -1,6 +1,7 @@
 /** tg-handler's webhook settings, checked by the one configuration schema. */
 import { describe, expect, test } from '@jest/globals';
-import { parseConfig, type WebhookCliOptions } from '../../../src/shared/config/schema.js';
+import { parseConfig } from '../../../src/shared/config/schema.js';
+import type { WebhookCliOptions } from '../../../src/shared/config/webhook.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 
 /** The webhook part of the configuration tg-handler would get from these options and environment. */
