@@ -62,7 +62,7 @@ export function summarizeHandler(runs: readonly HandlerFigures[]): HandlerSummar
 
 export function figures(results: Results, sizes: TableSizes): Figure[] {
   const out: Figure[] = [];
-  const service = results.handler.filter((h) => h.asService && !h.recent);
+  const service = results.handler.filter((h) => h.asService && !h.recent && h.bare !== true);
   const bySize = (rows: number): HandlerSummary | undefined => summarizeHandler(service.filter((h) => h.existingRows === rows));
   const [small, big] = [bySize(sizes.smallLog), bySize(sizes.bigLog)];
   for (const h of [small, big]) {
@@ -74,6 +74,7 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info(`tg-handler peak RSS by "started", ${rows}`, fmt.mib(h.startupPeakRssKiB)));
     out.push(info(`tg-handler start-up to "started", ${rows} (median)`, fmt.ms(h.startupMs)));
   }
+  out.push(...yardstickFigures(results.handler, sizes));
   if (small && big) out.push(atLeast(`tg-handler rate ratio ${fmt.count(sizes.bigLog)} / ${fmt.count(sizes.smallLog)} rows`, big.joinsPerSecond / small.joinsPerSecond, 0.8, fmt.ratio));
   const once = (h: HandlerFigures) => `${fmt.mib(h.peakRssKiB)} (${fmt.mib(h.startupPeakRssKiB)} by "started"; ${fmt.rate(h.joinsPerSecond)})`;
   for (const h of results.handler.filter((r) => r.recent)) {
@@ -107,6 +108,29 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info(`QR codes/s, QR step with atomic file writes (writeQrCodes)`, fmt.rate(qr.stepPerSecond)));
   }
   if (results.report) out.push(...reportFigures(results.report));
+  return out;
+}
+
+/**
+ * tg-handler against the yardstick (issue 15): a bare telegraf bot that only approves, run in the same
+ * rounds. Each round's tg-handler run is divided by that round's yardstick run (they ran next to each
+ * other, under the same load), and the median of those ratios is the figure.
+ */
+export function yardstickFigures(handler: readonly HandlerFigures[], sizes: TableSizes): Figure[] {
+  const bare = handler.filter((h) => h.bare === true);
+  const out: Figure[] = [];
+  if (bare.length === 0) return out;
+  const rss = (h: HandlerFigures) => h.peakRssKiB;
+  out.push(info(`yardstick: bare telegraf bot that only approves, ${fmt.count(bare[0]!.joins)} requests (median of ${bare.length})`, `${fmt.rate(median(bare.map((b) => b.joinsPerSecond)))}, peak RSS ${fmt.mib(median(bare.map((b) => rss(b) ?? Number.NaN)))}`));
+  for (const rows of [sizes.smallLog, sizes.bigLog]) {
+    const ours = handler.filter((h) => h.asService && !h.recent && h.bare !== true && h.existingRows === rows);
+    const pairs = ours.slice(0, bare.length).map((h, i) => [h, bare[i]!] as const);
+    if (pairs.length === 0) continue;
+    const label = `${fmt.count(rows)} rows in log; median of ${pairs.length} rounds`;
+    out.push(atLeast(`tg-handler rate / yardstick's, ${label}`, median(pairs.map(([h, b]) => h.joinsPerSecond / b.joinsPerSecond)), 0.9, fmt.ratio));
+    const rssPairs = pairs.filter(([h, b]) => rss(h) !== null && rss(b) !== null);
+    out.push(atMost(`tg-handler peak RSS / yardstick's, ${label}`, rssPairs.length === 0 ? null : median(rssPairs.map(([h, b]) => rss(h)! / rss(b)!)), 1.15, fmt.ratio));
+  }
   return out;
 }
 

@@ -6,7 +6,8 @@
  * idle,links,qr,report (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
  * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
  * that checkout's `tg-get report` in the report's rounds, as "before"; --before-runs N of them), --profile (node
- * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/).
+ * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/), --handler-flags "FLAGS" (tg-handler's node
+ * flags instead of its unit's, to try heap settings; the yardstick keeps the unit's).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -60,7 +61,7 @@ async function part(results: Results, name: string, fn: () => Promise<void>): Pr
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, profile: { type: 'boolean', default: false } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, 'handler-flags': { type: 'string' }, profile: { type: 'boolean', default: false } },
     allowPositionals: false,
   });
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
@@ -97,12 +98,15 @@ async function main(): Promise<number> {
         say(`  ${fmt.rate(h.joinsPerSecond)} (${fmt.ms(h.durableMs)} to durable, ${fmt.ms(h.visibleMs)} to visible), start-up ${fmt.ms(h.startupMs)}, peak RSS ${fmt.mib(h.startupPeakRssKiB)} by "started", ${fmt.mib(h.peakRssKiB)} in all`);
         for (const p of h.problems) say(`  !! ${p}`);
       });
-    const base = { registryLinks: sizes.registryLinks, joins: sizes.joins, recent: false, asService: true, nodeFlags: unitFlags };
-    // Sizes alternate, so a change in the machine's load during the bench hits both alike.
+    const handlerFlags = values['handler-flags'] === undefined ? unitFlags : values['handler-flags'].split(/\s+/).filter((f) => f !== '');
+    if (values['handler-flags'] !== undefined) say(`--handler-flags: tg-handler runs with node ${[...handlerFlags, 'bin/tg-handler'].join(' ')}; the yardstick keeps the unit's flags`);
+    const base = { registryLinks: sizes.registryLinks, joins: sizes.joins, recent: false, asService: true, nodeFlags: handlerFlags };
+    // Sizes and the yardstick alternate, so a change in the machine's load during the bench hits all alike.
     for (let run = 1; run <= sizes.handlerRuns; run++) {
       for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
         await measure(`tg-handler, ${fmt.count(existingRows)} rows in the join log, run ${run}/${sizes.handlerRuns}`, { ...base, existingRows });
       }
+      await measure(`yardstick: a bare telegraf bot that only approves, run ${run}/${sizes.handlerRuns}`, { ...base, existingRows: 0, nodeFlags: unitFlags, bare: true });
     }
     // Once each: memory's worst case (every row recent, so every request key is kept), and the
     // program started by hand, without the unit's heap setting.
