@@ -7,7 +7,8 @@
  * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
  * that checkout's `tg-get report` in the report's rounds, as "before"; --before-runs N of them), --profile (node
  * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/), --handler-flags "FLAGS" (tg-handler's node
- * flags instead of its unit's, to try heap settings; the yardstick keeps the unit's).
+ * flags instead of its unit's, to try heap settings; the yardstick keeps the unit's), --idle-rows N (registry and
+ * schedule rows of the idle and after-an-edit tg-get runs; issue 15's goal is for 100,000).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,12 +19,13 @@ import { measureIdle } from './get-idle.js';
 import { measureLinks } from './get-links.js';
 import { measureReport } from './get-report.js';
 import { measureHandler, type HandlerScenario } from './handler-throughput.js';
+import { measureStartup } from './handler-startup.js';
 import { measureBaseline } from './legacy-baseline.js';
 import { describeMachine } from './machine.js';
 import { measureQr } from './qr-rate.js';
 import { fmt, formatMarkdown, formatTable } from './report.js';
 
-const PARTS = ['handler', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
+const PARTS = ['handler', 'startup', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Sizes {
@@ -40,10 +42,12 @@ interface Sizes {
   qrCodes: number;
   reportRows: number;
   reportRuns: number;
+  startupRows: number;
+  startupRuns: number;
 }
 
-const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3 };
-const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1 };
+const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3, startupRows: 1_000_000, startupRuns: 3 };
+const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1, startupRows: 100_000, startupRuns: 1 };
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -61,7 +65,7 @@ async function part(results: Results, name: string, fn: () => Promise<void>): Pr
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, 'handler-flags': { type: 'string' }, profile: { type: 'boolean', default: false } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, 'handler-flags': { type: 'string' }, 'idle-rows': { type: 'string' }, profile: { type: 'boolean', default: false } },
     allowPositionals: false,
   });
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
@@ -71,6 +75,7 @@ async function main(): Promise<number> {
   };
   if (values.joins !== undefined) sizes.joins = count('joins', values.joins);
   if (values.runs !== undefined) sizes.handlerRuns = count('runs', values.runs);
+  if (values['idle-rows'] !== undefined) sizes.idleRows = count('idle-rows', values['idle-rows']);
   if (values.bins !== undefined) setBinRoot(values.bins);
   const beforeRuns = values['before-runs'] === undefined ? undefined : count('before-runs', values['before-runs']);
   const asked = values.only === undefined ? [...PARTS] : values.only.split(',').map((s) => s.trim());
@@ -87,7 +92,7 @@ async function main(): Promise<number> {
   say(`bench: ${machine.cores} cores (${machine.cpuModel}), ${fmt.count(machine.totalMemoryMiB)} MB, Node ${machine.node}, temp on ${machine.tmpFileSystem}, load ${machine.loadAverage.join(' ')}, peak RSS of short runs by ${hasGnuTime ? 'GNU time' : '/proc sampling'}`);
   if ((machine.loadAverage[0] ?? 0) > 0.5) say('note: the machine is busy (1-minute load above 0.5): figures will be lower than on an idle machine');
 
-  const results: Results = { handler: [], baseline: [], idle: null, links: null, qr: null, report: null, errors: [] };
+  const results: Results = { handler: [], startup: [], baseline: [], idle: null, links: null, qr: null, report: null, errors: [] };
   if (only.has('handler')) {
     const unitFlags = serviceNodeFlags('tg-handler');
     say(`tg-handler runs as deploy/tg-handler.service starts it: node ${[...unitFlags, 'bin/tg-handler'].join(' ')}`);
@@ -114,6 +119,19 @@ async function main(): Promise<number> {
     for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
       await measure(`tg-handler by hand (node bin/tg-handler, no heap setting), ${fmt.count(existingRows)} rows in the join log`, { ...base, existingRows, asService: false, nodeFlags: [] });
     }
+  }
+  if (only.has('startup')) {
+    await part(results, `tg-handler start-up over a ${fmt.count(sizes.startupRows)}-row join log`, async () => {
+      const flags = serviceNodeFlags('tg-handler');
+      // The cases alternate in each round, so a change in the machine's load hits all alike.
+      for (let run = 1; run <= sizes.startupRuns; run++) {
+        for (const which of ['restart', 'legacy', 'bare'] as const) {
+          const s = await measureStartup(which, sizes.startupRows, sizes.registryLinks, flags);
+          results.startup.push(s);
+          say(`  round ${run}, ${which}: ready in ${fmt.ms(s.readyMs)}, peak RSS ${fmt.mib(s.peakRssKiB)}${s.problems.map((p) => ` !! ${p}`).join('')}`);
+        }
+      }
+    });
   }
   if (only.has('baseline')) {
     await part(results, 'baseline: the old whole-file rewrite per join', async () => {
@@ -158,7 +176,7 @@ async function main(): Promise<number> {
   }
 
   const table = figures(results, sizes);
-  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
+  const problems = [...results.handler.flatMap((h) => h.problems), ...results.startup.flatMap((s) => s.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
   process.stdout.write(`\ntg-invite-tracker benchmarks, ${machine.date}\n`);
   process.stdout.write(`machine: ${machine.cores} cores, ${fmt.count(machine.totalMemoryMiB)} MB RAM, ${machine.cpuModel}; Node ${machine.node}; ${machine.platform}; temp dir on ${machine.tmpFileSystem}; load average at start ${machine.loadAverage.join(' ')}\n\n`);
   if (values.quick) process.stdout.write('--quick: small sizes, for trying the bench; the goals are for the full sizes\n\n');
