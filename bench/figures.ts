@@ -13,7 +13,7 @@ import { median } from './stats.js';
 export interface Results {
   handler: HandlerFigures[];
   /** tg-handler start-up over a big join log, with the bare bot's (bench/handler-startup.ts). */
-  startup: StartupRun[];
+  startup?: StartupRun[];
   baseline: BaselineFigures[];
   idle: IdleFigures | null;
   links: LinksFigures | null;
@@ -86,7 +86,7 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
   for (const h of results.handler.filter((r) => !r.asService)) {
     out.push(info(`tg-handler peak RSS by hand, no heap setting, ${fmt.count(h.existingRows)} rows in log (1 run)`, once(h)));
   }
-  out.push(...startupFigures(results.startup));
+  out.push(...startupFigures(results.startup ?? []));
   for (const b of results.baseline) {
     out.push(info(`baseline: rewrite whole log per join${b.fsync ? ' + fsync' : ', no fsync'}, ${fmt.count(b.existingRows)} rows (NOT tg-handler)`, fmt.rate(b.joinsPerSecond)));
   }
@@ -101,7 +101,7 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info('tg-get idle peak RSS, every row checked', fmt.mib(idle.fullPeakRssKiB)));
     if (idle.editMs !== undefined) {
       out.push(atMost(`tg-get right after one schedule row was edited / node -e 0 (${what}; ${fmt.ms(idle.editMs)}, median of ${idle.runs})`, idle.editMs / idle.nodeMs, 5, fmt.ratio));
-      out.push(info('tg-get after an edit, peak RSS', fmt.mib(idle.editPeakRssKiB)));
+      out.push(info('tg-get after an edit, peak RSS', fmt.mib(idle.editPeakRssKiB ?? null)));
     }
     out.push(info('node -e 0 peak RSS', fmt.mib(idle.nodePeakRssKiB)));
   }

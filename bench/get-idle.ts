@@ -30,9 +30,9 @@ export interface IdleFigures extends IdleScenario {
   /** Median of the runs right after the schedule was saved again unchanged: every row looked at. */
   fullMs: number;
   /** Median of the runs right after one schedule row was edited (a future post's text): issue 15's "after an edit". */
-  editMs: number;
-  editRunsMs: number[];
-  editPeakRssKiB: number | null;
+  editMs?: number;
+  editRunsMs?: number[];
+  editPeakRssKiB?: number | null;
   nodeMs: number;
   ratio: number;
   tgGetRunsMs: number[];

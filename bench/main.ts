@@ -127,7 +127,7 @@ async function main(): Promise<number> {
       for (let run = 1; run <= sizes.startupRuns; run++) {
         for (const which of ['restart', 'legacy', 'bare'] as const) {
           const s = await measureStartup(which, sizes.startupRows, sizes.registryLinks, flags);
-          results.startup.push(s);
+          results.startup?.push(s);
           say(`  round ${run}, ${which}: ready in ${fmt.ms(s.readyMs)}, peak RSS ${fmt.mib(s.peakRssKiB)}${s.problems.map((p) => ` !! ${p}`).join('')}`);
         }
       }
@@ -176,7 +176,7 @@ async function main(): Promise<number> {
   }
 
   const table = figures(results, sizes);
-  const problems = [...results.handler.flatMap((h) => h.problems), ...results.startup.flatMap((s) => s.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
+  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.startup ?? []).flatMap((s) => s.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
   process.stdout.write(`\ntg-invite-tracker benchmarks, ${machine.date}\n`);
   process.stdout.write(`machine: ${machine.cores} cores, ${fmt.count(machine.totalMemoryMiB)} MB RAM, ${machine.cpuModel}; Node ${machine.node}; ${machine.platform}; temp dir on ${machine.tmpFileSystem}; load average at start ${machine.loadAverage.join(' ')}\n\n`);
   if (values.quick) process.stdout.write('--quick: small sizes, for trying the bench; the goals are for the full sizes\n\n');
