@@ -49,6 +49,18 @@ interface Sizes {
 const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3, startupRows: 1_000_000, startupRuns: 3 };
 const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1, startupRows: 100_000, startupRuns: 1 };
 
+const USAGE = `npm run bench -- [options]
+  --quick              small sizes, for trying the bench itself
+  --only PARTS         a comma list of: ${PARTS.join(', ')}
+  --joins N            join requests per tg-handler run (default 10,000)
+  --runs N             tg-handler rounds (each: 1,000 rows, 100,000 rows, the bare-bot yardstick)
+  --handler-flags "F"  tg-handler's node flags instead of its unit's (the yardstick keeps the unit's)
+  --idle-rows N        registry and schedule rows of the idle and after-an-edit tg-get runs
+  --bins DIR           measure the bin/ and dist/ of another checkout
+  --before DIR         also run DIR's tg-get report in the report's rounds (--before-runs N of them)
+  --profile            node --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/
+`;
+
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Runs one part; a part that fails is reported and the others still run. */
@@ -65,9 +77,13 @@ async function part(results: Results, name: string, fn: () => Promise<void>): Pr
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, 'handler-flags': { type: 'string' }, 'idle-rows': { type: 'string' }, profile: { type: 'boolean', default: false } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, 'handler-flags': { type: 'string' }, 'idle-rows': { type: 'string' }, help: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } },
     allowPositionals: false,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
   const count = (option: string, text: string): number => {
     if (!/^[1-9]\d*$/.test(text)) throw new Error(`--${option}: "${text}" must be a whole number, 1 or more`);
@@ -149,7 +165,7 @@ async function main(): Promise<number> {
       const idle = await measureIdle({ registryRows: sizes.idleRows, scheduleRows: sizes.idleRows, runs: sizes.idleRuns }, say);
       results.idle = idle;
       const list = (runs: number[]) => runs.map((n) => Math.round(n)).join(', ');
-      say(`  tg-get ${fmt.ms(idle.tgGetMs)} (every row checked: ${fmt.ms(idle.fullMs)}) vs node -e 0 ${fmt.ms(idle.nodeMs)}; runs ${list(idle.tgGetRunsMs)} / ${list(idle.fullRunsMs)} / ${list(idle.nodeRunsMs)}`);
+      say(`  tg-get ${fmt.ms(idle.tgGetMs)} (every row checked: ${fmt.ms(idle.fullMs)}; after an edit: ${fmt.ms(idle.editMs ?? Number.NaN)}) vs node -e 0 ${fmt.ms(idle.nodeMs)}; runs ${list(idle.tgGetRunsMs)} / ${list(idle.fullRunsMs)} / ${list(idle.editRunsMs ?? [])} / ${list(idle.nodeRunsMs)}`);
       for (const p of idle.problems) say(`  !! ${p}`);
     });
   }
