@@ -43,10 +43,10 @@ export function profileChildrenInto(dir: string): void {
   setBinNodeFlags(['--cpu-prof', '--cpu-prof-dir', dir]);
 }
 
-/** The node flags for running `args`: the bench's extra flags, then `own`, for our bins only. */
+/** The node flags for running `args`: the bench's extra flags for our bins only, then `own`. */
 function withFlags(args: readonly string[], own: readonly string[] = []): string[] {
   const bin = args[0] !== undefined && args[0].startsWith(path.join(binRoot, 'bin'));
-  return bin ? [...extraNodeFlags, ...own, ...args] : [...args];
+  return bin ? [...extraNodeFlags, ...own, ...args] : [...own, ...args];
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { IdleFigures } from './get-idle.js';
 import type { LinksFigures } from './get-links.js';
 import type { HandlerFigures } from './handler-throughput.js';
+import type { StartupRun } from './handler-startup.js';
 import type { BaselineFigures } from './legacy-baseline.js';
 import type { QrFigures } from './qr-rate.js';
 import type { ReportFigures } from './get-report.js';
@@ -11,6 +12,8 @@ import { median } from './stats.js';
 /** Everything measured in one bench run. */
 export interface Results {
   handler: HandlerFigures[];
+  /** tg-handler start-up over a big join log, with the bare bot's (bench/handler-startup.ts). */
+  startup?: StartupRun[];
   baseline: BaselineFigures[];
   idle: IdleFigures | null;
   links: LinksFigures | null;
@@ -62,7 +65,7 @@ export function summarizeHandler(runs: readonly HandlerFigures[]): HandlerSummar
 
 export function figures(results: Results, sizes: TableSizes): Figure[] {
   const out: Figure[] = [];
-  const service = results.handler.filter((h) => h.asService && !h.recent);
+  const service = results.handler.filter((h) => h.asService && !h.recent && h.bare !== true);
   const bySize = (rows: number): HandlerSummary | undefined => summarizeHandler(service.filter((h) => h.existingRows === rows));
   const [small, big] = [bySize(sizes.smallLog), bySize(sizes.bigLog)];
   for (const h of [small, big]) {
@@ -74,6 +77,7 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info(`tg-handler peak RSS by "started", ${rows}`, fmt.mib(h.startupPeakRssKiB)));
     out.push(info(`tg-handler start-up to "started", ${rows} (median)`, fmt.ms(h.startupMs)));
   }
+  out.push(...yardstickFigures(results.handler, sizes));
   if (small && big) out.push(atLeast(`tg-handler rate ratio ${fmt.count(sizes.bigLog)} / ${fmt.count(sizes.smallLog)} rows`, big.joinsPerSecond / small.joinsPerSecond, 0.8, fmt.ratio));
   const once = (h: HandlerFigures) => `${fmt.mib(h.peakRssKiB)} (${fmt.mib(h.startupPeakRssKiB)} by "started"; ${fmt.rate(h.joinsPerSecond)})`;
   for (const h of results.handler.filter((r) => r.recent)) {
@@ -82,6 +86,7 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
   for (const h of results.handler.filter((r) => !r.asService)) {
     out.push(info(`tg-handler peak RSS by hand, no heap setting, ${fmt.count(h.existingRows)} rows in log (1 run)`, once(h)));
   }
+  out.push(...startupFigures(results.startup ?? []));
   for (const b of results.baseline) {
     out.push(info(`baseline: rewrite whole log per join${b.fsync ? ' + fsync' : ', no fsync'}, ${fmt.count(b.existingRows)} rows (NOT tg-handler)`, fmt.rate(b.joinsPerSecond)));
   }
@@ -94,6 +99,10 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info('tg-get idle peak RSS', fmt.mib(idle.peakRssKiB)));
     out.push(info(`tg-get idle after the schedule was saved unchanged (every row checked), median of ${idle.runs}`, `${fmt.ms(idle.fullMs)} (${fmt.ratio(idle.fullMs / idle.nodeMs)})`));
     out.push(info('tg-get idle peak RSS, every row checked', fmt.mib(idle.fullPeakRssKiB)));
+    if (idle.editMs !== undefined) {
+      out.push(atMost(`tg-get right after one schedule row was edited / node -e 0 (${what}; ${fmt.ms(idle.editMs)}, median of ${idle.runs})`, idle.editMs / idle.nodeMs, 5, fmt.ratio));
+      out.push(info('tg-get after an edit, peak RSS', fmt.mib(idle.editPeakRssKiB ?? null)));
+    }
     out.push(info('node -e 0 peak RSS', fmt.mib(idle.nodePeakRssKiB)));
   }
   const links = results.links;
@@ -107,6 +116,48 @@ export function figures(results: Results, sizes: TableSizes): Figure[] {
     out.push(info(`QR codes/s, QR step with atomic file writes (writeQrCodes)`, fmt.rate(qr.stepPerSecond)));
   }
   if (results.report) out.push(...reportFigures(results.report));
+  return out;
+}
+
+/**
+ * tg-handler against the yardstick (issue 15): a bare telegraf bot that only approves, run in the same
+ * rounds. Each round's tg-handler run is divided by that round's yardstick run (they ran next to each
+ * other, under the same load), and the median of those ratios is the figure.
+ */
+export function yardstickFigures(handler: readonly HandlerFigures[], sizes: TableSizes): Figure[] {
+  const bare = handler.filter((h) => h.bare === true);
+  const out: Figure[] = [];
+  if (bare.length === 0) return out;
+  const rss = (h: HandlerFigures) => h.peakRssKiB;
+  out.push(info(`yardstick: bare telegraf bot that only approves, ${fmt.count(bare[0]!.joins)} requests (median of ${bare.length})`, `${fmt.rate(median(bare.map((b) => b.joinsPerSecond)))}, peak RSS ${fmt.mib(median(bare.map((b) => rss(b) ?? Number.NaN)))}`));
+  for (const rows of [sizes.smallLog, sizes.bigLog]) {
+    const ours = handler.filter((h) => h.asService && !h.recent && h.bare !== true && h.existingRows === rows);
+    const pairs = ours.slice(0, bare.length).map((h, i) => [h, bare[i]!] as const);
+    if (pairs.length === 0) continue;
+    const label = `${fmt.count(rows)} rows in log; median of ${pairs.length} rounds`;
+    out.push(atLeast(`tg-handler rate / yardstick's, ${label}`, median(pairs.map(([h, b]) => h.joinsPerSecond / b.joinsPerSecond)), 0.9, fmt.ratio));
+    const rssPairs = pairs.filter(([h, b]) => rss(h) !== null && rss(b) !== null);
+    out.push(atMost(`tg-handler peak RSS / yardstick's, ${label}`, rssPairs.length === 0 ? null : median(rssPairs.map(([h, b]) => rss(h)! / rss(b)!)), 1.15, fmt.ratio));
+  }
+  return out;
+}
+
+/** tg-handler's start-up over a big log (issue 15): ready <= 1 s, a legacy first start within the restart's 150 MB. */
+export function startupFigures(runs: readonly StartupRun[]): Figure[] {
+  const of = (which: StartupRun['case']) => runs.filter((r) => r.case === which);
+  const [restart, legacy, bare] = [of('restart'), of('legacy'), of('bare')];
+  if (restart.length === 0) return [];
+  const rows = `${fmt.count(restart[0]!.logRows)}-row join log`;
+  const peak = (list: readonly StartupRun[]) => (list.some((r) => r.peakRssKiB === null) ? null : Math.max(...list.map((r) => r.peakRssKiB!)));
+  const out: Figure[] = [
+    atMost(`tg-handler restart, ${rows}: spawn to first getUpdates (median of ${restart.length})`, median(restart.map((r) => r.readyMs)), 1000, fmt.ms),
+    atMost(`tg-handler restart, ${rows}: peak RSS (highest of ${restart.length})`, peak(restart), 150 * 1024, fmt.mib),
+  ];
+  if (legacy.length > 0) {
+    out.push(info(`tg-handler first start on a legacy ${rows} (header rewrite): spawn to first getUpdates (median of ${legacy.length})`, fmt.ms(median(legacy.map((r) => r.readyMs)))));
+    out.push(atMost(`tg-handler first start on a legacy ${rows}: peak RSS (highest of ${legacy.length})`, peak(legacy), 150 * 1024, fmt.mib));
+  }
+  if (bare.length > 0) out.push(info(`yardstick: bare telegraf bot, no files: spawn to first getUpdates, peak RSS (median of ${bare.length})`, `${fmt.ms(median(bare.map((r) => r.readyMs)))}, ${fmt.mib(median(bare.map((r) => r.peakRssKiB ?? Number.NaN)))}`));
   return out;
 }
 

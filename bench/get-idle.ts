@@ -3,7 +3,8 @@
  * drawn, no post due. Its wall time is compared with `node -e 0` measured in the same run, so the
  * ratio says what tg-get costs beyond starting Node at all. Two cases: nothing changed since the run
  * before (what almost every cron run sees), and the schedule saved again without a change, so the run
- * reads and checks every row and QR code before finding nothing to do.
+ * reads and checks every row and QR code before finding nothing to do. And a third (issue 15): one
+ * row of the schedule edited (a future post's text), so the run has a change to find and nothing to send.
  */
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,6 +29,10 @@ export interface IdleFigures extends IdleScenario {
   tgGetMs: number;
   /** Median of the runs right after the schedule was saved again unchanged: every row looked at. */
   fullMs: number;
+  /** Median of the runs right after one schedule row was edited (a future post's text): issue 15's "after an edit". */
+  editMs?: number;
+  editRunsMs?: number[];
+  editPeakRssKiB?: number | null;
   nodeMs: number;
   ratio: number;
   tgGetRunsMs: number[];
@@ -71,25 +76,36 @@ export async function measureIdle(scenario: IdleScenario, say: (line: string) =>
     const callsBefore = emu.calls.length;
     const tgGetRunsMs: number[] = [];
     const fullRunsMs: number[] = [];
+    const editRunsMs: number[] = [];
     const nodeRunsMs: number[] = [];
     const schedule = path.join(data, 'text_schedule.txt');
     // An admin saving the schedule without changing a post: the next run must look at everything again.
     const touchSchedule = (i: number) => utimes(schedule, new Date(), new Date(Date.now() - 1000 * (i + 2)));
+    // An admin editing one row: the last (future, unposted) post's text changes, back and forth.
+    const original = scheduleText(scenario.scheduleRows);
+    const edited = `${original.slice(0, -2)} (edited)\r\n`;
+    let editions = 0;
+    const editSchedule = () => writeFile(schedule, ++editions % 2 === 1 ? edited : original);
     // One untimed round first, then alternate, so drift in the machine's load hits all alike.
     for (let i = -1; i < scenario.runs; i++) {
       const bare: Finished = await runNode(['-e', '0'], { env: childEnv(null), cwd: dir });
       const idle: Finished = await runNode([binPath('tg-get'), ...common], { env, cwd: dir });
       await touchSchedule(i);
       const full: Finished = await runNode([binPath('tg-get'), ...common], { env, cwd: dir });
-      for (const run of [idle, full]) if (run.code !== 0) problems.push(`timed tg-get run exited ${run.code}: ${lastLine(run.stderr)}`);
+      await editSchedule();
+      const edit: Finished = await runNode([binPath('tg-get'), ...common], { env, cwd: dir });
+      for (const run of [idle, full, edit]) if (run.code !== 0) problems.push(`timed tg-get run exited ${run.code}: ${lastLine(run.stderr)}`);
       if (i < 0) continue;
       nodeRunsMs.push(bare.wallMs);
       tgGetRunsMs.push(idle.wallMs);
       fullRunsMs.push(full.wallMs);
+      editRunsMs.push(edit.wallMs);
     }
     const withRss = await runNode([binPath('tg-get'), ...common], { env, cwd: dir, rss: true });
     await touchSchedule(scenario.runs);
     const fullRss = await runNode([binPath('tg-get'), ...common], { env, cwd: dir, rss: true });
+    await editSchedule();
+    const editRss = await runNode([binPath('tg-get'), ...common], { env, cwd: dir, rss: true });
     const nodeRss = await runNode(['-e', '0'], { env: childEnv(null), cwd: dir, rss: true });
     const apiCalls = emu.calls.length - callsBefore;
     if (apiCalls !== 0) problems.push(`idle runs made ${apiCalls} Bot API call(s)`);
@@ -100,6 +116,9 @@ export async function measureIdle(scenario: IdleScenario, say: (line: string) =>
       setupQrMs: setup.wallMs,
       tgGetMs,
       fullMs: median(fullRunsMs),
+      editMs: median(editRunsMs),
+      editRunsMs,
+      editPeakRssKiB: editRss.peakRssKiB,
       nodeMs,
       ratio: tgGetMs / nodeMs,
       tgGetRunsMs,

@@ -10,6 +10,7 @@
 import { mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BotApiEmulator } from '../src/emulator/index.js';
 import { Running, binPath, childEnv, readPeakRssKiB } from './child.js';
 import { GROUP, lastDays, MONTHS_AGO, registryText, responsesText } from './data.js';
@@ -29,6 +30,11 @@ export interface HandlerScenario {
   asService: boolean;
   /** The node flags it runs with. */
   nodeFlags: readonly string[];
+  /**
+   * Run the yardstick instead of tg-handler: a bare telegraf bot that only approves (bench/bare-bot.ts).
+   * It writes no rows; its rate is taken to the confirmation of the last request, as tg-handler's is.
+   */
+  bare?: boolean;
 }
 
 export interface HandlerFigures extends HandlerScenario {
@@ -49,6 +55,9 @@ export interface HandlerFigures extends HandlerScenario {
   /** What did not go as expected (wrong counts, exit code); empty when the run is sound. */
   problems: string[];
 }
+
+/** The yardstick bot, compiled beside this file. */
+const BARE_BOT = fileURLToPath(new URL('./bare-bot.js', import.meta.url));
 
 /** The first user id of the requests; far from the ids of the existing rows. */
 const USER_BASE = 2_000_000_000;
@@ -93,7 +102,8 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
     await writeFile(responses, logText);
 
     const started = performance.now();
-    handler = Running.start([binPath('tg-handler'), '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')], {
+    const program = scenario.bare === true ? [BARE_BOT] : [binPath('tg-handler')];
+    handler = Running.start([...program, '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')], {
       env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }),
       nodeFlags: scenario.nodeFlags,
     });
@@ -122,7 +132,7 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
       confirmed.catch(() => {});
       let exited = false;
       void handler.exited.then(() => (exited = true));
-      while (counter.lines < scenario.joins) {
+      while (scenario.bare !== true && counter.lines < scenario.joins) {
         await counter.poll();
         if (counter.lines >= scenario.joins) visibleMs = performance.now() - t0;
         else await sleep(5);
@@ -130,7 +140,7 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
         if (performance.now() - t0 > 600_000) throw new Error(`tg-handler wrote ${counter.lines} of ${scenario.joins} rows in 10 minutes; stderr: ${handler.stderrTail.join(' | ')}`);
       }
       const call = await confirmed;
-      durableMs = Math.max(call.at - t0Wall, visibleMs);
+      durableMs = scenario.bare === true ? call.at - t0Wall : Math.max(call.at - t0Wall, visibleMs);
     } finally {
       await counter.close();
     }
@@ -143,7 +153,9 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
     if (exit.code !== 0) problems.push(`tg-handler exited with ${exit.code ?? exit.signal}`);
     const appended = (await readFile(responses)).subarray(logBytes).toString('utf8').split('\n').filter((line) => line !== '');
     const rowsWritten = appended.filter((line) => line.split('\t')[5] === 'approve').length;
-    if (rowsWritten !== scenario.joins || appended.length !== scenario.joins) problems.push(`${appended.length} rows appended (${rowsWritten} approve), expected ${scenario.joins} approve rows`);
+    if (scenario.bare === true) {
+      if (appended.length !== 0) problems.push(`the bare bot's folder got ${appended.length} rows`);
+    } else if (rowsWritten !== scenario.joins || appended.length !== scenario.joins) problems.push(`${appended.length} rows appended (${rowsWritten} approve), expected ${scenario.joins} approve rows`);
     return {
       ...scenario,
       startupMs,

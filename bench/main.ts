@@ -6,7 +6,9 @@
  * idle,links,qr,report (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
  * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
  * that checkout's `tg-get report` in the report's rounds, as "before"; --before-runs N of them), --profile (node
- * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/).
+ * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/), --handler-flags "FLAGS" (tg-handler's node
+ * flags instead of its unit's, to try heap settings; the yardstick keeps the unit's), --idle-rows N (registry and
+ * schedule rows of the idle and after-an-edit tg-get runs; issue 15's goal is for 100,000).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,12 +20,13 @@ import { measureLinks } from './get-links.js';
 import { measureReport } from './get-report.js';
 import { measureHandler, type HandlerScenario } from './handler-throughput.js';
 import { describeMembers, measureMembers } from './handler-members.js';
+import { measureStartup } from './handler-startup.js';
 import { measureBaseline } from './legacy-baseline.js';
 import { describeMachine } from './machine.js';
 import { measureQr } from './qr-rate.js';
 import { fmt, formatMarkdown, formatTable } from './report.js';
 
-const PARTS = ['handler', 'members', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
+const PARTS = ['handler', 'members', 'startup', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Sizes {
@@ -40,10 +43,24 @@ interface Sizes {
   qrCodes: number;
   reportRows: number;
   reportRuns: number;
+  startupRows: number;
+  startupRuns: number;
 }
 
-const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3 };
-const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1 };
+const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 5, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3, startupRows: 1_000_000, startupRuns: 3 };
+const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1, startupRows: 100_000, startupRuns: 1 };
+
+const USAGE = `npm run bench -- [options]
+  --quick              small sizes, for trying the bench itself
+  --only PARTS         a comma list of: ${PARTS.join(', ')}
+  --joins N            join requests per tg-handler run (default 10,000)
+  --runs N             tg-handler rounds (each: 1,000 rows, 100,000 rows, the bare-bot yardstick)
+  --handler-flags "F"  tg-handler's node flags instead of its unit's (the yardstick keeps the unit's)
+  --idle-rows N        registry and schedule rows of the idle and after-an-edit tg-get runs
+  --bins DIR           measure the bin/ and dist/ of another checkout
+  --before DIR         also run DIR's tg-get report in the report's rounds (--before-runs N of them)
+  --profile            node --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/
+`;
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -61,9 +78,13 @@ async function part(results: Results, name: string, fn: () => Promise<void>): Pr
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, profile: { type: 'boolean', default: false } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, joins: { type: 'string' }, runs: { type: 'string' }, bins: { type: 'string' }, before: { type: 'string' }, 'before-runs': { type: 'string' }, 'handler-flags': { type: 'string' }, 'idle-rows': { type: 'string' }, help: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false } },
     allowPositionals: false,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const sizes: Sizes = { ...(values.quick ? QUICK : FULL) };
   const count = (option: string, text: string): number => {
     if (!/^[1-9]\d*$/.test(text)) throw new Error(`--${option}: "${text}" must be a whole number, 1 or more`);
@@ -71,6 +92,7 @@ async function main(): Promise<number> {
   };
   if (values.joins !== undefined) sizes.joins = count('joins', values.joins);
   if (values.runs !== undefined) sizes.handlerRuns = count('runs', values.runs);
+  if (values['idle-rows'] !== undefined) sizes.idleRows = count('idle-rows', values['idle-rows']);
   if (values.bins !== undefined) setBinRoot(values.bins);
   const beforeRuns = values['before-runs'] === undefined ? undefined : count('before-runs', values['before-runs']);
   const asked = values.only === undefined ? [...PARTS] : values.only.split(',').map((s) => s.trim());
@@ -87,7 +109,7 @@ async function main(): Promise<number> {
   say(`bench: ${machine.cores} cores (${machine.cpuModel}), ${fmt.count(machine.totalMemoryMiB)} MB, Node ${machine.node}, temp on ${machine.tmpFileSystem}, load ${machine.loadAverage.join(' ')}, peak RSS of short runs by ${hasGnuTime ? 'GNU time' : '/proc sampling'}`);
   if ((machine.loadAverage[0] ?? 0) > 0.5) say('note: the machine is busy (1-minute load above 0.5): figures will be lower than on an idle machine');
 
-  const results: Results = { handler: [], baseline: [], idle: null, links: null, qr: null, report: null, errors: [] };
+  const results: Results = { handler: [], startup: [], baseline: [], idle: null, links: null, qr: null, report: null, errors: [] };
   if (only.has('handler')) {
     const unitFlags = serviceNodeFlags('tg-handler');
     say(`tg-handler runs as deploy/tg-handler.service starts it: node ${[...unitFlags, 'bin/tg-handler'].join(' ')}`);
@@ -98,12 +120,15 @@ async function main(): Promise<number> {
         say(`  ${fmt.rate(h.joinsPerSecond)} (${fmt.ms(h.durableMs)} to durable, ${fmt.ms(h.visibleMs)} to visible), start-up ${fmt.ms(h.startupMs)}, peak RSS ${fmt.mib(h.startupPeakRssKiB)} by "started", ${fmt.mib(h.peakRssKiB)} in all`);
         for (const p of h.problems) say(`  !! ${p}`);
       });
-    const base = { registryLinks: sizes.registryLinks, joins: sizes.joins, recent: false, asService: true, nodeFlags: unitFlags };
-    // Sizes alternate, so a change in the machine's load during the bench hits both alike.
+    const handlerFlags = values['handler-flags'] === undefined ? unitFlags : values['handler-flags'].split(/\s+/).filter((f) => f !== '');
+    if (values['handler-flags'] !== undefined) say(`--handler-flags: tg-handler runs with node ${[...handlerFlags, 'bin/tg-handler'].join(' ')}; the yardstick keeps the unit's flags`);
+    const base = { registryLinks: sizes.registryLinks, joins: sizes.joins, recent: false, asService: true, nodeFlags: handlerFlags };
+    // Sizes and the yardstick alternate, so a change in the machine's load during the bench hits all alike.
     for (let run = 1; run <= sizes.handlerRuns; run++) {
       for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
         await measure(`tg-handler, ${fmt.count(existingRows)} rows in the join log, run ${run}/${sizes.handlerRuns}`, { ...base, existingRows });
       }
+      await measure(`yardstick: a bare telegraf bot that only approves, run ${run}/${sizes.handlerRuns}`, { ...base, existingRows: 0, nodeFlags: unitFlags, bare: true });
     }
     // Once each: memory's worst case (every row recent, so every request key is kept), and the
     // program started by hand, without the unit's heap setting.
@@ -118,6 +143,19 @@ async function main(): Promise<number> {
       const m = await measureMembers({ members: sizes.bigLog, registryLinks: sizes.registryLinks, joins: sizes.joins, nodeFlags: serviceNodeFlags('tg-handler') }, say);
       for (const line of describeMembers(m)) say(line);
       for (const p of m.problems) say(`  !! ${p}`);
+    });
+  }
+  if (only.has('startup')) {
+    await part(results, `tg-handler start-up over a ${fmt.count(sizes.startupRows)}-row join log`, async () => {
+      const flags = serviceNodeFlags('tg-handler');
+      // The cases alternate in each round, so a change in the machine's load hits all alike.
+      for (let run = 1; run <= sizes.startupRuns; run++) {
+        for (const which of ['restart', 'legacy', 'bare'] as const) {
+          const s = await measureStartup(which, sizes.startupRows, sizes.registryLinks, flags);
+          results.startup?.push(s);
+          say(`  round ${run}, ${which}: ready in ${fmt.ms(s.readyMs)}, peak RSS ${fmt.mib(s.peakRssKiB)}${s.problems.map((p) => ` !! ${p}`).join('')}`);
+        }
+      }
     });
   }
   if (only.has('baseline')) {
@@ -136,7 +174,7 @@ async function main(): Promise<number> {
       const idle = await measureIdle({ registryRows: sizes.idleRows, scheduleRows: sizes.idleRows, runs: sizes.idleRuns }, say);
       results.idle = idle;
       const list = (runs: number[]) => runs.map((n) => Math.round(n)).join(', ');
-      say(`  tg-get ${fmt.ms(idle.tgGetMs)} (every row checked: ${fmt.ms(idle.fullMs)}) vs node -e 0 ${fmt.ms(idle.nodeMs)}; runs ${list(idle.tgGetRunsMs)} / ${list(idle.fullRunsMs)} / ${list(idle.nodeRunsMs)}`);
+      say(`  tg-get ${fmt.ms(idle.tgGetMs)} (every row checked: ${fmt.ms(idle.fullMs)}; after an edit: ${fmt.ms(idle.editMs ?? Number.NaN)}) vs node -e 0 ${fmt.ms(idle.nodeMs)}; runs ${list(idle.tgGetRunsMs)} / ${list(idle.fullRunsMs)} / ${list(idle.editRunsMs ?? [])} / ${list(idle.nodeRunsMs)}`);
       for (const p of idle.problems) say(`  !! ${p}`);
     });
   }
@@ -163,7 +201,7 @@ async function main(): Promise<number> {
   }
 
   const table = figures(results, sizes);
-  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
+  const problems = [...results.handler.flatMap((h) => h.problems), ...(results.startup ?? []).flatMap((s) => s.problems), ...(results.idle?.problems ?? []), ...(results.links?.problems ?? []), ...(results.report?.problems ?? []), ...results.errors];
   process.stdout.write(`\ntg-invite-tracker benchmarks, ${machine.date}\n`);
   process.stdout.write(`machine: ${machine.cores} cores, ${fmt.count(machine.totalMemoryMiB)} MB RAM, ${machine.cpuModel}; Node ${machine.node}; ${machine.platform}; temp dir on ${machine.tmpFileSystem}; load average at start ${machine.loadAverage.join(' ')}\n\n`);
   if (values.quick) process.stdout.write('--quick: small sizes, for trying the bench; the goals are for the full sizes\n\n');

@@ -36,13 +36,38 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
+const DAY_MS = 86_400_000;
+
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, Map<number, number>>();
 
-/** The zone's UTC offset in ms at `utcMs`. Offsets only change on a quarter hour, so they are cached per quarter. */
+/** Days (UTC) in which the zone's offset is the same at its start and at the next day's start. */
+const dayOffsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's UTC offset in ms at `utcMs`. A file's times are often an hour or more apart (an hourly
+ * schedule), so caching by quarter hour alone asked Intl for nearly every cell: the offset is also
+ * remembered per UTC day when it is the same at both ends of the day (no zone changes its offset
+ * twice within a day), and only a day with a change is looked at by the quarter hour.
+ */
 function zoneOffsetMs(zone: string, utcMs: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  const quarter = Math.floor(utcMs / 900_000);
+  const day = Math.floor(utcMs / DAY_MS);
+  let days = dayOffsetCache.get(zone);
+  if (days === undefined) dayOffsetCache.set(zone, (days = new Map()));
+  const whole = days.get(day);
+  if (whole !== undefined) return whole;
+  const start = quarterOffsetMs(zone, day * 96);
+  if (quarterOffsetMs(zone, (day + 1) * 96) === start) {
+    if (days.size > 100_000) days.clear();
+    days.set(day, start);
+    return start;
+  }
+  return quarterOffsetMs(zone, Math.floor(utcMs / 900_000));
+}
+
+/** The zone's offset at the start of quarter hour `quarter` (since 1970), cached: offsets change only on a quarter hour. */
+function quarterOffsetMs(zone: string, quarter: number): number {
   let cache = offsetCache.get(zone);
   if (cache === undefined) offsetCache.set(zone, (cache = new Map()));
   const cached = cache.get(quarter);
@@ -67,6 +92,22 @@ function zoneOffsetMs(zone: string, utcMs: number): number {
  * gap; in an overlap (clocks go back) on the earlier of the two moments, as dayjs and Temporal do.
  */
 function fromWallClock(wallAsUtc: number, zone: string): number {
+  // Gaps and overlaps start and end on a quarter hour, so every wall time of one quarter gets the same
+  // offset: the cells of a file mostly share the row before's quarter, and skip the three lookups.
+  const quarter = Math.floor(wallAsUtc / 900_000);
+  if (quarter === lastWallQuarter && zone === lastWallZone) return wallAsUtc - lastWallOffset;
+  const moment = wallClockUncached(wallAsUtc, zone);
+  lastWallQuarter = quarter;
+  lastWallZone = zone;
+  lastWallOffset = wallAsUtc - moment;
+  return moment;
+}
+
+let lastWallZone = '';
+let lastWallQuarter = Number.NaN;
+let lastWallOffset = 0;
+
+function wallClockUncached(wallAsUtc: number, zone: string): number {
   let guess = wallAsUtc - zoneOffsetMs(zone, wallAsUtc);
   const second = wallAsUtc - zoneOffsetMs(zone, guess);
   if (second !== guess) {
@@ -203,8 +244,6 @@ export function parseDuration(text: string): number | null {
   const factor = UNIT_MS[unit];
   return factor === undefined ? null : Math.round(Number(m[1]) * factor);
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The calendar day of a moment in `zone`, as whole days since 1970-01-01 (that day is 0): a number

@@ -117,3 +117,23 @@ describe('times a daylight-saving change skips or repeats (#11.8)', () => {
     expect(formatDateTimeCell(new Date('2026-10-25T02:30:00Z'), 'Europe/Berlin')).toBe('2026-10-25 03:30:00');
   });
 });
+
+describe('parseDateTime remembering the last quarter hour', () => {
+  const fresh = (text: string, zone: string) => {
+    // A cell of another zone and year first, so the memory of the last quarter cannot answer.
+    parseDateTime('2001-01-01 00:00', 'Asia/Kolkata');
+    return parseDateTime(text, zone)?.toISOString();
+  };
+  it('gives every cell of a quarter, in a row, what it gives the cell on its own, around gaps and overlaps', () => {
+    const cells: [string, string][] = [];
+    for (const [zone, day] of [['Europe/Berlin', '2025-03-30'], ['Europe/Berlin', '2025-10-26'], ['America/New_York', '2025-03-09'], ['Australia/Lord_Howe', '2025-04-06'], ['Asia/Kathmandu', '2025-06-01']] as const) {
+      for (const hour of ['00', '01', '02', '03']) for (const minute of ['00', '14', '15', '29', '30', '44', '45', '59']) cells.push([zone, `${day} ${hour}:${minute}`]);
+    }
+    const inRow = cells.map(([zone, text]) => parseDateTime(text, zone)?.toISOString());
+    expect(inRow).toEqual(cells.map(([zone, text]) => fresh(text, zone)));
+    expect(inRow.every((iso) => iso !== undefined)).toBe(true);
+    // The same wall time in another zone right after: the memory is per zone.
+    expect(parseDateTime('2025-06-01 12:00', 'Europe/Berlin')?.toISOString()).toBe('2025-06-01T10:00:00.000Z');
+    expect(parseDateTime('2025-06-01 12:05', 'UTC')?.toISOString()).toBe('2025-06-01T12:05:00.000Z');
+  });
+});

@@ -168,6 +168,8 @@ export function prepareLog(text: string | null, name: string, zone: string, now:
   return { ...prepared, rewrite: prepared.newHead === null ? null : prepared.newHead + rest };
 }
 
+const NOT_WRITTEN = Promise.resolve(false);
+
 /**
  * The open join log. `record` appends one row unless its key is already there, and resolves once
  * the line is on disk.
@@ -238,26 +240,33 @@ export class ResponseLog {
    * fsync), false for a duplicate. Rejects when the write failed; the key is then free again, so a
    * redelivered update can try once more.
    */
-  async record(row: ResponseCells): Promise<boolean> {
+  record(row: ResponseCells): Promise<boolean> {
     const key = rowKey(row);
     const inFlight = this.writing.get(key);
-    if (inFlight !== undefined) {
-      const firstWrote = await inFlight.then(() => true, () => false);
-      if (firstWrote) return false;
-      return this.record(row);
-    }
-    if (this.keys.has(key)) return false;
-    // A torn last line (no line ending) is closed by the AppendLog before this row.
+    if (inFlight !== undefined) return this.afterFirst(inFlight, row);
+    if (this.keys.has(key)) return NOT_WRITTEN;
+    // A torn last line (no line ending) is closed by the AppendLog before this row. Not an async
+    // function: one promise per row (the append's, chained once), as a burst makes thousands at once.
     const write = this.out.append(`${formatRecord(this.columns, row)}${this.eol}`);
     this.writing.set(key, write);
-    try {
-      await write;
-      this.keys.add(key, Number(row.tg_request_date));
-      for (const listener of this.listeners) listener(row);
-      return true;
-    } finally {
-      this.writing.delete(key);
-    }
+    return write.then(
+      () => {
+        this.writing.delete(key);
+        this.keys.add(key, Number(row.tg_request_date));
+        for (const listener of this.listeners) listener(row);
+        return true;
+      },
+      (error: unknown) => {
+        this.writing.delete(key);
+        throw error;
+      },
+    );
+  }
+
+  /** A second copy of a request being written: a duplicate once the first is on disk, else tried again. */
+  private async afterFirst(first: Promise<void>, row: ResponseCells): Promise<boolean> {
+    const firstWrote = await first.then(() => true, () => false);
+    return firstWrote ? false : this.record(row);
   }
 
   /** Calls `listener` with each row this log writes, once it is on disk (what is kept up to date from the log, e.g. the held requests). */

@@ -4,7 +4,9 @@
  * with backoff, and a request that may have arrived is repeated only for methods where repeating is
  * harmless. Sends are never repeated blindly: a group must not see a post twice.
  */
-import { Telegraf, type Telegram } from 'telegraf';
+import { setMaxListeners } from 'node:events';
+import { Context, Telegraf, type Telegram } from 'telegraf';
+import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Logger } from '../cli/log.js';
 import { classify, NetworkError } from './errors.js';
 
@@ -49,18 +51,36 @@ export const DEFAULT_RETRY: RetryPolicy = {
 type CallApi = Telegram['callApi'];
 
 /**
- * Runs `call` with a signal that aborts after `ms` (or with `outer`), clearing the timer as soon as the
- * call settles. Not AbortSignal.timeout: its timer and its finalization-registry entry outlive a fast
- * call by the whole time limit, and a burst of join requests kept thousands of them alive at once.
+ * Time limits shared by the calls that start close together. A burst of join requests makes a call
+ * per update; one AbortController and one timer per call were thousands of objects for the garbage
+ * collector. Calls that start within the same tenth of the limit share one signal that aborts a full
+ * limit after the last of them may have started, so each call gets between `ms` and 1.1 x `ms`.
+ * Not AbortSignal.timeout: its timer and finalization-registry entry outlive a fast call by the whole
+ * limit. The timer is unref'd: a settled call must not keep the process alive.
  */
-async function withinTime<T>(ms: number, outer: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const limit = new AbortController();
-  const timer = setTimeout(() => limit.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
-  try {
-    return await call(outer ? AbortSignal.any([outer, limit.signal]) : limit.signal);
-  } finally {
-    clearTimeout(timer);
+class SharedDeadlines {
+  private current: { signal: AbortSignal; startsUntil: number } | undefined;
+
+  constructor(private readonly ms: number) {}
+
+  signal(): AbortSignal {
+    const now = performance.now();
+    if (this.current !== undefined && now < this.current.startsUntil) return this.current.signal;
+    const slot = Math.max(1, Math.ceil(this.ms / 10));
+    const limit = new AbortController();
+    // Every call in flight adds one abort listener (node-fetch's); a batch is 100 updates.
+    setMaxListeners(0, limit.signal);
+    const ms = this.ms;
+    setTimeout(() => limit.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms + slot).unref();
+    this.current = { signal: limit.signal, startsUntil: now + slot };
+    return limit.signal;
   }
+}
+
+/** Runs `call` with a signal that aborts after the time limit (see SharedDeadlines) or with `outer`. */
+function withinTime<T>(deadlines: SharedDeadlines, outer: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const limit = deadlines.signal();
+  return call(outer ? AbortSignal.any([outer, limit]) : limit);
 }
 const wrapped = new WeakSet<object>();
 
@@ -71,6 +91,7 @@ const wrapped = new WeakSet<object>();
 export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy = DEFAULT_RETRY): Telegram {
   if (wrapped.has(telegram)) return telegram;
   wrapped.add(telegram);
+  const deadlines = new SharedDeadlines(policy.timeoutMs);
   const original = telegram.callApi.bind(telegram) as (method: string, payload: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
   const call = async (method: string, payload: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> => {
     if (method === 'getUpdates') return original(method, payload, options);
@@ -78,7 +99,7 @@ export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy =
     let rateLimited = 0;
     for (;;) {
       try {
-        return await withinTime(policy.timeoutMs, options.signal, (signal) => original(method, payload, { signal }));
+        return await withinTime(deadlines, options.signal, (signal) => original(method, payload, { signal }));
       } catch (error) {
         if (options.signal?.aborted) throw error;
         const failure = classify(error);
@@ -118,20 +139,24 @@ export interface BotOptions {
 }
 
 /**
- * Makes a Telegraf bot pointed at `apiRoot`, with retry installed on bot.telegram and, through a
- * first middleware, on every update's own ctx.telegram (telegraf makes a new one per update).
+ * Makes a Telegraf bot pointed at `apiRoot`, with retry installed once, on bot.telegram, which every
+ * update's ctx.telegram then is: telegraf makes a new client per update (for webhook replies, which
+ * are off here), and wrapping each one anew cost a bound function, a closure and more per update.
  * webhookReply is off: we need every call's real answer.
  */
 export function createBot(options: BotOptions): Telegraf {
+  let shared: Telegram | undefined;
+  /** A context whose `telegram` is the bot's own wrapped client, not the one telegraf made for the update. */
+  class SharedClientContext extends Context {
+    constructor(update: Update, telegram: Telegram, botInfo: UserFromGetMe) {
+      super(update, shared ?? telegram, botInfo);
+    }
+  }
   const bot = new Telegraf(options.token, {
     telegram: { apiRoot: options.apiRoot, webhookReply: false },
     handlerTimeout: options.handlerTimeoutMs ?? 600_000,
+    contextType: SharedClientContext,
   });
-  const policy = options.retry ?? DEFAULT_RETRY;
-  withRetry(bot.telegram, options.log, policy);
-  bot.use((ctx, next) => {
-    withRetry(ctx.telegram, options.log, policy);
-    return next();
-  });
+  shared = withRetry(bot.telegram, options.log, options.retry ?? DEFAULT_RETRY);
   return bot;
 }

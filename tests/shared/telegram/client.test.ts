@@ -115,4 +115,31 @@ describe('withRetry', () => {
     expect(waits).toEqual([3000]);
     expect(emu.messages(CHAT).map((m) => m.text)).toEqual(['pong']);
   });
+
+  it('hands every update the bot\'s one wrapped client instead of wrapping a new one per update', async () => {
+    const b = bot();
+    b.botInfo = { id: emu.botUser.id, is_bot: true, first_name: 'Bot', username: 'tracker_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } as never;
+    const seen: unknown[] = [];
+    b.on('message', (ctx) => { seen.push(ctx.telegram); });
+    for (const id of [1, 2]) {
+      await b.handleUpdate({
+        update_id: id,
+        message: { message_id: id, date: 0, chat: { id: CHAT, type: 'supergroup', title: 'Club' }, from: { id: 5, is_bot: false, first_name: 'A' }, text: 'ping' },
+      } as never);
+    }
+    expect(seen).toEqual([b.telegram, b.telegram]);
+    expect(seen[0]).toBe(b.telegram);
+  });
+
+  it('gives each call of a burst its time limit: a slow call times out, the others sharing its limit do not', async () => {
+    policy.timeoutMs = 300;
+    emu.failNext('sendMessage', { kind: 'delay', ms: 1500 });
+    const b = bot();
+    const results = await Promise.allSettled([b.telegram.sendMessage(CHAT, 'slow'), ...Array.from({ length: 20 }, (_, i) => b.telegram.sendMessage(CHAT, `fast ${i}`))]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: expect.any(NetworkError) });
+    expect(results.slice(1).map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 'fulfilled'));
+    // A call made after the first limit ran out gets a fresh one.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(b.telegram.sendMessage(CHAT, 'later')).resolves.toMatchObject({ text: 'later' });
+  });
 });
