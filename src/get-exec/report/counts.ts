@@ -62,3 +62,9 @@ export function merge(into: Counts, from: Counts): void {
   if (from.firstJoin !== null && (into.firstJoin === null || from.firstJoin < into.firstJoin)) into.firstJoin = from.firstJoin;
   if (from.lastJoin !== null && (into.lastJoin === null || from.lastJoin > into.lastJoin)) into.lastJoin = from.lastJoin;
 }
+
+/**
+ * Whether the join log records membership (any joined, left or removed row counted): without one it
+ * cannot know who left, so members and retention would only repeat the approvals and are not shown.
+ */
+export const tracksMembership = (totals: Numbers): boolean => totals.joined + totals.left + totals.removed > 0;

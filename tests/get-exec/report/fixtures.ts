@@ -65,8 +65,10 @@ export function registryRows(): RegistryRow[] {
 
 /** The join log as report input (pure tests). */
 export function joinRows(): JoinRow[] {
-  return JOINS.map(([id_link, , status, dt, link, requestDate]) => ({
+  return JOINS.map(([id_link, id_tg, status, dt, link, requestDate]) => ({
     id_link,
+    id_tg,
+    chat_id: link ? '-1001234567890' : '',
     link,
     tg_responde_status: status as JoinRow['tg_responde_status'],
     dt_tg_responde: parseDateTime(dt, ZONE),
