@@ -155,7 +155,8 @@ export class ReportAccumulator {
     // A request's rows share chat, user and request date; the key is made only while some request is pending.
     const requestDate = join.tg_request_date.trim();
     const key = !isLeave && status !== 'joined' && user !== '' && requestDate !== '' && (status === 'pending' || this.pending.size > 0) ? requestKey(chat, user, requestDate) : '';
-    if (key !== '') this.settle(key);
+    // A decision after --until is not known at the window's end: the request stays pending in it.
+    if (key !== '' && !(ms >= this.untilMs)) this.settle(key);
     if (at !== null && (isJoin || isLeave)) this.days.event(ms, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);
     if (!inWindow) {
       if (status === 'pending' && key !== '') this.pending.set(key, null);
