@@ -74,6 +74,7 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
     .command('report')
     .description('who came through which link: a table here, an HTML page with charts (default ./report.html beside LINKS/), and CSV on request (needs no token)')
     .option('--csv <file>', 'also write the table as CSV to this file (one line per registry row: requests, joins, leaves, members now, retention)')
+    .option('--html <file>', 'write the HTML page here instead')
     .option('--daily-csv <file>', 'also write joins and leaves per day and link as CSV to this file (date, id, joins, leaves)')
     .option('--since <date>', 'count only events from this date or time on (in TZ; members now are always now)')
     .option('--until <date>', 'count only events before this date or time (a date alone is its midnight: --until 2026-02-01 ends with January)')

@@ -51,7 +51,7 @@ describe('tg-get report (built bin)', () => {
     // The bin reads the real clock: the story is dated back from now (its nearest ages are days from the 7- and 30-day marks).
     writeDataFiles(dir, { invites: storyInviteText(), responses: storyResponseText(new Date()) });
     const data = ['--data-dir', path.join(dir, 'data'), '--links-dir', path.join(dir, 'LINKS')];
-    const result = await tgGet(['report', ...data, '--chat', GROUP, '--csv', 'r.csv', '--daily-csv', 'out/d.csv'], dir, { CHAT_ID: GROUP });
+    const result = await tgGet(['report', ...data, '--chat', GROUP, '--csv', 'r.csv', '--daily-csv', 'out/d.csv', '--html', 'page.html'], dir, { CHAT_ID: GROUP });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^id\s+id_adress\s+link\s+approved\s+declined\s+pending\s+joined\s+left\s+removed\s+members\s+kept 7d\s+kept 30d\s+max_members/m);
@@ -71,7 +71,7 @@ describe('tg-get report (built bin)', () => {
     expect(daily.data).toHaveLength(12);
     expect(daily.data.reduce((n, r) => n + Number(r.joins), 0)).toBe(10);
     expect(daily.data.reduce((n, r) => n + Number(r.leaves), 0)).toBe(4);
-    const html = await readFile(path.join(dir, 'report.html'), 'utf8');
+    const html = await readFile(path.join(dir, 'page.html'), 'utf8');
     expect(html).toContain('class="chart members-chart"');
     expect(html).toMatch(/<tr class="over-limit" data-link="solo">/);
   });
