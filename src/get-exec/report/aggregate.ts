@@ -9,11 +9,11 @@ import { LinkIndex } from '../../shared/registry/match.js';
 import { Ledger } from '../../shared/join-log/ledger.js';
 import { requestKey, type Response } from '../../shared/join-log/schema.js';
 import { emptyCounts, emptyNumbers, merge, type Counts, type Numbers } from './counts.js';
-import { DayTally, type DailyLink, type DayCount, type MembersDay } from './daily.js';
+import { DayTally, type DailyLinks, type DayCount, type MembersDay } from './daily.js';
 import { countMembers, memberKey, UNATTRIBUTED_KEY } from './members.js';
 
 export { emptyCounts, type Counts } from './counts.js';
-export { daysBetween, type DailyLink, type DayCount, type MembersDay } from './daily.js';
+export { daysBetween, DailyLinks, type DailyLink, type DayCount, type MembersDay } from './daily.js';
 
 /** What the report needs of a registry row; `line` is its line in invite_data.txt, when known. */
 export type RegistryRow = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link'> & Partial<Pick<Invite, 'max_members' | 'chat_id'>> & { line?: number };
@@ -50,7 +50,7 @@ export interface Report {
   /** Members over time: joins minus leaves per day, from the first event counted. */
   membersPerDay: MembersDay[];
   /** Joins and leaves per day and link (only when asked for: `daily`), by day then registry order. */
-  daily: DailyLink[];
+  daily: DailyLinks;
   /** Approved joins with neither dt_tg_responde nor tg_request_date: counted, but on no day. */
   undated: number;
   zone: string;
@@ -77,10 +77,16 @@ export function joinTime(row: Pick<JoinRow, 'dt_tg_responde' | 'tg_request_date'
   return /^\d+$/.test(seconds) ? new Date(Number(seconds) * 1000) : null;
 }
 
+/** A cell without the spaces around it; most cells have none (the schema's patterns forbid them), so most cost no new string. */
+function cell(text: string | undefined): string {
+  if (text === undefined || text === '') return '';
+  return text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32 ? text : text.trim();
+}
+
 /** The ledger's date of a row: as ledger.ts `eventDate` (tg_request_date first, then dt_tg_responde), from the parsed cell. */
 function ledgerDate(row: JoinRow): number {
-  const seconds = row.tg_request_date.trim();
-  if (/^\d{1,12}$/.test(seconds)) return Number(seconds);
+  const seconds = cell(row.tg_request_date);
+  if (seconds !== '' && /^\d{1,12}$/.test(seconds)) return Number(seconds);
   return row.dt_tg_responde === null ? 0 : Math.floor(row.dt_tg_responde.getTime() / 1000);
 }
 
@@ -117,6 +123,10 @@ export class ReportAccumulator {
   private readonly sinceMs: number;
   private readonly untilMs: number;
   private undated = 0;
+  /** Per registry line, its link in the ledger (made once: a string per row was a tenth of the time). */
+  private readonly memberKeys: string[];
+  private readonly onlyChat: string | undefined;
+  private readonly defaultChat: string;
 
   constructor(
     registry: readonly RegistryRow[],
@@ -127,6 +137,9 @@ export class ReportAccumulator {
     this.tallies = registry.map(emptyTally);
     this.links = new LinkIndex(registry.map((r, index) => ({ ...r, index })));
     registry.forEach((r, i) => r.max_members !== undefined && this.people.set(i, new Set()));
+    this.memberKeys = registry.map((_, i) => memberKey(i));
+    this.onlyChat = scope.chat;
+    this.defaultChat = scope.defaultChat ?? '';
     this.days = new DayTally(zone, registry.length, scope.daily === true);
     this.sinceMs = scope.since?.getTime() ?? -Infinity;
     this.untilMs = scope.until?.getTime() ?? Infinity;
@@ -134,30 +147,30 @@ export class ReportAccumulator {
 
   /** Counts one join-log row. */
   add(join: JoinRow): void {
-    const chat = join.chat_id?.trim() || (this.scope.defaultChat ?? '');
-    if (this.scope.chat !== undefined && chat !== this.scope.chat) return;
+    const chat = cell(join.chat_id) || this.defaultChat;
+    if (this.onlyChat !== undefined && chat !== this.onlyChat) return;
     const owner = this.links.find(join.link, join.id_link);
     const index = owner === undefined ? this.registry.length : owner.index;
     const tally = owner === undefined ? this.unattributed : this.tallies[index]!;
     const status = join.tg_responde_status;
-    const user = join.id_tg?.trim() ?? '';
+    const user = cell(join.id_tg);
     const isJoin = status === 'approve' || status === 'joined';
     const isLeave = status === 'left' || status === 'removed';
     if (isJoin || isLeave) {
       // The ledger's own fold, with the row's registry line as its link: THE link rule, not the id_link cell.
-      this.ledger.apply({ chat, user, status, link: owner !== undefined ? memberKey(index) : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerDate(join) });
-      if (isJoin && owner !== undefined && user !== '') this.notePerson(index, user);
+      this.ledger.apply({ chat, user, status, link: owner !== undefined ? this.memberKeys[index]! : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerDate(join) });
+      if (isJoin && owner !== undefined && user !== '' && this.people.size > 0) this.notePerson(index, user);
     }
     const at = joinTime(join);
     const ms = at === null ? Number.NaN : at.getTime();
     // Undated rows are counted only when no window is asked for: nobody can tell whether they fall in it.
     const inWindow = at === null ? this.sinceMs === -Infinity && this.untilMs === Infinity : ms >= this.sinceMs && ms < this.untilMs;
     // A request's rows share chat, user and request date; the key is made only while some request is pending.
-    const requestDate = join.tg_request_date.trim();
+    const requestDate = cell(join.tg_request_date);
     const key = !isLeave && status !== 'joined' && user !== '' && requestDate !== '' && (status === 'pending' || this.pending.size > 0) ? requestKey(chat, user, requestDate) : '';
     // A decision after --until is not known at the window's end: the request stays pending in it.
     if (key !== '' && !(ms >= this.untilMs)) this.settle(key);
-    if (at !== null && (isJoin || isLeave)) this.days.event(ms, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);
+    if (at !== null && (isJoin || isLeave)) this.days.event(at, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);
     if (!inWindow) {
       if (status === 'pending' && key !== '') this.pending.set(key, null);
       return;

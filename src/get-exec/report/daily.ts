@@ -58,8 +58,13 @@ export class DayTally {
   private readonly approvedByDay = new Map<number, number>();
   private readonly joinsByDay = new Map<number, number>();
   private readonly leavesByDay = new Map<number, number>();
-  /** (day * (links + 1) + link index) -> joins + leaves * LEAVE. */
-  private readonly byDayLink = new Map<number, number>();
+  /** The current day's joins + leaves * LEAVE per link index; put in `pairs` when the day changes. */
+  private readonly dayLinks = new Map<number, number>();
+  /** Every (day, link) so far as key = day * (links + 1) + link and its packed counts: 16 bytes a pair, off the heap. */
+  private pairs = new PairList();
+  /** False once a day came back after a later one (a log out of order): `finish` then sorts and merges the pairs. */
+  private ordered = true;
+  private lastDay = -Infinity;
   /** Joins minus leaves before --since: where the members chart starts. */
   private before = 0;
   private day = Number.NaN;
@@ -74,13 +79,13 @@ export class DayTally {
   ) {}
 
   /** One dated row: a join (approve, joined) or a leave; `approved` when it is an approval counted in the window. */
-  event(ms: number, link: number, isJoin: boolean, inWindow: boolean, beforeWindow: boolean, approved: boolean): void {
+  event(at: Date, link: number, isJoin: boolean, inWindow: boolean, beforeWindow: boolean, approved: boolean): void {
     if (beforeWindow) {
       this.before += isJoin ? 1 : -1;
       return;
     }
     if (!inWindow) return;
-    const day = dayNumber(new Date(ms), this.zone);
+    const day = dayNumber(at, this.zone);
     if (day !== this.day) {
       this.flush();
       this.day = day;
@@ -88,13 +93,17 @@ export class DayTally {
     if (approved) this.dayApproved += 1;
     if (isJoin) this.dayJoins += 1;
     else this.dayLeaves += 1;
-    if (this.perLink) {
-      const key = day * (this.links + 1) + link;
-      this.byDayLink.set(key, (this.byDayLink.get(key) ?? 0) + (isJoin ? 1 : LEAVE));
-    }
+    if (this.perLink) this.dayLinks.set(link, (this.dayLinks.get(link) ?? 0) + (isJoin ? 1 : LEAVE));
   }
 
   private flush(): void {
+    if (this.dayLinks.size > 0) {
+      if (this.day < this.lastDay) this.ordered = false;
+      this.lastDay = Math.max(this.lastDay, this.day);
+      const base = this.day * (this.links + 1);
+      for (const link of [...this.dayLinks.keys()].sort((a, b) => a - b)) this.pairs.push(base + link, this.dayLinks.get(link)!);
+      this.dayLinks.clear();
+    }
     const add = (map: Map<number, number>, n: number) => n > 0 && map.set(this.day, (map.get(this.day) ?? 0) + n);
     add(this.approvedByDay, this.dayApproved);
     add(this.joinsByDay, this.dayJoins);
@@ -106,7 +115,7 @@ export class DayTally {
    * The days: each series runs from its first day to its last, or on to `lastDay` (default `now`'s
    * day) when that is later. `ids` names the links by index (the unattributed line last).
    */
-  finish(now: Date | undefined, lastDay: number | undefined, ids: readonly string[]): { perDay: DayCount[]; membersPerDay: MembersDay[]; daily: DailyLink[] } {
+  finish(now: Date | undefined, lastDay: number | undefined, ids: readonly string[]): { perDay: DayCount[]; membersPerDay: MembersDay[]; daily: DailyLinks } {
     this.flush();
     const end = lastDay ?? (now === undefined ? -Infinity : dayNumber(now, this.zone));
     const perDay: DayCount[] = [];
@@ -125,13 +134,73 @@ export class DayTally {
         membersPerDay.push({ day: dayFromNumber(day), joins, leaves, members });
       }
     }
-    const daily: DailyLink[] = [];
-    const stride = this.links + 1;
-    for (const key of [...this.byDayLink.keys()].sort((a, b) => a - b)) {
-      const packed = this.byDayLink.get(key)!;
-      const leaves = Math.floor(packed / LEAVE);
-      daily.push({ day: dayFromNumber(Math.floor(key / stride)), id: ids[key % stride] ?? '', joins: packed - leaves * LEAVE, leaves });
+    if (!this.ordered) {
+      this.pairs = this.pairs.merged();
+      this.ordered = true;
     }
+    const daily = new DailyLinks(this.pairs, this.links + 1, ids);
     return { perDay, membersPerDay, daily };
   }
 }
+
+/** (key, packed counts) pairs in two growing typed arrays. */
+class PairList {
+  keys = new Float64Array(1024);
+  counts = new Float64Array(1024);
+  size = 0;
+
+  push(key: number, packed: number): void {
+    if (this.size === this.keys.length) {
+      const grow = (old: Float64Array) => {
+        const next = new Float64Array(old.length * 2);
+        next.set(old);
+        return next;
+      };
+      this.keys = grow(this.keys);
+      this.counts = grow(this.counts);
+    }
+    this.keys[this.size] = key;
+    this.counts[this.size] = packed;
+    this.size++;
+  }
+
+  /** The pairs sorted by key, each key once with its counts added up. */
+  merged(): PairList {
+    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
+    const out = new PairList();
+    for (const i of order) {
+      const key = this.keys[i]!;
+      if (out.size > 0 && out.keys[out.size - 1] === key) out.counts[out.size - 1]! += this.counts[i]!;
+      else out.push(key, this.counts[i]!);
+    }
+    return out;
+  }
+}
+
+/**
+ * Joins and leaves per day and link, by day then registry order, read one line at a time: a million
+ * pairs as objects would be a hundred megabytes, kept as numbers they are sixteen.
+ */
+export class DailyLinks implements Iterable<DailyLink> {
+  constructor(
+    private readonly pairs: PairList,
+    private readonly stride: number,
+    private readonly ids: readonly string[],
+  ) {}
+
+  get size(): number {
+    return this.pairs.size;
+  }
+
+  *[Symbol.iterator](): IterableIterator<DailyLink> {
+    for (let i = 0; i < this.pairs.size; i++) {
+      const key = this.pairs.keys[i]!;
+      const packed = this.pairs.counts[i]!;
+      const leaves = Math.floor(packed / LEAVE);
+      yield { day: dayFromNumber(Math.floor(key / this.stride)), id: this.ids[key % this.stride] ?? '', joins: packed - leaves * LEAVE, leaves };
+    }
+  }
+}
+
+/** No pairs: the report of a run without --daily-csv. */
+export const NO_DAILY = (): DailyLinks => new DailyLinks(new PairList(), 1, []);

@@ -51,7 +51,34 @@ export function formatCsv(report: Report): string {
   return unparse(CSV_COLUMNS, data);
 }
 
-/** `--daily-csv`: one line per day and link with joins (approve, joined) or leaves (left, removed) that day, by day then registry order. */
-export function formatDailyCsv(daily: readonly DailyLink[]): string {
-  return unparse(DAILY_CSV_COLUMNS, daily.map((d) => [d.day, d.id, d.joins, d.leaves]));
+/** A cell as RFC 4180 wants it: quoted when it holds a comma, quote, CR or LF (or starts or ends with a space, which some readers trim). */
+function csvCell(text: string): string {
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * `--daily-csv`: one line per day and link with joins (approve, joined) or leaves (left, removed)
+ * that day, by day then registry order; as the main CSV (BOM, CRLF). Written line by line into a
+ * growing buffer: a million lines held as strings first cost more than the report's whole budget.
+ */
+export function formatDailyCsv(daily: Iterable<DailyLink>): Buffer {
+  let buffer = Buffer.allocUnsafe(1 << 16);
+  let length = 0;
+  const write = (text: string): void => {
+    const need = Buffer.byteLength(text);
+    if (length + need > buffer.length) {
+      const next = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + need));
+      buffer.copy(next, 0, 0, length);
+      buffer = next;
+    }
+    length += buffer.write(text, length);
+  };
+  write(`\uFEFF${DAILY_CSV_COLUMNS.join(',')}\r\n`);
+  const ids = new Map<string, string>();
+  for (const d of daily) {
+    let id = ids.get(d.id);
+    if (id === undefined) ids.set(d.id, (id = csvCell(d.id)));
+    write(`${d.day},${id},${d.joins},${d.leaves}\r\n`);
+  }
+  return buffer.subarray(0, length);
 }

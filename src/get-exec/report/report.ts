@@ -45,7 +45,7 @@ export function defaultHtmlPath(config: Pick<Config, 'linksDir'>): string {
   return path.join(path.dirname(config.linksDir), REPORT_FILE);
 }
 
-async function writeOutput(file: string, text: string, what: string): Promise<void> {
+async function writeOutput(file: string, text: string | Buffer, what: string): Promise<void> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeAtomic(file, text);

@@ -58,7 +58,7 @@ describe('the report of the membership story', () => {
   });
 
   it('writes joins and leaves per day and link in the daily CSV, by day then registry order', () => {
-    const daily = Papa.parse<string[]>(formatDailyCsv(report.daily), { skipEmptyLines: true }).data;
+    const daily = Papa.parse<string[]>(formatDailyCsv(report.daily).toString('utf8'), { skipEmptyLines: true }).data;
     expect(daily).toEqual([
       ['date', 'id', 'joins', 'leaves'],
       ['2025-11-23', 'anna-2026', '1', '0'],
@@ -78,7 +78,13 @@ describe('the report of the membership story', () => {
   });
 
   it('keeps no per-day-and-link counts unless the daily CSV is asked for', () => {
-    expect(aggregate(storyRegistry(), storyRows(NOW), ZONE, NOW).daily).toEqual([]);
+    expect([...aggregate(storyRegistry(), storyRows(NOW), ZONE, NOW).daily]).toEqual([]);
+  });
+
+  it('gives the same daily lines for a log out of time order', () => {
+    const rows = storyRows(NOW);
+    const shuffled = [...rows.slice(9), ...rows.slice(0, 9)];
+    expect([...aggregate(storyRegistry(), shuffled, ZONE, NOW, { daily: true }).daily]).toEqual([...report.daily]);
   });
 
   it('draws members over time as joins minus leaves, day by day to today', () => {
