@@ -7,7 +7,7 @@ import { dayNumber } from '../../shared/dates.js';
 import type { Invite } from '../../shared/registry/registry.js';
 import { LinkIndex } from '../../shared/registry/match.js';
 import { Ledger } from '../../shared/join-log/ledger.js';
-import { requestKey, type Response } from '../../shared/join-log/schema.js';
+import type { Response } from '../../shared/join-log/schema.js';
 import { emptyCounts, emptyNumbers, merge, type Counts, type Numbers } from './counts.js';
 import { DayTally, type DailyLinks, type DayCount, type MembersDay } from './daily.js';
 import { countMembers, memberKey, UNATTRIBUTED_KEY } from './members.js';
@@ -106,8 +106,8 @@ function counted(t: Tally): Counts {
 /**
  * The report built one join-log row at a time, so a log of any length costs memory for its links,
  * days, people (the ledger) and requests still pending only: `add` each row in file order, then
- * `finish`. Every request is counted once, by its latest row: a pending row later decided counts
- * as the decision. Joins per day count approved requests by the calendar day of `zone`.
+ * `finish`. Every request is counted once, by its latest row: a pending row later decided (or
+ * followed by the person's join, e.g. an admin approved in the app) is not pending. Joins per day count approved requests by the calendar day of `zone`.
  */
 export class ReportAccumulator {
   private readonly registry: readonly RegistryRow[];
@@ -115,7 +115,7 @@ export class ReportAccumulator {
   private readonly links: LinkIndex<RegistryRow & { index: number }>;
   private readonly unattributed = emptyTally();
   private readonly ledger = new Ledger();
-  /** Requests whose latest row is `pending`, by requestKey: the tally it is counted in, null when outside the window. */
+  /** People whose latest request row is `pending`, by chat|user: the tally it is counted in, null when outside the window. */
   private readonly pending = new Map<string, Tally | null>();
   /** People per limited link (max_members), each set kept to max_members + 1. */
   private readonly people = new Map<number, Set<string>>();
@@ -165,9 +165,10 @@ export class ReportAccumulator {
     const ms = at === null ? Number.NaN : at.getTime();
     // Undated rows are counted only when no window is asked for: nobody can tell whether they fall in it.
     const inWindow = at === null ? this.sinceMs === -Infinity && this.untilMs === Infinity : ms >= this.sinceMs && ms < this.untilMs;
-    // A request's rows share chat, user and request date; the key is made only while some request is pending.
-    const requestDate = cell(join.tg_request_date);
-    const key = !isLeave && status !== 'joined' && user !== '' && requestDate !== '' && (status === 'pending' || this.pending.size > 0) ? requestKey(chat, user, requestDate) : '';
+    // As `tg-get pending` reads the log (join-log/pending.ts): a person's pending request is settled by
+    // their next approve, decline, missing or joined row in the chat, and replaced by a newer pending one.
+    const settles = status === 'pending' || (this.pending.size > 0 && (status === 'approve' || status === 'decline' || status === 'missing' || status === 'joined'));
+    const key = settles && user !== '' ? `${chat}|${user}` : '';
     // A decision after --until is not known at the window's end: the request stays pending in it.
     if (key !== '' && !(ms >= this.untilMs)) this.settle(key);
     if (at !== null && (isJoin || isLeave)) this.days.event(at, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);

@@ -109,6 +109,25 @@ describe('the report of the membership story', () => {
   });
 });
 
+describe('held requests', () => {
+  const at = (iso: string) => new Date(iso);
+  const row = (user: string, status: string, iso: string, requestDate: string) => ({ id_link: 'boris', id_tg: user, chat_id: GROUP, link: '', tg_responde_status: status as 'pending', dt_tg_responde: at(iso), tg_request_date: requestDate });
+
+  it('counts a held request once: settled by a decision or by the person joining (an admin approved in the app), replaced by a newer one', () => {
+    const report = aggregate(storyRegistry(), [
+      row('21', 'pending', '2026-01-01T10:00:00Z', '1767261600'),
+      row('21', 'joined', '2026-01-01T11:00:00Z', '1767265200'),
+      row('22', 'pending', '2026-01-01T10:00:00Z', '1767261600'),
+      row('22', 'pending', '2026-01-02T10:00:00Z', '1767348000'),
+      row('23', 'pending', '2026-01-01T10:00:00Z', '1767261600'),
+      row('23', 'missing', '2026-01-03T10:00:00Z', '1767261600'),
+    ], ZONE, NOW);
+    const boris = report.rows.find((r) => r.id === 'boris')!;
+    // 21 joined (not pending), 22 asked twice (one request pending), 23 went missing.
+    expect([boris.pending, boris.joined, boris.missing, boris.members]).toEqual([1, 1, 1, 1]);
+  });
+});
+
 describe('the report limited in time and to one group', () => {
   it('--since counts only later events; members now and retention stay as of now', () => {
     const report = aggregate(storyRegistry(), storyRows(NOW), ZONE, NOW, { since: daysAgo(7) });
