@@ -1,5 +1,5 @@
 /**
- * `tg-get report` over a big join log: terminal table, HTML page and CSV all written. Two yardsticks
+ * `tg-get report` over a big join log: terminal table, HTML page, CSV and daily CSV all written. Two yardsticks
  * run in the same rounds, alternating with it: `node -e 0` (Node's start-up) and a plain line count of
  * the same join log through an fs read stream (reading the file at all). The figures are ratios to
  * them, so a slower or busier machine moves all alike. With `before`, another checkout's tg-get (e.g.
@@ -9,7 +9,7 @@ import { open, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { binPath, childEnv, runNode, type Finished } from './child.js';
-import { fakeLinks, registryText, responseRows, RESPONSE_HEADER } from './data.js';
+import { fakeLinks, GROUP, inviteId, MONTHS_AGO, registryText, RESPONSE_HEADER } from './data.js';
 import { median } from './stats.js';
 
 export interface ReportScenario {
@@ -47,12 +47,49 @@ const LINE_COUNT = `let n=0;require('node:fs').createReadStream(process.argv[1])
 
 const ROWS_PER_PIECE = 20_000;
 
+const USER_BASE = 1_000_000_000;
+
+/**
+ * Rows `from` to `to` of the report's join log: what tg-handler writes with chat_member updates and
+ * the review queue, one row every 37 s from 1 January 2025 through the links in turn. Of every 20
+ * rows: 12 approvals, 2 joins by other paths, 2 leaves (of the person approved five rows before),
+ * 2 held requests and 2 decisions on them (the pending row earlier, the approve row with the same
+ * request date after). About 950,000 distinct people per million rows: the ledger's worst case.
+ */
+export function reportRows(from: number, to: number, links: readonly string[]): string {
+  let out = '';
+  const { startS, stepS } = MONTHS_AGO;
+  for (let i = from; i < to; i++) {
+    const k = i % Math.max(1, links.length);
+    const at = startS + i * stepS;
+    const when = new Date(at * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    const phase = i % 10;
+    let user = USER_BASE + i;
+    let status = 'approve';
+    let requestAt = at;
+    let link = links[k] ?? '';
+    if (phase === 9) {
+      user = USER_BASE + i - 5;
+      status = 'left';
+      link = '';
+    } else if (phase === 7) status = 'joined';
+    else if (phase === 2) status = 'pending';
+    else if (phase === 3) {
+      user = USER_BASE + i - 1;
+      requestAt = at - stepS;
+    }
+    const idLink = phase === 9 ? inviteId((i - 5) % Math.max(1, links.length)) : inviteId(k);
+    out += `${idLink}\t${user}\tFirst${i}\tLast${i}\t${when}\t${status}\tuser_${user}\t${link}\t${GROUP}\t${requestAt}\t\t\n`;
+  }
+  return out;
+}
+
 /** Writes the join log in pieces, so making it holds one piece at a time. */
 async function writeLog(file: string, rows: number, links: readonly string[]): Promise<void> {
   const handle = await open(file, 'w');
   try {
     await handle.write(`${RESPONSE_HEADER}\n`);
-    for (let from = 0; from < rows; from += ROWS_PER_PIECE) await handle.write(responseRows(from, Math.min(rows, from + ROWS_PER_PIECE), links));
+    for (let from = 0; from < rows; from += ROWS_PER_PIECE) await handle.write(reportRows(from, Math.min(rows, from + ROWS_PER_PIECE), links));
   } finally {
     await handle.close();
   }
@@ -87,6 +124,7 @@ export async function measureReport(scenario: ReportScenario, say: (line: string
       '--links-dir', path.join(dir, 'LINKS'),
       '--html', path.join(dir, 'report.html'),
       '--csv', path.join(dir, 'report.csv'),
+      ...(root === undefined ? ['--daily-csv', path.join(dir, 'daily.csv')] : []),
     ];
     const runs = { report: [] as Finished[], before: [] as Finished[], nodeE0: [] as Finished[], lineCount: [] as Finished[] };
     let summaryLine = '';

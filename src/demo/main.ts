@@ -103,7 +103,7 @@ async function story(sandbox: Sandbox): Promise<void> {
   const code = await stopped;
   if (code !== 0) throw new Error(`tg-handler exited with ${code}`);
 
-  heading('11. tg-get report: who came through which link');
+  heading('11. tg-get report: who came through which link, and who is still in (members now, kept 7d/30d)');
   const report = await runBin(sandbox, 'tg-get', ['report'], indent);
   if (report.code !== 0) throw new Error(`tg-get report exited with ${report.code}`);
 
@@ -122,7 +122,7 @@ async function summary(sandbox: Sandbox, links: Map<string, string>): Promise<vo
   out('  data/responde_data.txt:');
   const log = await readFile(path.join(sandbox.dataDir, RESPONSE_FILE), 'utf8');
   for (const line of log.split('\n').filter((l) => l !== '')) out(`    ${line.replace(/\t/g, ' | ')}`);
-  out(`  report:          ${path.join(sandbox.dir, 'report.html')} (open it in a browser)`);
+  out(`  report:          ${path.join(sandbox.dir, 'report.html')} (open it in a browser: joins, members now and retention per link, members over time)`);
   out();
   out(`Everything ran in ${sandbox.dir} (a copy of examples/, which is untouched) against a Bot API emulator on ${emu.apiRoot}.`);
   out('For real use, fill in data/invite_data.txt (and data/text_schedule.txt), set BOT_TOKEN and CHAT_ID');

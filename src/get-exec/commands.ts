@@ -17,7 +17,7 @@ import type { RetryPolicy } from '../shared/telegram/client.js';
 import { createContext } from './context.js';
 import { noteIdle, nothingCanHaveChanged, startIdleCheck } from './idle-skip.js';
 import { abortableSleep } from './sleep.js';
-import { parseMembersOptions, parseStepOptions, type GetOptions, type MembersCliOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
+import { parseMembersOptions, parseReportScope, parseStepOptions, type GetOptions, type MembersCliOptions, type PendingCliOptions, type ReportCliOptions } from './step-options.js';
 import { ALL_STEPS, nothingDone, runSteps, summary, type Step } from './steps.js';
 
 /** What main takes from outside besides argv and the environment; tests replace any of it. */
@@ -134,7 +134,8 @@ export async function pendingCommand(
 export async function reportCommand(options: ReportCliOptions, env: Env, io: Io, deps: MainDeps): Promise<number> {
   const config = await loadConfig(env, options, { token: false, chat: false }, io.cwd);
   const { runReport } = await reportModule();
-  const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}) };
+  const scope = parseReportScope(options, config.zone);
+  const reportRun = { now: deps.now?.() ?? new Date(), cwd: io.cwd, ...scope, ...(options.csv ? { csv: options.csv } : {}), ...(options.html ? { html: options.html } : {}), ...(options.dailyCsv ? { dailyCsv: options.dailyCsv } : {}) };
   const result = await runReport(config, reportRun, loggerFor(config, io, env), io.out);
   return result.exitCode;
 }

@@ -73,9 +73,13 @@ function buildProgram(io: Io, chosen: (invocation: Invocation) => void): Command
   program
     .command('report')
     .description('who came through which link: a table here, an HTML page with charts (default ./report.html beside LINKS/), and CSV on request (needs no token)')
-    .option('--csv <file>', 'also write the table as CSV to this file')
+    .option('--csv <file>', 'also write the table as CSV to this file (one line per registry row: requests, joins, leaves, members now, retention)')
     .option('--html <file>', 'write the HTML page here instead')
-    .action((options: Pick<ReportCliOptions, 'csv' | 'html'>) => chosen({ command: 'report', options: { ...program.opts<GetOptions>(), ...options } }));
+    .option('--daily-csv <file>', 'also write joins and leaves per day and link as CSV to this file (date, id, joins, leaves)')
+    .option('--since <date>', 'count only events from this date or time on (in TZ; members now are always now)')
+    .option('--until <date>', 'count only events before this date or time (a date alone is its midnight: --until 2026-02-01 ends with January)')
+    .option('--chat <id>', 'only this group, when the registry serves several: registry rows whose chat_id (else CHAT_ID) and join-log rows whose chat_id (else CHAT_ID) is it')
+    .action((options: Pick<ReportCliOptions, 'csv' | 'html' | 'dailyCsv' | 'since' | 'until' | 'chat'>) => chosen({ command: 'report', options: { ...program.opts<GetOptions>(), ...options } }));
   const pending = program
     .command('pending')
     .description('the join requests the join log holds as pending (chat, user, link, since when, why); approve or decline one from here')

@@ -3,7 +3,7 @@
  * as `--option: message`.
  */
 import type { CommonOptions } from '../shared/config/schema.js';
-import { parseDuration } from '../shared/dates.js';
+import { DATE_HINT, parseDateTime, parseDuration } from '../shared/dates.js';
 import { ConfigError } from '../shared/errors.js';
 import { quote } from '../shared/quote.js';
 
@@ -42,6 +42,38 @@ export function parseMembersOptions(options: MembersCliOptions): { checksPerSeco
 export interface ReportCliOptions extends CommonOptions {
   csv?: string;
   html?: string;
+  dailyCsv?: string;
+  since?: string;
+  until?: string;
+  chat?: string;
+}
+
+/** What `tg-get report` counts: the window of events and the group. */
+export interface ReportScopeOptions {
+  since?: Date;
+  until?: Date;
+  chat?: string;
+}
+
+/**
+ * Reads --since, --until (dates or date-times in `zone`; a date alone is its midnight) and --chat.
+ * Throws ConfigError naming every bad option at once.
+ */
+export function parseReportScope(options: Pick<ReportCliOptions, 'since' | 'until' | 'chat'>, zone: string): ReportScopeOptions {
+  const problems: string[] = [];
+  const when = (name: string, text: string | undefined): Date | undefined => {
+    if (text === undefined) return undefined;
+    const date = parseDateTime(text, zone);
+    if (date === null) problems.push(`--${name}: ${quote(text)} is not a date; ${DATE_HINT}, e.g. 2026-01-31`);
+    return date ?? undefined;
+  };
+  const since = when('since', options.since);
+  const until = when('until', options.until);
+  if (since !== undefined && until !== undefined && until <= since) problems.push(`--until: ${quote(options.until ?? '')} is not after --since ${quote(options.since ?? '')}; the report would count nothing`);
+  const chat = options.chat?.trim();
+  if (chat !== undefined && !/^(-?\d{1,20}|@\w{4,})$/.test(chat)) problems.push(`--chat: ${quote(options.chat ?? '')} is not a group id; give the group's numeric id (e.g. -1001234567890) as in the registry's chat_id column`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...(since ? { since } : {}), ...(until ? { until } : {}), ...(chat !== undefined ? { chat } : {}) };
 }
 
 /** What `tg-get pending [approve|decline USER_ID]` takes. */

@@ -32,6 +32,10 @@ describe('npm run demo (the built dist/demo/run.js)', () => {
     expect(output).toMatch(/anna-2026 \| 5001 \| Anna \| Kowalska \| [\d-]+ [\d:]+ \| left \|/);
     expect(output).toMatch(/anna-2026 \| 5001 \| Anna \| Kowalska \| [\d-]+ [\d:]+ \| approve \|/);
     expect(output).toMatch(/report: +\/.*report\.html/);
+    // The report counts members, not just requests: Anna came in through her link and left.
+    expect(output).toMatch(/^\s+id\s+id_adress\s+link\s+approved\s+declined\s+pending\s+joined\s+left\s+removed\s+members\s+kept 7d\s+kept 30d/m);
+    expect(output).toMatch(/^\s+anna-2026\s+anna@example\.org\s+https:\S+\s+1\s+0\s+0\s+0\s+1\s+0\s+0\s/m);
+    expect(output).toMatch(/report: 1 join through 1 of 3 links, 0 members now/);
     expect(await snapshot()).toEqual(before);
     const sandbox = /Everything ran in (\S+) /.exec(output)?.[1];
     expect(sandbox).toMatch(/tg-invite-tracker-demo-/);

@@ -1,63 +1,74 @@
 /**
  * Who came through which link: the registry rows and the join log reduced to counts per row, totals,
- * the rows nobody joined through yet, and joins per calendar day. Pure; the formats and the command
- * around it do the I/O.
+ * the rows nobody joined through yet, joins per calendar day, and the members now by the membership
+ * ledger. Pure; the formats and the command around it do the I/O.
  */
-import { dayFromNumber, dayNumber } from '../../shared/dates.js';
+import { dayNumber } from '../../shared/dates.js';
 import type { Invite } from '../../shared/registry/registry.js';
 import { LinkIndex } from '../../shared/registry/match.js';
+import { Ledger } from '../../shared/join-log/ledger.js';
 import type { Response } from '../../shared/join-log/schema.js';
+import { emptyCounts, emptyNumbers, merge, type Counts, type Numbers } from './counts.js';
+import { DayTally, type DailyLinks, type DayCount, type MembersDay } from './daily.js';
+import { countMembers, memberKey, UNATTRIBUTED_KEY } from './members.js';
+
+export { emptyCounts, type Counts } from './counts.js';
+export { daysBetween, DailyLinks, type DailyLink, type DayCount, type MembersDay } from './daily.js';
 
 /** What the report needs of a registry row; `line` is its line in invite_data.txt, when known. */
-export type RegistryRow = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link'> & { line?: number };
+export type RegistryRow = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link'> & Partial<Pick<Invite, 'max_members' | 'chat_id'>> & { line?: number };
 
-/** What the report needs of a join-log row. */
-export type JoinRow = Pick<Response, 'id_link' | 'link' | 'tg_responde_status' | 'dt_tg_responde' | 'tg_request_date'>;
+/** What the report needs of a join-log row (`id_tg` and `chat_id` blank when not given: the legacy log had neither). */
+export type JoinRow = Pick<Response, 'id_link' | 'link' | 'tg_responde_status' | 'dt_tg_responde' | 'tg_request_date'> & Partial<Pick<Response, 'id_tg' | 'chat_id'>>;
 
-/** Requests by outcome, and the first and last approved join. */
-export interface Counts {
-  approved: number;
-  declined: number;
-  pending: number;
-  missing: number;
-  firstJoin: Date | null;
-  lastJoin: Date | null;
-}
-
-/** One registry row and the requests that came through its link. */
+/** One registry row and what came through its link. */
 export interface LinkStats extends Counts {
   id: string;
   id_adress: string;
   link: string;
   /** Line in invite_data.txt (0 when not known). */
   line: number;
-}
-
-/** Approved joins on one calendar day (`YYYY-MM-DD` in the report's zone). */
-export interface DayCount {
-  day: string;
-  joins: number;
+  /** The row's max_members, when it has one. */
+  maxMembers?: number;
+  /** Distinct people its link brought in over the whole log (approve and joined), counted up to maxMembers + 1. */
+  broughtIn: number;
+  /** It brought in more people than its max_members ("approved by hand" past the limit). */
+  overLimit: boolean;
 }
 
 export interface Report {
   /** One entry per registry row, in registry order. */
   rows: LinkStats[];
-  /** Requests whose link or name matches no registry row (another admin's link, no link at all, a row since deleted). */
+  /** Requests and events whose link or name matches no registry row (another admin's link, no link at all, a row since deleted). */
   unattributed: Counts;
-  /** Every request: the rows plus the unattributed ones. */
+  /** Everything: the rows plus the unattributed line. */
   totals: Counts;
-  /** Registry rows with no approved join yet, in registry order. */
+  /** Registry rows nobody joined through yet (no approve, no joined), in registry order. */
   noJoins: LinkStats[];
   /** Every day from the first approved join to the last one (or to `now`'s day, if later); days without joins count 0. */
   perDay: DayCount[];
+  /** Members over time: joins minus leaves per day, from the first event counted. */
+  membersPerDay: MembersDay[];
+  /** Joins and leaves per day and link (only when asked for: `daily`), by day then registry order. */
+  daily: DailyLinks;
   /** Approved joins with neither dt_tg_responde nor tg_request_date: counted, but on no day. */
   undated: number;
   zone: string;
 }
 
-/** Counts with nothing counted yet. */
-export const emptyCounts = (): Counts => ({ approved: 0, declined: 0, pending: 0, missing: 0, firstJoin: null, lastJoin: null });
-
+/** Which events the report counts. */
+export interface ReportScope {
+  /** Count events at or after this moment only (members now are always now). */
+  since?: Date;
+  /** Count events before this moment only. */
+  until?: Date;
+  /** Only this group: join-log rows whose chat_id (else `defaultChat`) is this one. */
+  chat?: string;
+  /** The group of rows with a blank chat_id (CHAT_ID): legacy rows served one group. */
+  defaultChat?: string;
+  /** Keep joins and leaves per day and link for `Report.daily` (memory per day and link). */
+  daily?: boolean;
+}
 
 /** When a join happened: the bot's decision time, else the request's own date (Unix seconds). */
 export function joinTime(row: Pick<JoinRow, 'dt_tg_responde' | 'tg_request_date'>): Date | null {
@@ -66,85 +77,107 @@ export function joinTime(row: Pick<JoinRow, 'dt_tg_responde' | 'tg_request_date'
   return /^\d+$/.test(seconds) ? new Date(Number(seconds) * 1000) : null;
 }
 
-function merge(into: Counts, from: Counts): void {
-  into.approved += from.approved;
-  into.declined += from.declined;
-  into.pending += from.pending;
-  into.missing += from.missing;
-  if (from.firstJoin !== null && (into.firstJoin === null || from.firstJoin < into.firstJoin)) into.firstJoin = from.firstJoin;
-  if (from.lastJoin !== null && (into.lastJoin === null || from.lastJoin > into.lastJoin)) into.lastJoin = from.lastJoin;
+/** A cell without the spaces around it; most cells have none (the schema's patterns forbid them), so most cost no new string. */
+function cell(text: string | undefined): string {
+  if (text === undefined || text === '') return '';
+  return text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32 ? text : text.trim();
 }
 
-const DAY_MS = 86_400_000;
-
-/** Every day from `first` to `last` inclusive (calendar arithmetic, so DST changes do not skip or repeat a day). */
-export function daysBetween(first: string, last: string): string[] {
-  const days: string[] = [];
-  const end = Date.parse(`${last}T00:00:00Z`) / DAY_MS;
-  for (let d = Date.parse(`${first}T00:00:00Z`) / DAY_MS; d <= end; d++) days.push(dayFromNumber(d));
-  return days;
+/** The ledger's date of a row: as ledger.ts `eventDate` (tg_request_date first, then dt_tg_responde), from the parsed cell. */
+function ledgerDate(row: JoinRow): number {
+  const seconds = cell(row.tg_request_date);
+  if (seconds !== '' && /^\d{1,12}$/.test(seconds)) return Number(seconds);
+  return row.dt_tg_responde === null ? 0 : Math.floor(row.dt_tg_responde.getTime() / 1000);
 }
 
-/**
- * Counts of one link while rows are added. Join times are kept as numbers, not Dates: a Date held as
- * a link's latest join lives until that link's next join, long enough to be moved to the old heap,
- * and a million of those was most of the report's memory.
- */
-interface Tally {
-  approved: number;
-  declined: number;
-  pending: number;
-  missing: number;
+/** Counts of one link while rows are added: numbers only (see counts.ts). */
+interface Tally extends Numbers {
   firstMs: number;
   lastMs: number;
 }
 
-const emptyTally = (): Tally => ({ approved: 0, declined: 0, pending: 0, missing: 0, firstMs: Infinity, lastMs: -Infinity });
+const emptyTally = (): Tally => ({ ...emptyNumbers(), firstMs: Infinity, lastMs: -Infinity });
 
 function counted(t: Tally): Counts {
-  return {
-    approved: t.approved,
-    declined: t.declined,
-    pending: t.pending,
-    missing: t.missing,
-    firstJoin: t.firstMs === Infinity ? null : new Date(t.firstMs),
-    lastJoin: t.lastMs === -Infinity ? null : new Date(t.lastMs),
-  };
+  const { firstMs, lastMs, ...numbers } = t;
+  return { ...numbers, firstJoin: firstMs === Infinity ? null : new Date(firstMs), lastJoin: lastMs === -Infinity ? null : new Date(lastMs) };
 }
 
 /**
- * The report built one join-log row at a time, so a log of any length costs memory for its links and
- * days only: `add` each row as it is read, then `finish`. Every row is counted once: against its
- * registry row, or as unattributed. Joins per day count approved requests by the calendar day of `zone`.
+ * The report built one join-log row at a time, so a log of any length costs memory for its links,
+ * days, people (the ledger) and requests still pending only: `add` each row in file order, then
+ * `finish`. Every request is counted once, by its latest row: a pending row later decided (or
+ * followed by the person's join, e.g. an admin approved in the app) is not pending. Joins per day count approved requests by the calendar day of `zone`.
  */
 export class ReportAccumulator {
   private readonly registry: readonly RegistryRow[];
   private readonly tallies: Tally[];
-  private readonly tallyOf: Map<RegistryRow, Tally>;
-  private readonly links: LinkIndex<RegistryRow>;
+  private readonly links: LinkIndex<RegistryRow & { index: number }>;
   private readonly unattributed = emptyTally();
-  /** Approved joins per day number (days since 1970-01-01 in the zone): no string per row. */
-  private readonly byDay = new Map<number, number>();
+  private readonly ledger = new Ledger();
+  /** People whose latest request row is `pending`, by chat|user: the tally it is counted in, null when outside the window. */
+  private readonly pending = new Map<string, Tally | null>();
+  /** People per limited link (max_members), each set kept to max_members + 1. */
+  private readonly people = new Map<number, Set<string>>();
+  private readonly days: DayTally;
+  private readonly sinceMs: number;
+  private readonly untilMs: number;
   private undated = 0;
-  private day = Number.NaN;
-  private dayJoins = 0;
+  /** Per registry line, its link in the ledger (made once: a string per row was a tenth of the time). */
+  private readonly memberKeys: string[];
+  private readonly onlyChat: string | undefined;
+  private readonly defaultChat: string;
 
   constructor(
     registry: readonly RegistryRow[],
     private readonly zone: string,
+    private readonly scope: ReportScope = {},
   ) {
     this.registry = registry;
     this.tallies = registry.map(emptyTally);
-    this.tallyOf = new Map(registry.map((r, i) => [r, this.tallies[i]!]));
-    this.links = new LinkIndex(registry);
+    this.links = new LinkIndex(registry.map((r, index) => ({ ...r, index })));
+    registry.forEach((r, i) => r.max_members !== undefined && this.people.set(i, new Set()));
+    this.memberKeys = registry.map((_, i) => memberKey(i));
+    this.onlyChat = scope.chat;
+    this.defaultChat = scope.defaultChat ?? '';
+    this.days = new DayTally(zone, registry.length, scope.daily === true);
+    this.sinceMs = scope.since?.getTime() ?? -Infinity;
+    this.untilMs = scope.until?.getTime() ?? Infinity;
   }
 
   /** Counts one join-log row. */
   add(join: JoinRow): void {
+    const chat = cell(join.chat_id) || this.defaultChat;
+    if (this.onlyChat !== undefined && chat !== this.onlyChat) return;
     const owner = this.links.find(join.link, join.id_link);
-    const tally = owner === undefined ? this.unattributed : this.tallyOf.get(owner)!;
+    const index = owner === undefined ? this.registry.length : owner.index;
+    const tally = owner === undefined ? this.unattributed : this.tallies[index]!;
+    const status = join.tg_responde_status;
+    const user = cell(join.id_tg);
+    const isJoin = status === 'approve' || status === 'joined';
+    const isLeave = status === 'left' || status === 'removed';
+    if (isJoin || isLeave) {
+      // The ledger's own fold, with the row's registry line as its link: THE link rule, not the id_link cell.
+      this.ledger.apply({ chat, user, status, link: owner !== undefined ? this.memberKeys[index]! : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerDate(join) });
+      if (isJoin && owner !== undefined && user !== '' && this.people.size > 0) this.notePerson(index, user);
+    }
+    const at = joinTime(join);
+    const ms = at === null ? Number.NaN : at.getTime();
+    // Undated rows are counted only when no window is asked for: nobody can tell whether they fall in it.
+    const inWindow = at === null ? this.sinceMs === -Infinity && this.untilMs === Infinity : ms >= this.sinceMs && ms < this.untilMs;
+    // As `tg-get pending` reads the log (join-log/pending.ts): a person's pending request is settled by
+    // their next approve, decline, missing or joined row in the chat, and replaced by a newer pending one.
+    const settles = status === 'pending' || (this.pending.size > 0 && (status === 'approve' || status === 'decline' || status === 'missing' || status === 'joined'));
+    const key = settles && user !== '' ? `${chat}|${user}` : '';
+    // A decision after --until is not known at the window's end: the request stays pending in it.
+    if (key !== '' && !(ms >= this.untilMs)) this.settle(key);
+    if (at !== null && (isJoin || isLeave)) this.days.event(at, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);
+    if (!inWindow) {
+      if (status === 'pending' && key !== '') this.pending.set(key, null);
+      return;
+    }
     // A switch, not a table by status: the cell is a fresh string, and a property lookup by it costs a hash.
-    switch (join.tg_responde_status) {
+    switch (status) {
       case 'approve':
         tally.approved += 1;
         break;
@@ -153,62 +186,70 @@ export class ReportAccumulator {
         return;
       case 'pending':
         tally.pending += 1;
+        if (key !== '') this.pending.set(key, tally);
         return;
       case 'missing':
         tally.missing += 1;
         return;
+      case 'joined':
+        tally.joined += 1;
+        return;
+      case 'left':
+        tally.left += 1;
+        return;
       default:
-        // Membership events (joined, left, removed) are not requests.
+        tally.removed += 1;
         return;
     }
-    const at = joinTime(join);
     if (at === null) {
       this.undated += 1;
       return;
     }
-    const ms = at.getTime();
     if (ms < tally.firstMs) tally.firstMs = ms;
     if (ms > tally.lastMs) tally.lastMs = ms;
-    // The log is in time order: count the current day aside and put it in the map when the day changes.
-    const day = dayNumber(at, this.zone);
-    if (day !== this.day) {
-      this.flushDay();
-      this.day = day;
-    }
-    this.dayJoins += 1;
   }
 
-  private flushDay(): void {
-    if (this.dayJoins > 0) this.byDay.set(this.day, (this.byDay.get(this.day) ?? 0) + this.dayJoins);
-    this.dayJoins = 0;
+  /** A later row of a request that was pending: it no longer counts as pending. */
+  private settle(key: string): void {
+    if (!this.pending.has(key)) return;
+    const where = this.pending.get(key);
+    if (where) where.pending -= 1;
+    this.pending.delete(key);
   }
 
-  /** The report of the rows added so far; `now` extends the joins per day to today. */
+  private notePerson(index: number, user: string): void {
+    const set = this.people.get(index);
+    const max = this.registry[index]!.max_members;
+    if (set !== undefined && max !== undefined && set.size <= max) set.add(user);
+  }
+
+  /** The report of the rows added so far; `now` extends the days to today and dates the retention. */
   finish(now?: Date): Report {
-    this.flushDay();
-    const rows: LinkStats[] = this.registry.map((r, i) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...counted(this.tallies[i]!) }));
+    const rows: LinkStats[] = this.registry.map((r, i) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...counted(this.tallies[i]!), ...this.limitOf(i) }));
     const unattributed = counted(this.unattributed);
+    countMembers(this.ledger, now, [...rows, unattributed]);
     const totals = emptyCounts();
     for (const row of rows) merge(totals, row);
     merge(totals, unattributed);
-    const perDay: DayCount[] = [];
-    if (this.byDay.size > 0) {
-      let first = Infinity;
-      let last = -Infinity;
-      for (const day of this.byDay.keys()) {
-        if (day < first) first = day;
-        if (day > last) last = day;
-      }
-      if (now !== undefined) last = Math.max(last, dayNumber(now, this.zone));
-      for (let day = first; day <= last; day++) perDay.push({ day: dayFromNumber(day), joins: this.byDay.get(day) ?? 0 });
-    }
-    return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved === 0), perDay, undated: this.undated, zone: this.zone };
+    const ids = [...rows.map((r) => r.id), UNATTRIBUTED_ID];
+    const lastDay = this.scope.until !== undefined ? Math.min(dayNumber(new Date(this.untilMs - 1), this.zone), now === undefined ? Infinity : dayNumber(now, this.zone)) : undefined;
+    const days = this.days.finish(now, lastDay, ids);
+    return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved + r.joined === 0), ...days, undated: this.undated, zone: this.zone };
+  }
+
+  private limitOf(index: number): Pick<LinkStats, 'maxMembers' | 'broughtIn' | 'overLimit'> {
+    const max = this.registry[index]!.max_members;
+    const broughtIn = this.people.get(index)?.size ?? 0;
+    return { ...(max !== undefined ? { maxMembers: max } : {}), broughtIn, overLimit: max !== undefined && broughtIn > max };
   }
 }
 
+/** The id of the line that counts requests through links the registry does not know. */
+export const UNATTRIBUTED_ID = '(unattributed)';
+
 /** `ReportAccumulator` over rows already in memory. Pure. */
-export function aggregate(registry: readonly RegistryRow[], joins: Iterable<JoinRow>, zone: string, now?: Date): Report {
-  const acc = new ReportAccumulator(registry, zone);
+export function aggregate(registry: readonly RegistryRow[], joins: Iterable<JoinRow>, zone: string, now?: Date, scope: ReportScope = {}): Report {
+  const acc = new ReportAccumulator(registry, zone, scope);
   for (const join of joins) acc.add(join);
   return acc.finish(now);
 }

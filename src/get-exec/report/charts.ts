@@ -4,7 +4,7 @@
  * attributes (data-link, data-count, data-day) so a test, or a curious admin, can read it back. Pure.
  */
 import dayjs from 'dayjs';
-import type { DayCount, LinkStats } from './aggregate.js';
+import type { DayCount, LinkStats, MembersDay } from './aggregate.js';
 import { esc } from './html-escape.js';
 
 /** Width of both charts' coordinate systems; the page scales them to the available width. */
@@ -111,33 +111,57 @@ export function labelIndices(days: number, maxLabels = 8): number[] {
   return picked;
 }
 
-/** A line of approved joins per calendar day, with the area under it shaded. */
-export function lineChart(perDay: readonly DayCount[]): string {
+/** One point of a line chart: its day, its value, the attributes that carry its data, and its tooltip. */
+interface LinePoint {
+  day: string;
+  value: number;
+  data: string;
+  title: string;
+}
+
+/** A line over days with the area under it shaded; the scale reaches below 0 when a value does. */
+function dayLine(points: readonly LinePoint[], svgClass: string, pointClass: string, label: string): string {
   const w = CHART_WIDTH;
   const h = LINE.height;
   const plotW = w - LINE.left - LINE.right;
   const plotH = h - LINE.top - LINE.bottom;
-  const ticks = niceTicks(Math.max(0, ...perDay.map((d) => d.joins)), 4);
-  const scaleMax = ticks[ticks.length - 1]!;
-  const n = perDay.length;
+  const low = Math.min(0, ...points.map((p) => p.value));
+  const ticks = niceTicks(Math.max(0, ...points.map((p) => p.value)) - low, 4).map((t) => t + low);
+  const scaleMax = ticks[ticks.length - 1]! - low;
+  const n = points.length;
   const x = (i: number) => LINE.left + (n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
-  const y = (v: number) => LINE.top + plotH - (v / scaleMax) * plotH;
+  const y = (v: number) => LINE.top + plotH - ((v - low) / scaleMax) * plotH;
   const bottom = LINE.top + plotH;
   const grid = ticks
     .map((t) => `<line class="grid" x1="${LINE.left}" y1="${fmt(y(t))}" x2="${w - LINE.right}" y2="${fmt(y(t))}"/><text class="tick" x="${LINE.left - 8}" y="${fmt(y(t))}" text-anchor="end" dominant-baseline="central">${t}</text>`)
     .join('');
   const labels = labelIndices(n)
-    .map((i) => `<text class="tick" x="${fmt(x(i))}" y="${bottom + 20}" text-anchor="middle">${esc(dayjs(perDay[i]!.day).format('D MMM'))}</text>`)
+    .map((i) => `<text class="tick" x="${fmt(x(i))}" y="${bottom + 20}" text-anchor="middle">${esc(dayjs(points[i]!.day).format('D MMM'))}</text>`)
     .join('');
-  const coords = perDay.map((d, i) => `${fmt(x(i))},${fmt(y(d.joins))}`);
+  const coords = points.map((d, i) => `${fmt(x(i))},${fmt(y(d.value))}`);
   const area = n > 1 ? `<path class="area" d="M${fmt(x(0))},${fmt(bottom)} L${coords.join(' L')} L${fmt(x(n - 1))},${fmt(bottom)} Z"/>` : '';
   const radius = n <= MAX_DRAWN_POINTS ? 4 : 0;
-  const points = perDay
-    .map((d, i) => `<circle class="point" data-day="${esc(d.day)}" data-count="${d.joins}" cx="${fmt(x(i))}" cy="${fmt(y(d.joins))}" r="${radius}"><title>${esc(d.day)}: ${joinsWord(d.joins)}</title></circle>`)
-    .join('');
+  const drawn = points.map((d, i) => `<circle class="${pointClass}" ${d.data} cx="${fmt(x(i))}" cy="${fmt(y(d.value))}" r="${radius}"><title>${esc(d.title)}</title></circle>`).join('');
   return (
-    `<svg class="chart line-chart" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="Joins per day">` +
+    `<svg class="chart ${svgClass}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(label)}">` +
     `<g class="axis">${grid}<line class="baseline" x1="${LINE.left}" y1="${fmt(bottom)}" x2="${w - LINE.right}" y2="${fmt(bottom)}"/>${labels}</g>` +
-    `${area}<polyline class="line" points="${coords.join(' ')}"/>${points}</svg>`
+    `${area}<polyline class="line" points="${coords.join(' ')}"/>${drawn}</svg>`
   );
+}
+
+/** A line of approved joins per calendar day, with the area under it shaded. */
+export function lineChart(perDay: readonly DayCount[]): string {
+  const points = perDay.map((d) => ({ day: d.day, value: d.joins, data: `data-day="${esc(d.day)}" data-count="${d.joins}"`, title: `${d.day}: ${joinsWord(d.joins)}` }));
+  return dayLine(points, 'line-chart', 'point', 'Joins per day');
+}
+
+/** Members over time: at each day's end, joins minus leaves of every day so far (data-date, data-members on each point). */
+export function membersChart(days: readonly MembersDay[]): string {
+  const points = days.map((d) => ({
+    day: d.day,
+    value: d.members,
+    data: `data-date="${esc(d.day)}" data-members="${d.members}" data-joins="${d.joins}" data-leaves="${d.leaves}"`,
+    title: `${d.day}: ${d.members} (+${d.joins}, -${d.leaves})`,
+  }));
+  return dayLine(points, 'members-chart', 'members-point', 'Members over time');
 }

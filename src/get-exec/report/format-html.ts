@@ -5,8 +5,9 @@
  * Pure.
  */
 import { formatDateTime, formatIsoWithOffset } from '../../shared/dates.js';
-import type { Counts, Report } from './aggregate.js';
-import { barChart, barsFor, lineChart } from './charts.js';
+import type { Counts, LinkStats, Report } from './aggregate.js';
+import { barChart, barsFor, lineChart, membersChart } from './charts.js';
+import { events, percent, requests, retention, tracksMembership } from './counts.js';
 import { esc } from './html-escape.js';
 import { REPORT_CSS } from './report-css.js';
 
@@ -15,10 +16,13 @@ export interface HtmlOptions {
   now: Date;
   /** The data files it was made from, as the admin knows them (e.g. data/invite_data.txt). */
   sources?: readonly string[];
+  /** The window of events counted (--since, --until) and the group (--chat), shown in the header. */
+  since?: Date;
+  until?: Date;
+  chat?: string;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const requests = (c: Counts) => c.approved + c.declined + c.pending + c.missing;
 
 function card(value: string | number, label: string, kind = ''): string {
   return `<div class="card${kind ? ` card-${kind}` : ''}"><div class="card-value">${esc(value)}</div><div class="card-label">${esc(label)}</div></div>`;
@@ -31,6 +35,12 @@ function cards(report: Report): string {
   return (
     `<section class="cards" aria-label="Summary">` +
     card(t.approved, 'joined (approved)', 'accent') +
+    (tracksMembership(t)
+      ? card(t.members, 'members now', 'accent') +
+        card(percent(retention(t.kept30d, t.cohort30d)) || '–', 'still in after 30 days') +
+        card(t.joined, 'joined by other paths') +
+        card(t.left + t.removed, 'left or removed')
+      : '') +
     card(t.declined, 'declined') +
     card(t.pending, 'pending for an admin') +
     (t.missing > 0 ? card(t.missing, 'gone before a decision') : '') +
@@ -47,27 +57,47 @@ function dateCell(date: Date | null, zone: string): string {
   return `<td class="date"><time datetime="${esc(formatIsoWithOffset(date, zone))}" title="${esc(local)}">${esc(local.slice(0, 10))}</time></td>`;
 }
 
-function countCells(c: Counts, zone: string, withMissing: boolean): string {
-  const num = (n: number) => `<td class="num${n === 0 ? ' zero' : ''}">${n}</td>`;
-  return `${num(c.approved)}${num(c.declined)}${num(c.pending)}${withMissing ? num(c.missing) : ''}${dateCell(c.firstJoin, zone)}${dateCell(c.lastJoin, zone)}`;
+/** A retention cell: the share, with kept / cohort on hover; blank when nobody joined that long ago. */
+function keptCell(kept: number, cohort: number, days: number): string {
+  const share = retention(kept, cohort);
+  if (share === null) return '<td class="num zero"></td>';
+  return `<td class="num" data-kept="${kept}" data-cohort="${cohort}" title="${kept} of the ${cohort} who joined at least ${days} days ago">${esc(percent(share))}</td>`;
+}
+
+function limitCell(r: LinkStats | undefined, withLimit: boolean): string {
+  if (!withLimit) return '';
+  if (r?.maxMembers === undefined) return '<td class="num zero"></td>';
+  const mark = r.overLimit ? ` <span class="over-limit-mark" title="more than ${r.maxMembers} people came in through this link: approved by hand past the limit">over</span>` : '';
+  return `<td class="num">${r.maxMembers}${mark}</td>`;
+}
+
+function countCells(c: Counts, zone: string, withMissing: boolean, withMembers: boolean, withLimit = false, row?: LinkStats): string {
+  const num = (n: number, name = '') => `<td class="num${n === 0 ? ' zero' : ''}"${name ? ` data-${name}="${n}"` : ''}>${n}</td>`;
+  return (
+    `${num(c.approved)}${num(c.declined)}${num(c.pending)}${withMissing ? num(c.missing) : ''}` +
+    (withMembers ? `${num(c.joined)}${num(c.left)}${num(c.removed)}${num(c.members, 'members')}${keptCell(c.kept7d, c.cohort7d, 7)}${keptCell(c.kept30d, c.cohort30d, 30)}` : '') +
+    `${limitCell(row, withLimit)}${dateCell(c.firstJoin, zone)}${dateCell(c.lastJoin, zone)}`
+  );
 }
 
 function table(report: Report): string {
   // Like the terminal table, "missing" only shows when some request went missing: it is rare.
   const withMissing = report.totals.missing > 0;
-  const numbers = ['approved', 'declined', 'pending', ...(withMissing ? ['missing'] : [])];
+  const withLimit = report.rows.some((r) => r.maxMembers !== undefined);
+  const withMembers = tracksMembership(report.totals);
+  const numbers = ['approved', 'declined', 'pending', ...(withMissing ? ['missing'] : []), ...(withMembers ? ['joined', 'left', 'removed', 'members now', 'still in 7d', 'still in 30d'] : []), ...(withLimit ? ['max_members'] : [])];
   const head = [...['id', 'for (id_adress)', 'link'].map((h) => `<th>${esc(h)}</th>`), ...numbers.map((h) => `<th class="num">${esc(h)}</th>`), '<th>first join</th><th>last join</th>'].join('');
   const body = report.rows
     .map(
       (r) =>
-        `<tr class="${r.approved === 0 ? 'no-joins' : ''}" data-link="${esc(r.id)}"><td class="id">${esc(r.id)}</td><td class="who">${esc(r.id_adress)}</td>` +
-        `<td class="link">${r.link ? `<code>${esc(r.link)}</code>` : '<span class="muted">no link yet</span>'}</td>${countCells(r, report.zone, withMissing)}</tr>`,
+        `<tr class="${[r.approved + r.joined === 0 ? 'no-joins' : '', r.overLimit ? 'over-limit' : ''].join(' ').trim()}" data-link="${esc(r.id)}"><td class="id">${esc(r.id)}</td><td class="who">${esc(r.id_adress)}</td>` +
+        `<td class="link">${r.link ? `<code>${esc(r.link)}</code>` : '<span class="muted">no link yet</span>'}</td>${countCells(r, report.zone, withMissing, withMembers, withLimit, r)}</tr>`,
     )
     .join('');
   const u = report.unattributed;
   const foot =
-    (requests(u) > 0 ? `<tr class="unattributed"><td colspan="3">Links not in the registry (another admin's link, or none)</td>${countCells(u, report.zone, withMissing)}</tr>` : '') +
-    `<tr class="total"><td colspan="3">Total, ${plural(report.rows.length, 'link')}</td>${countCells(report.totals, report.zone, withMissing)}</tr>`;
+    (events(u) > 0 ? `<tr class="unattributed"><td colspan="3">Links not in the registry (another admin's link, or none)</td>${countCells(u, report.zone, withMissing, withMembers, withLimit)}</tr>` : '') +
+    `<tr class="total"><td colspan="3">Total, ${plural(report.rows.length, 'link')}</td>${countCells(report.totals, report.zone, withMissing, withMembers, withLimit)}</tr>`;
   return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody><tfoot>${foot}</tfoot></table></div>`;
 }
 
@@ -98,6 +128,14 @@ export function formatHtml(report: Report, options: HtmlOptions): string {
   const days = report.perDay.length === 0
     ? '<p class="empty">No joins yet: the chart appears once the first request through a link is approved.</p>'
     : `<div class="chart-wrap">${lineChart(report.perDay)}</div>`;
+  const tracked = tracksMembership(report.totals);
+  const members = !tracked
+    ? '<p class="empty members-untracked">Members, leaves and retention appear once the join log has joined, left or removed rows: tg-handler writes them from the chat_member updates Telegram sends to a bot that is an administrator.</p>'
+    : `<div class="chart-wrap">${membersChart(report.membersPerDay)}</div>`;
+  const over = report.rows.filter((r) => r.overLimit);
+  const overNote = over.length > 0 ? `<p class="note over-limit-note">${plural(over.length, 'link')} brought in more people than ${over.length === 1 ? 'its' : 'their'} max_members (approved by hand past the limit): ${over.map((r) => `<span class="id">${esc(r.id)}</span>`).join(', ')}.</p>` : '';
+  const scope = [options.since ? `events from ${formatDateTime(options.since, report.zone).slice(0, 16)}` : '', options.until ? `events before ${formatDateTime(options.until, report.zone).slice(0, 16)}` : '', options.chat !== undefined ? `group ${options.chat}` : ''].filter(Boolean);
+  const scopeLine = scope.length > 0 ? `<p class="meta scope">Counted: ${esc(scope.join(', '))}; members now are always now.</p>` : '';
   const undated = report.undated > 0 ? `<p class="note">${plural(report.undated, 'approved join')} without a date ${report.undated === 1 ? 'is' : 'are'} not on this chart.</p>` : '';
   return `<!doctype html>
 <html lang="en">
@@ -113,6 +151,7 @@ export function formatHtml(report: Report, options: HtmlOptions): string {
 <header>
 <h1>Who came through which invite link</h1>
 <p class="meta">Made ${esc(formatDateTime(options.now, report.zone).slice(0, 16))} (${esc(report.zone)})${sources}</p>
+${scopeLine}
 </header>
 ${cards(report)}
 <section>
@@ -126,8 +165,15 @@ ${bars}
 ${days}${undated}
 </section>
 <section>
+<h2>Members over time</h2>
+<p class="hint">Members at the end of each day: joins (approved, or by other paths) minus leaves (left, removed).</p>
+${members}
+</section>
+<section>
 <h2>All links</h2>
+${tracked ? '<p class="hint">Members now: in the group now, each person under the link of their latest join. Still in 7d / 30d: of the people who joined through the link at least 7 / 30 days ago, the share still in.</p>' : ''}
 ${table(report)}
+${overNote}
 </section>
 ${noJoinsList(report)}
 <footer>tg-get report · times in ${esc(report.zone)}</footer>

@@ -3,7 +3,8 @@
  * requests, the totals and the rows nobody joined through yet. Pure.
  */
 import { formatDateTime } from '../../shared/dates.js';
-import type { Counts, Report } from './aggregate.js';
+import type { Counts, LinkStats, Report } from './aggregate.js';
+import { events, percent, requests, retention, tracksMembership } from './counts.js';
 import { displayWidth, pad, printable, truncate } from './text-width.js';
 
 interface Column {
@@ -23,8 +24,29 @@ function when(date: Date | null, zone: string): string {
   return date === null ? '' : formatDateTime(date, zone).slice(0, 16);
 }
 
-function countCells(c: Counts, withMissing: boolean, zone: string): string[] {
-  return [String(c.approved), String(c.declined), String(c.pending), ...(withMissing ? [String(c.missing)] : []), when(c.firstJoin, zone), when(c.lastJoin, zone)];
+const MEMBERSHIP_COLUMNS: readonly Column[] = ['joined', 'left', 'removed', 'members', 'kept 7d', 'kept 30d'].map((title) => ({ title, align: 'right', max: 10 }));
+
+/** The max_members cell: the limit, and OVER when the link brought in more people than that. */
+function limitCell(r: Pick<LinkStats, 'maxMembers' | 'overLimit'> | undefined): string {
+  if (r?.maxMembers === undefined) return '';
+  return `${r.maxMembers}${r.overLimit ? ' OVER' : ''}`;
+}
+
+interface Shown {
+  missing: boolean;
+  membership: boolean;
+  limit: boolean;
+}
+
+function countCells(c: Counts, show: Shown, zone: string, limit?: LinkStats): string[] {
+  const withMissing = show.missing;
+  const withLimit = show.limit;
+  return [
+    String(c.approved), String(c.declined), String(c.pending), ...(withMissing ? [String(c.missing)] : []),
+    ...(show.membership ? [String(c.joined), String(c.left), String(c.removed), String(c.members), percent(retention(c.kept7d, c.cohort7d)), percent(retention(c.kept30d, c.cohort30d))] : []),
+    ...(withLimit ? [limitCell(limit)] : []),
+    when(c.firstJoin, zone), when(c.lastJoin, zone),
+  ];
 }
 
 /** Lays rows out in columns; a row of `null` is a rule. Trailing spaces are trimmed. */
@@ -43,13 +65,17 @@ export function plural(n: number, word: string): string {
 
 /** Lists names, shortened after `max` of them. */
 function nameList(names: readonly string[], max = NO_JOIN_NAMES): string {
-  const shown = names.slice(0, max).map((n) => printable(n));
+  const shown = names.slice(0, max).map((n) => truncate(printable(n), 32));
   return names.length > max ? `${shown.join(', ')} and ${names.length - max} more` : shown.join(', ');
 }
 
 /** The report as lines of text for a terminal. */
 export function formatTable(report: Report): string[] {
   const withMissing = report.totals.missing > 0;
+  const withLimit = report.rows.some((r) => r.maxMembers !== undefined);
+  // Without a single membership row the log cannot know who left: members would only repeat the approvals.
+  const membership = tracksMembership(report.totals);
+  const show: Shown = { missing: withMissing, membership, limit: withLimit };
   const columns: Column[] = [
     { title: 'id', align: 'left', max: 32 },
     { title: 'id_adress', align: 'left', max: 32 },
@@ -58,17 +84,19 @@ export function formatTable(report: Report): string[] {
     { title: 'declined', align: 'right', max: 10 },
     { title: 'pending', align: 'right', max: 10 },
     ...(withMissing ? [{ title: 'missing', align: 'right' as const, max: 10 }] : []),
+    ...(membership ? MEMBERSHIP_COLUMNS : []),
+    ...(withLimit ? [{ title: 'max_members', align: 'right' as const, max: 16 }] : []),
     { title: 'first join', align: 'left', max: 16 },
     { title: 'last join', align: 'left', max: 16 },
   ];
   const zone = report.zone;
-  const rows: (string[] | null)[] = report.rows.map((r) => [r.id, r.id_adress, r.link, ...countCells(r, withMissing, zone)]);
+  const rows: (string[] | null)[] = report.rows.map((r) => [r.id, r.id_adress, r.link, ...countCells(r, show, zone, r)]);
   const u = report.unattributed;
-  const hasUnattributed = u.approved + u.declined + u.pending + u.missing > 0;
+  const hasUnattributed = events(u) > 0;
   rows.push(null);
-  if (hasUnattributed) rows.push(['(unattributed)', 'link not in the registry', '', ...countCells(u, withMissing, zone)]);
+  if (hasUnattributed) rows.push(['(unattributed)', 'link not in the registry', '', ...countCells(u, show, zone)]);
   const rowWord = report.rows.length === 1 ? 'row' : 'rows';
-  rows.push(['total', `${report.rows.length} ${rowWord}`, '', ...countCells(report.totals, withMissing, zone)]);
+  rows.push(['total', `${report.rows.length} ${rowWord}`, '', ...countCells(report.totals, show, zone)]);
 
   const lines = layout(columns, rows);
   if (report.rows.length === 0) lines.push('the registry has no rows yet');
@@ -77,8 +105,12 @@ export function formatTable(report: Report): string[] {
     const verb = report.noJoins.length === 1 ? 'has' : 'have';
     lines.push(`${report.noJoins.length} of ${report.rows.length} ${rowWord} ${verb} no joins yet: ${nameList(report.noJoins.map((r) => r.id))}`);
   }
-  const stray = u.approved + u.declined + u.pending + u.missing;
-  if (hasUnattributed) lines.push(`${plural(stray, 'request')} came through links that are not in the registry (another admin's link, or no link at all)`);
+  const stray = requests(u);
+  if (stray > 0) lines.push(`${plural(stray, 'request')} came through links that are not in the registry (another admin's link, or no link at all)`);
+  const over = report.rows.filter((r) => r.overLimit);
+  if (over.length > 0) lines.push(`${plural(over.length, 'row')} brought in more people than ${over.length === 1 ? 'its' : 'their'} max_members (approved by hand past the limit): ${nameList(over.map((r) => r.id))}`);
+  if (membership) lines.push('members: in the group now, each person under the link of their latest join; kept 7d/30d: of those who joined through the link at least 7/30 days ago, the share still in');
+  else lines.push('members and retention: the join log has no joined, left or removed rows yet (tg-handler writes them from chat_member updates), so they are not shown');
   if (report.undated > 0) lines.push(`${plural(report.undated, 'approved join')} without a date ${report.undated === 1 ? 'is' : 'are'} left out of the joins per day`);
   return lines;
 }

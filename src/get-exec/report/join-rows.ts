@@ -6,8 +6,8 @@
  * does. A row it does not accept goes through the schema itself, so a bad row gets the same messages
  * (file:line:column, column name) as everywhere else, and no row the schema rejects is ever counted.
  */
-import { parseDateTime } from '../../shared/dates.js';
-import { headerProblem, validateRow } from '../../shared/files/data-file.js';
+import { parseDateTimeFit } from '../../shared/dates.js';
+import { headerProblem, validateRow, type DataFileWarning } from '../../shared/files/data-file.js';
 import { readTable } from '../../shared/files/store.js';
 import { emptyTable } from '../../shared/files/table.js';
 import type { Table, TableRow } from '../../shared/files/tsv.js';
@@ -26,6 +26,7 @@ interface Columns {
   status: number;
   link: number;
   requestDate: number;
+  chat: number;
 }
 
 const columnsOf = (header: readonly string[]): Columns => ({
@@ -35,6 +36,7 @@ const columnsOf = (header: readonly string[]): Columns => ({
   status: header.indexOf('tg_responde_status'),
   link: header.indexOf('link'),
   requestDate: header.indexOf('tg_request_date'),
+  chat: header.indexOf('chat_id'),
 });
 
 const cellAt = (row: TableRow, index: number): string => (index < 0 ? '' : (row.cells[index] ?? ''));
@@ -43,22 +45,25 @@ const cellAt = (row: TableRow, index: number): string => (index < 0 ? '' : (row.
 export function quickJoinRow(row: TableRow, columns: Columns, zone: string): JoinRow | undefined {
   const status = cellAt(row, columns.status);
   const requestDate = cellAt(row, columns.requestDate);
-  if (!STATUSES.has(status) || !USER_ID.test(cellAt(row, columns.idTg)) || !UNIX_TIME.test(requestDate)) return undefined;
+  const idTg = cellAt(row, columns.idTg);
+  if (!STATUSES.has(status) || !USER_ID.test(idTg) || !UNIX_TIME.test(requestDate)) return undefined;
   const text = cellAt(row, columns.date);
   let at: Date | null = null;
   if (text.trim() !== '') {
-    at = parseDateTime(text, zone);
-    if (at === null) return undefined;
+    // A time a daylight-saving change skips or repeats goes through the schema, which warns about it.
+    const parsed = parseDateTimeFit(text, zone);
+    if (parsed === null || parsed.fit.kind !== 'exact') return undefined;
+    at = parsed.date;
   }
-  return { id_link: cellAt(row, columns.idLink), link: cellAt(row, columns.link), tg_responde_status: status as ResponseStatus, dt_tg_responde: at, tg_request_date: requestDate };
+  return { id_link: cellAt(row, columns.idLink), link: cellAt(row, columns.link), tg_responde_status: status as ResponseStatus, dt_tg_responde: at, tg_request_date: requestDate, id_tg: idTg, chat_id: cellAt(row, columns.chat) };
 }
 
 /**
  * Hands every usable join-log row to `onRow` as it is read, holding no more than `scanFile` does, and
  * returns the problems as `scanFile(file, name, responseSpec(zone), ...)` would: each unusable row's,
- * or only the header's when it lacks a required column. Throws as `scanFile` does.
+ * or only the header's when it lacks a required column; the usable rows' warnings go to `onWarning`. Throws as `scanFile` does.
  */
-export async function scanJoinLog(file: string, name: string, zone: string, onRow: (join: JoinRow) => void): Promise<DataFileError[]> {
+export async function scanJoinLog(file: string, name: string, zone: string, onRow: (join: JoinRow) => void, onWarning: (warning: DataFileWarning) => void = () => {}): Promise<DataFileError[]> {
   const spec = responseSpec(zone);
   const problems: DataFileError[] = [];
   let checker: Table | undefined;
@@ -77,8 +82,9 @@ export async function scanJoinLog(file: string, name: string, zone: string, onRo
     if (checked === null) return;
     if ('problems' in checked) problems.push(...checked.problems);
     else {
-      const { id_link, link, tg_responde_status, dt_tg_responde, tg_request_date } = checked.value;
-      onRow({ id_link, link, tg_responde_status, dt_tg_responde, tg_request_date });
+      checked.warnings.forEach(onWarning);
+      const { id_link, link, tg_responde_status, dt_tg_responde, tg_request_date, id_tg, chat_id } = checked.value;
+      onRow({ id_link, link, tg_responde_status, dt_tg_responde, tg_request_date, id_tg, chat_id });
     }
   });
   broken ??= frame.header.cells.length === 0 ? undefined : headerProblem(name, frame.header.cells, spec);

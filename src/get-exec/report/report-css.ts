@@ -47,6 +47,11 @@ svg .bar-row:hover .bar { opacity: 0.8; }
 svg .line { fill: none; stroke: var(--accent); stroke-width: 2.2; stroke-linejoin: round; stroke-linecap: round; }
 svg .area { fill: var(--accent-soft); stroke: none; }
 svg .point { fill: var(--panel); stroke: var(--accent); stroke-width: 2; }
+svg.members-chart .line { stroke: #1f9d6b; }
+svg.members-chart .area { fill: rgba(31, 157, 107, 0.12); }
+svg .members-point { fill: var(--panel); stroke: #1f9d6b; stroke-width: 2; }
+.over-limit-mark { color: #c2410c; font-weight: 600; font-size: 0.8rem; white-space: nowrap; }
+tr.over-limit td.id { color: #c2410c; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
 th, td { padding: 7px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }

@@ -69,6 +69,7 @@ export class Ledger {
   private readonly chats = new Map<string, Map<number | string, number>>();
   private linkOf = new Uint32Array(1024);
   private sinceOf = new Float64Array(1024);
+  private joinedOf = new Float64Array(1024);
   private flagsOf = new Uint8Array(1024);
   private slots = 0;
   private members = 0;
@@ -96,6 +97,7 @@ export class Ledger {
     }
     if (!(event.link === '' && leaves)) this.linkOf[slot] = this.intern(event.link);
     this.sinceOf[slot] = event.date;
+    if (joins) this.joinedOf[slot] = event.date;
     this.flagsOf[slot] = joins ? MEMBER | (event.status === 'approve' ? BY_BOT : 0) : 0;
     if (joins) this.members++;
   }
@@ -111,6 +113,16 @@ export class Ledger {
     for (const [chat, people] of this.chats) {
       for (const [user, slot] of people) yield { chat, user: String(user), ...this.standing(slot) };
     }
+  }
+
+  /**
+   * Every person the ledger knows (all chats), without an object each (the report walks a million):
+   * whether a member now, the link of their latest join, and its Unix seconds (0 when the log never
+   * showed them join). The join's date is kept apart from `since` so it survives a leave: the
+   * report's retention asks when the people who are gone had joined.
+   */
+  forEachPerson(visit: (member: boolean, link: string, joined: number) => void): void {
+    for (let slot = 0; slot < this.slots; slot++) visit((this.flagsOf[slot]! & MEMBER) !== 0, this.links[this.linkOf[slot]!] ?? '', this.joinedOf[slot]!);
   }
 
   /** How many people are members now. */
@@ -137,6 +149,7 @@ export class Ledger {
       };
       this.linkOf = grow(this.linkOf, (n) => new Uint32Array(n));
       this.sinceOf = grow(this.sinceOf, (n) => new Float64Array(n));
+      this.joinedOf = grow(this.joinedOf, (n) => new Float64Array(n));
       this.flagsOf = grow(this.flagsOf, (n) => new Uint8Array(n));
     }
     return this.slots++;

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JoinRow, RegistryRow } from '../../../src/get-exec/report/aggregate.js';
-import { parseDateTime } from '../../../src/shared/dates.js';
+import { formatDateTime, parseDateTime } from '../../../src/shared/dates.js';
 
 export const ZONE = 'Europe/Berlin';
 export const NOW = new Date('2026-01-07T12:00:00Z');
@@ -65,8 +65,10 @@ export function registryRows(): RegistryRow[] {
 
 /** The join log as report input (pure tests). */
 export function joinRows(): JoinRow[] {
-  return JOINS.map(([id_link, , status, dt, link, requestDate]) => ({
+  return JOINS.map(([id_link, id_tg, status, dt, link, requestDate]) => ({
     id_link,
+    id_tg,
+    chat_id: link ? '-1001234567890' : '',
     link,
     tg_responde_status: status as JoinRow['tg_responde_status'],
     dt_tg_responde: parseDateTime(dt, ZONE),
@@ -93,4 +95,88 @@ export function writeDataFiles(dir: string, files: { invites?: string; responses
   mkdirSync(path.join(dir, 'LINKS'), { recursive: true });
   writeFileSync(path.join(dir, 'data', 'invite_data.txt'), files.invites ?? inviteFileText());
   if (files.responses !== null) writeFileSync(path.join(dir, 'data', 'responde_data.txt'), files.responses ?? responseFileText());
+}
+
+/**
+ * A membership story for the new columns, dated `daysAgo` before a `now` (so the built bin, which
+ * reads the real clock, sees the same ages): joins through the bot and by other paths, leaves, a
+ * removal, a re-join through another link, held requests later decided, a personal link (max_members
+ * 1) that brought in two people, an add by an admin, a leave the log never saw join, and a row of
+ * another group. The expected numbers are counted by hand in membership.test.ts.
+ */
+export const GROUP = '-1001234567890';
+export const OTHER_GROUP = '-1009999999999';
+export const SOLO_LINK = 'https://t.me/+SSSSssss7777';
+export const OTHER_LINK = 'https://t.me/+OOOOoooo8888';
+
+/** Registry rows: [id, id_link, link, chat_id, max_members]. */
+export const STORY_REGISTRY: [string, string, string, string, string][] = [
+  ['anna-2026', 'anna-2026', LINK.anna, GROUP, ''],
+  ['boris', 'boris', LINK.boris, GROUP, ''],
+  ['clara', 'clara', LINK.clara, '', ''],
+  ['solo', 'solo', SOLO_LINK, GROUP, '1'],
+  ['other', 'other', OTHER_LINK, OTHER_GROUP, ''],
+];
+
+/** [id_link, id_tg, status, days ago of the row (dt_tg_responde), link, days ago of the request or event (tg_request_date), chat_id]. */
+export const STORY: [string, string, string, number, string, number, string][] = [
+  ['anna-2026', '5', 'approve', 45, LINK.anna, 45, GROUP],
+  ['anna-2026', '1', 'approve', 40, LINK.anna, 40, GROUP],
+  ['anna-2026', '2', 'approve', 40, LINK.anna, 40, GROUP],
+  ['anna-2026', '2', 'left', 35, '', 35, GROUP],
+  ['anna-2026', '5', 'left', 20, '', 20, GROUP],
+  ['anna-2026', '3', 'approve', 10, LINK.anna, 10, GROUP],
+  // An admin approved 4's request in the Telegram app: joined, not approved by the bot.
+  ['boris', '4', 'joined', 10, LINK.boris, 10, GROUP],
+  ['solo', '9', 'approve', 8, SOLO_LINK, 8, GROUP],
+  // Held (unknown link), approved later from the review queue: one request, approved.
+  ['', '8', 'pending', 6, 'https://t.me/+UNKNOWN', 6, GROUP],
+  // The personal link's second person, let in by an admin past the limit.
+  ['solo', '10', 'joined', 6, SOLO_LINK, 6, GROUP],
+  ['boris', '6', 'pending', 5, LINK.boris, 5, GROUP],
+  ['', '8', 'approve', 5, 'https://t.me/+UNKNOWN', 6, GROUP],
+  ['boris', '6', 'decline', 4, LINK.boris, 5, GROUP],
+  // 5 comes back through boris's link: now counted there.
+  ['boris', '5', 'joined', 3, LINK.boris, 3, GROUP],
+  ['anna-2026', '3', 'removed', 2, '', 2, GROUP],
+  ['boris', '7', 'pending', 1, LINK.boris, 1, GROUP],
+  // Added by an admin (no link), and a leave of someone the log never saw join.
+  ['', '11', 'joined', 1, '', 1, GROUP],
+  ['', '12', 'left', 1, '', 1, GROUP],
+  // Another group: left out with --chat GROUP.
+  ['other', '13', 'approve', 9, OTHER_LINK, 9, OTHER_GROUP],
+];
+
+const DAY_MS = 86_400_000;
+
+export function storyInviteText(): string {
+  const header = [...INVITE_HEADER, 'max_members'];
+  const rows = STORY_REGISTRY.map(([id, idLink, link, chat, max]) => tsv([id, `${id}@example.org`, 'LINKS', chat, idLink, link, '2025-10-01 10:00', '', max]));
+  return `${[tsv(header), ...rows].join('\n')}\n`;
+}
+
+export function storyResponseText(now: Date, zone = ZONE): string {
+  const at = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const rows = STORY.map(([idLink, idTg, status, rowDays, link, eventDays, chat]) =>
+    tsv([idLink, idTg, `User${idTg}`, '', formatDateTime(at(rowDays), zone), status, '', link, chat, String(Math.floor(at(eventDays).getTime() / 1000))]),
+  );
+  return `${[tsv(RESPONSE_HEADER), ...rows].join('\n')}\n`;
+}
+
+/** The story as report input (pure tests). */
+export function storyRegistry(): RegistryRow[] {
+  return STORY_REGISTRY.map(([id, id_link, link, chat_id, max], i) => ({ id, id_adress: `${id}@example.org`, id_link, link, chat_id, line: i + 2, ...(max ? { max_members: Number(max) } : {}) }));
+}
+
+export function storyRows(now: Date): JoinRow[] {
+  const at = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  return STORY.map(([id_link, id_tg, status, rowDays, link, eventDays, chat_id]) => ({
+    id_link,
+    id_tg,
+    chat_id,
+    link,
+    tg_responde_status: status as JoinRow['tg_responde_status'],
+    dt_tg_responde: at(rowDays),
+    tg_request_date: String(Math.floor(at(eventDays).getTime() / 1000)),
+  }));
 }

@@ -32,18 +32,20 @@ const VARIANTS: Record<number, string>[] = [
 
 const lineOf = (cells: string[]) => cells.join('\t');
 
-async function both(text: string, name = 'responde_data.txt'): Promise<[{ rows: JoinRow[]; problems: string[] }, { rows: JoinRow[]; problems: string[] }]> {
+type Read = { rows: JoinRow[]; problems: string[]; warnings: string[] };
+
+async function both(text: string, name = 'responde_data.txt'): Promise<[Read, Read]> {
   const file = path.join(dir, name);
   await writeFile(file, text);
-  const quick = { rows: [] as JoinRow[], problems: [] as string[] };
-  quick.problems = (await scanJoinLog(file, name, ZONE, (row) => void quick.rows.push(row))).map((p) => p.message);
-  const full = { rows: [] as JoinRow[], problems: [] as string[] };
+  const quick: Read = { rows: [], problems: [], warnings: [] };
+  quick.problems = (await scanJoinLog(file, name, ZONE, (row) => void quick.rows.push(row), (w) => void quick.warnings.push(w.message))).map((p) => p.message);
+  const full: Read = { rows: [], problems: [], warnings: [] };
   full.problems = (
     await scanFile(file, name, responseSpec(ZONE), (entry) => {
-      const { id_link, link, tg_responde_status, dt_tg_responde, tg_request_date } = entry.value;
-      full.rows.push({ id_link, link, tg_responde_status, dt_tg_responde, tg_request_date });
+      const { id_link, link, tg_responde_status, dt_tg_responde, tg_request_date, id_tg, chat_id } = entry.value;
+      full.rows.push({ id_link, link, tg_responde_status, dt_tg_responde, tg_request_date, id_tg, chat_id });
       return undefined;
-    })
+    }, (w) => void full.warnings.push(w.message))
   ).map((p) => p.message);
   return [quick, full];
 }
@@ -84,5 +86,15 @@ describe('scanJoinLog', () => {
     const [quick, full] = await both(`${lineOf(RESPONSE_HEADER)}\n${lineOf(quoted)}\n${lineOf(good.map((c, i) => (i === 1 ? 'bad' : c)))}\n`);
     expect(quick).toEqual(full);
     expect([quick.rows.length, quick.problems.length]).toEqual([1, 1]);
+  });
+
+  it('warns about a time a daylight-saving change skips or repeats, as the schema does, and still counts the row', async () => {
+    // Europe/Berlin: 2026-03-29 02:30 does not exist; 2026-10-25 02:30 happens twice.
+    const gap = good.map((c, i) => (i === 4 ? '2026-03-29 02:30:00' : c));
+    const overlap = good.map((c, i) => (i === 4 ? '2026-10-25 02:30:00' : c));
+    const [quick, full] = await both(`${lineOf(RESPONSE_HEADER)}\n${lineOf(good)}\n${lineOf(gap)}\n${lineOf(overlap)}\n`);
+    expect(quick).toEqual(full);
+    expect(quick.rows).toHaveLength(3);
+    expect(quick.warnings).toEqual([expect.stringMatching(/^responde_data\.txt:3:\d+ \(dt_tg_responde\)/), expect.stringMatching(/^responde_data\.txt:4:\d+ \(dt_tg_responde\)/)]);
   });
 });

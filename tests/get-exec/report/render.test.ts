@@ -12,7 +12,7 @@ import { parseConfig } from '../../../src/shared/config/schema.js';
 import { silentLogger } from '../../../src/shared/cli/log.js';
 import { TempFolder } from '../../support/tmp.js';
 import { dumpDom, findChromium, screenshot } from './chromium.js';
-import { EVIL_ID, LINK, NOW, responseFileText, WIDE_ID, writeDataFiles, ZONE } from './fixtures.js';
+import { EVIL_ID, GROUP, LINK, NOW, responseFileText, storyInviteText, storyResponseText, WIDE_ID, writeDataFiles, ZONE } from './fixtures.js';
 
 const chromium = findChromium();
 if (chromium === null) {
@@ -141,5 +141,63 @@ describe('report.html in headless Chromium', () => {
       }
     }
     expect(longestRun).toBeGreaterThan(300);
+  });
+});
+
+/** Reads the members chart and the table's membership cells back from the laid-out page. */
+const MEASURE_MEMBERS = `<pre id="measure"></pre><script>
+const box = (el) => el.getBoundingClientRect();
+const cell = (tr, i) => tr.children[i].textContent;
+const head = [...document.querySelectorAll('thead th')].map((th) => th.textContent);
+document.getElementById('measure').textContent = JSON.stringify({
+  points: [...document.querySelectorAll('svg.members-chart circle.members-point')].map((el) => ({ day: el.dataset.date, members: Number(el.dataset.members), y: box(el).top + box(el).height / 2, r: Number(el.getAttribute('r')) })),
+  rows: [...document.querySelectorAll('tbody tr')].map((tr) => ({ id: tr.dataset.link, over: tr.classList.contains('over-limit'), members: cell(tr, head.indexOf('members now')), kept7: cell(tr, head.indexOf('still in 7d')), kept30: cell(tr, head.indexOf('still in 30d')), visible: box(tr.children[head.indexOf('members now')]).width > 0 })),
+  cards: [...document.querySelectorAll('.card')].map((c) => c.textContent),
+});
+</script>`;
+
+describe('the membership story in headless Chromium', () => {
+  let story: TempFolder;
+  let storyDir: string;
+  beforeAll(async () => {
+    storyDir = (story = new TempFolder('tg-render-story-')).dir;
+    writeDataFiles(storyDir, { invites: storyInviteText(), responses: storyResponseText(NOW) });
+    const config = parseConfig({ TZ: ZONE, CHAT_ID: GROUP }, {}, { token: false, chat: false }, storyDir);
+    const result = await runReport(config, { now: NOW, chat: GROUP }, silentLogger, () => {});
+    expect(result.exitCode).toBe(0);
+    const original = await readFile(result.htmlPath, 'utf8');
+    await writeFile(path.join(storyDir, 'measured.html'), original.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${MEASURE_MEMBERS}</body>`));
+  });
+  afterAll(() => {
+    story.remove();
+  });
+
+  withChromium('shows members now and retention per link beside the joins, and members over time at heights proportional to the count', async () => {
+    const dom = await dumpDom(chromium!, path.join(storyDir, 'measured.html'));
+    const json = /<pre id="measure">([^<]*)<\/pre>/.exec(dom)?.[1];
+    expect(json).toBeTruthy();
+    const m = JSON.parse(decode(json!)) as {
+      points: { day: string; members: number; y: number; r: number }[];
+      rows: { id: string; over: boolean; members: string; kept7: string; kept30: string; visible: boolean }[];
+      cards: string[];
+    };
+    // Counted by hand from fixtures.ts STORY for the one group (see membership.test.ts).
+    expect(m.rows.map((r) => [r.id, r.members, r.kept7, r.kept30, r.over])).toEqual([
+      ['anna-2026', '1', '33%', '50%', false],
+      ['boris', '2', '100%', '', false],
+      ['clara', '0', '', '', false],
+      ['solo', '2', '100%', '', true],
+    ]);
+    expect(m.rows.every((r) => r.visible)).toBe(true);
+    expect(m.cards).toContain('7members now');
+    // 46 days from the first join to today; 10 joins and 4 leaves leave 6.
+    expect(m.points).toHaveLength(46);
+    expect(m.points[0]).toEqual(expect.objectContaining({ day: '2025-11-23', members: 1 }));
+    expect(m.points.at(-1)).toEqual(expect.objectContaining({ day: '2026-01-07', members: 6 }));
+    const y3 = m.points.find((p) => p.members === 3)!.y;
+    const perMember = (y3 - m.points.find((p) => p.members === 6)!.y) / 3;
+    const zero = y3 + 3 * perMember;
+    expect(perMember).toBeGreaterThan(10);
+    for (const point of m.points) expect(Math.abs(zero - point.y - point.members * perMember)).toBeLessThan(1);
   });
 });
