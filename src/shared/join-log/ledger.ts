@@ -40,15 +40,8 @@ export interface LedgerEntry extends Standing {
 
 const MEMBER = 1;
 const BY_BOT = 2;
-
-/**
- * A person's key in their chat's map: the user id as a number when it is one (a number key costs
- * far less than a string), else the text as it is.
- */
-function userKey(user: string): number | string {
-  const n = Number(user);
-  return Number.isSafeInteger(n) && String(n) === user ? n : detach(user);
-}
+/** A table cell with no slot in it (slots are stored plus one). */
+const EMPTY = 0;
 
 /**
  * A copy of `text` sharing no memory with the line it was cut from (a slice would keep the whole
@@ -58,18 +51,44 @@ function detach(text: string): string {
   return `${text} `.slice(0, -1);
 }
 
+/** A user id as a number when it is a plain one (every Telegram user id is), else null. */
+function numericUser(user: string): number | null {
+  const n = Number(user);
+  return Number.isSafeInteger(n) && n >= 0 && String(n) === user ? n : null;
+}
+
+/** Mixes a chat's index and a numeric user id into a table position. */
+function hashOf(chat: number, user: number): number {
+  let h = Math.imul(user >>> 0, 0x9e3779b1) ^ Math.imul((user / 0x100000000) >>> 0, 0x85ebca77) ^ Math.imul(chat + 1, 0xc2b2ae3d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
+}
+
 /**
  * The ledger. Build it with `apply` over the join log's rows in file order (see `foldLedger`).
- * Compact on purpose (100,000 members must fit tg-handler's memory goal: 4.6 MB here, 16.7 MB as a map of objects): per chat
- * a map from user to a slot number, and each slot's link (interned), date and flags in typed arrays.
+ * Compact on purpose: 100,000 members must fit tg-handler's memory goal, and the report folds a
+ * million. Each person (chat and user) is a slot whose user id, chat, link (interned), dates and flags
+ * live in typed arrays, found through an open-addressing table of slot numbers: about 33 bytes a
+ * person and no object per person (a Map per chat cost about 50 MB of heap for a million people and
+ * most of the report's garbage collection). A user id that is not a plain number (never from
+ * Telegram; a hand-edited log) goes to a small map of its own.
  */
 export class Ledger {
   private readonly links: string[] = [''];
   private readonly linkIds = new Map<string, number>([['', 0]]);
-  private readonly chats = new Map<string, Map<number | string, number>>();
+  private readonly chatNames: string[] = [];
+  private readonly chatIds = new Map<string, number>();
+  /** Slots of user ids that are not plain numbers, by chat index and text. */
+  private readonly oddUsers = new Map<string, number>();
+  private readonly oddNames = new Map<number, string>();
+  private table = new Uint32Array(2048);
+  private userOf = new Float64Array(1024);
+  private chatOf = new Uint32Array(1024);
   private linkOf = new Uint32Array(1024);
-  private sinceOf = new Float64Array(1024);
-  private joinedOf = new Float64Array(1024);
+  /** Unix seconds fit 32 bits until 2106. */
+  private sinceOf = new Uint32Array(1024);
+  private joinedOf = new Uint32Array(1024);
   private flagsOf = new Uint8Array(1024);
   private slots = 0;
   private members = 0;
@@ -85,16 +104,16 @@ export class Ledger {
     const joins = event.status === 'approve' || event.status === 'joined';
     const leaves = event.status === 'left' || event.status === 'removed';
     if (!joins && !leaves) return;
-    let people = this.chats.get(event.chat);
-    if (people === undefined) this.chats.set(detach(event.chat), (people = new Map()));
-    const key = userKey(event.user);
-    let slot = people.get(key);
-    if (slot === undefined) {
-      slot = this.newSlot();
-      people.set(key, slot);
-    } else if (this.flagsOf[slot]! & MEMBER) {
-      this.members--;
+    let chat = this.chatIds.get(event.chat);
+    if (chat === undefined) {
+      chat = this.chatNames.length;
+      const name = detach(event.chat);
+      this.chatNames.push(name);
+      this.chatIds.set(name, chat);
     }
+    let slot = this.find(chat, event.user);
+    if (slot === undefined) slot = this.add(chat, event.user);
+    else if (this.flagsOf[slot]! & MEMBER) this.members--;
     if (!(event.link === '' && leaves)) this.linkOf[slot] = this.intern(event.link);
     this.sinceOf[slot] = event.date;
     if (joins) this.joinedOf[slot] = event.date;
@@ -104,14 +123,18 @@ export class Ledger {
 
   /** The person's standing in the chat, or undefined when the join log never showed them join or leave. */
   get(chat: string, user: string): Standing | undefined {
-    const slot = this.chats.get(chat)?.get(userKey(user));
+    const index = this.chatIds.get(chat);
+    const slot = index === undefined ? undefined : this.find(index, user);
     return slot === undefined ? undefined : this.standing(slot);
   }
 
   /** Everyone the ledger knows (members and those gone), chat by chat, each in the order first seen. */
   *entries(): IterableIterator<LedgerEntry> {
-    for (const [chat, people] of this.chats) {
-      for (const [user, slot] of people) yield { chat, user: String(user), ...this.standing(slot) };
+    for (let chat = 0; chat < this.chatNames.length; chat++) {
+      for (let slot = 0; slot < this.slots; slot++) {
+        if (this.chatOf[slot] !== chat) continue;
+        yield { chat: this.chatNames[chat]!, user: this.oddNames.get(slot) ?? String(this.userOf[slot]), ...this.standing(slot) };
+      }
     }
   }
 
@@ -140,6 +163,50 @@ export class Ledger {
     return { member: (flags & MEMBER) !== 0, link: this.links[this.linkOf[slot]!] ?? '', since: this.sinceOf[slot]!, byBot: (flags & BY_BOT) !== 0 };
   }
 
+  /** The person's slot, or undefined. */
+  private find(chat: number, user: string): number | undefined {
+    const id = numericUser(user);
+    if (id === null) return this.oddUsers.get(`${chat}\u0000${user}`);
+    const mask = this.table.length - 1;
+    for (let at = hashOf(chat, id) & mask; ; at = (at + 1) & mask) {
+      const cell = this.table[at]!;
+      if (cell === EMPTY) return undefined;
+      const slot = cell - 1;
+      if (this.userOf[slot] === id && this.chatOf[slot] === chat) return slot;
+    }
+  }
+
+  /** A new slot for a person the ledger has not seen. */
+  private add(chat: number, user: string): number {
+    const slot = this.newSlot();
+    this.chatOf[slot] = chat;
+    const id = numericUser(user);
+    if (id === null) {
+      this.userOf[slot] = -1;
+      const name = detach(user);
+      this.oddUsers.set(`${chat}\u0000${name}`, slot);
+      this.oddNames.set(slot, name);
+      return slot;
+    }
+    this.userOf[slot] = id;
+    // Kept at most half full, so a probe is short.
+    if ((this.slots - this.oddNames.size) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    else this.place(slot);
+    return slot;
+  }
+
+  private place(slot: number): void {
+    const mask = this.table.length - 1;
+    let at = hashOf(this.chatOf[slot]!, this.userOf[slot]!) & mask;
+    while (this.table[at] !== EMPTY) at = (at + 1) & mask;
+    this.table[at] = slot + 1;
+  }
+
+  private rehash(size: number): void {
+    this.table = new Uint32Array(size);
+    for (let slot = 0; slot < this.slots; slot++) if (!this.oddNames.has(slot)) this.place(slot);
+  }
+
   private newSlot(): number {
     if (this.slots === this.flagsOf.length) {
       const grow = <T extends Uint32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
@@ -147,9 +214,11 @@ export class Ledger {
         next.set(old);
         return next;
       };
+      this.userOf = grow(this.userOf, (n) => new Float64Array(n));
+      this.chatOf = grow(this.chatOf, (n) => new Uint32Array(n));
       this.linkOf = grow(this.linkOf, (n) => new Uint32Array(n));
-      this.sinceOf = grow(this.sinceOf, (n) => new Float64Array(n));
-      this.joinedOf = grow(this.joinedOf, (n) => new Float64Array(n));
+      this.sinceOf = grow(this.sinceOf, (n) => new Uint32Array(n));
+      this.joinedOf = grow(this.joinedOf, (n) => new Uint32Array(n));
       this.flagsOf = grow(this.flagsOf, (n) => new Uint8Array(n));
     }
     return this.slots++;

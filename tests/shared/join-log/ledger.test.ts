@@ -125,3 +125,34 @@ describe('LedgerFile', () => {
     expect([...source.ledger.entries()].map((e) => e.user)).toEqual(['5']);
   });
 });
+
+describe('Ledger storage', () => {
+  test('finds every person again after its table has grown many times, as a plain map of standings would', () => {
+    const ledger = new Ledger();
+    const model = new Map<string, { member: boolean; link: string; since: number }>();
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 60_000; i++) {
+      const chat = next(3) === 0 ? '-1002' : '-1001';
+      // Ids across the whole range Telegram uses, some repeating: joins, leaves and re-joins.
+      const user = String(next(40_000) * 104_729 + (next(2) === 0 ? 0 : 2 ** 40));
+      const status = next(4) === 0 ? 'left' : 'joined';
+      const link = status === 'left' ? '' : `link-${next(50)}`;
+      ledger.apply({ chat, user, status, link, date: i });
+      const key = `${chat}|${user}`;
+      const before = model.get(key);
+      model.set(key, { member: status === 'joined', link: link === '' ? (before?.link ?? '') : link, since: i });
+    }
+    expect(ledger.size).toBe(model.size);
+    expect(ledger.memberCount).toBe([...model.values()].filter((s) => s.member).length);
+    for (const [key, standing] of model) {
+      const [chat, user] = key.split('|') as [string, string];
+      expect(ledger.get(chat, user)).toMatchObject(standing);
+    }
+    expect(ledger.get('-1001', '1')).toBeUndefined();
+    expect([...ledger.entries()].map((e) => `${e.chat}|${e.user}`).sort()).toEqual([...model.keys()].sort());
+  });
+});
