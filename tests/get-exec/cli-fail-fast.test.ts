@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
 import { closedPort } from '../support/secrets.js';
-import { blankRegistry, GROUP, runTgGet, SCHEDULE_HEADER, startEmulator, Workspace } from './helpers.js';
+import { blankRegistry, GROUP, runMain, runTgGet, SCHEDULE_HEADER, SHORT_BACKOFF, startEmulator, Workspace } from './helpers.js';
 
 const REGISTRY = 'data/invite_data.txt';
 const SCHEDULE = 'data/text_schedule.txt';
@@ -30,7 +30,8 @@ it('with Telegram unreachable, stops at its first call (getMe, before any row is
   ws = new Workspace({ invites: blankRegistry(30), schedule: texts(5) });
   const registry = ws.read(REGISTRY);
   const schedule = ws.read(SCHEDULE);
-  const result = await runTgGet(['--max-late', 'off'], { cwd: ws.dir, env: { BOT_TOKEN: emu.token, CHAT_ID: String(GROUP), TELEGRAM_API_ROOT: `http://127.0.0.1:${await closedPort()}` } });
+  // In this process with a 10 ms first back-off (the back-off itself is tests/shared/telegram/client.test.ts's).
+  const result = await runMain(['--max-late', 'off'], { cwd: ws.dir, env: { BOT_TOKEN: emu.token, CHAT_ID: String(GROUP), TELEGRAM_API_ROOT: `http://127.0.0.1:${await closedPort()}` }, deps: SHORT_BACKOFF });
   expect(result.code).toBe(1);
   expect(errorLines(result.stderr)).toEqual([
     expect.stringMatching(/^error: getMe: could not reach Telegram: .*ECONNREFUSED.*; check the network and TELEGRAM_API_ROOT, then start again$/),
@@ -45,7 +46,7 @@ it('with Telegram unreachable, stops at its first call (getMe, before any row is
 it('with every connection reset, createChatInviteLink is tried with its retries for the first row only, and no post is tried', async () => {
   ws = new Workspace({ invites: blankRegistry(10), schedule: texts(2) });
   emu.failNext('createChatInviteLink', { kind: 'drop-before' }, 100);
-  const result = await runTgGet(['--max-late', 'off'], { cwd: ws.dir, emu });
+  const result = await runMain(['--max-late', 'off'], { cwd: ws.dir, emu, deps: SHORT_BACKOFF });
   expect(result.code).toBe(1);
   expect(emu.callCount('createChatInviteLink')).toBe(4);
   expect(emu.callCount('sendMessage')).toBe(0);

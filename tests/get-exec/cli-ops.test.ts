@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
-import { blankRegistry, GROUP, INVITE_HEADER, runTgGet, SCHEDULE_HEADER, startEmulator, Workspace } from './helpers.js';
+import { blankRegistry, GROUP, INVITE_HEADER, runMain, runTgGet, SCHEDULE_HEADER, SHORT_BACKOFF, startEmulator, Workspace } from './helpers.js';
 
 const REGISTRY = 'data/invite_data.txt';
 const SCHEDULE = 'data/text_schedule.txt';
@@ -136,7 +136,8 @@ describe('tg-get configuration problems: exit 2, one line, no file changed', () 
     const closed = await startEmulator();
     const deadRoot = closed.apiRoot;
     await closed.stop();
-    const refused = await runTgGet([], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot } });
+    // In this process with a 10 ms first back-off: the test is about the exit code and the files.
+    const refused = await runMain([], { cwd: ws.dir, emu, env: { TELEGRAM_API_ROOT: deadRoot }, deps: SHORT_BACKOFF });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/ECONNREFUSED/);
     expect(refused.stderr).not.toMatch(/host name does not exist/);

@@ -12,13 +12,21 @@ const ZONES = ['Europe/Berlin', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia
 
 describe('calendarDay and formatIsoWithOffset', () => {
   it('agree with dayjs .tz() through a year, every 97 minutes and 13 seconds, in several zones', () => {
+    // Every disagreement is collected and shown at once (one expect per moment cost seconds).
+    const disagreements: string[][] = [];
+    let compared = 0;
     for (const zone of ZONES) {
       for (let at = Date.UTC(2025, 0, 1); at < Date.UTC(2026, 0, 1); at += 97 * 60_000 + 13_000) {
         const date = new Date(at);
         const t = dayjs(date).tz(zone);
-        expect([zone, date.toISOString(), calendarDay(date, zone), formatIsoWithOffset(date, zone)]).toEqual([zone, date.toISOString(), t.format('YYYY-MM-DD'), t.format()]);
+        const ours = [calendarDay(date, zone), formatIsoWithOffset(date, zone)];
+        const theirs = [t.format('YYYY-MM-DD'), t.format()];
+        compared++;
+        if (ours[0] !== theirs[0] || ours[1] !== theirs[1]) disagreements.push([zone, date.toISOString(), ...ours, ...theirs]);
       }
     }
+    expect(compared).toBeGreaterThan(40_000);
+    expect(disagreements).toEqual([]);
   });
 
   it('change day and offset exactly at midnight and at the summer-time changes in Berlin', () => {
