@@ -170,14 +170,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
 
     log.onRecord((row) => usage.noted(row));
     if (pending !== undefined) log.onRecord((row) => pending.note(row));
-    const queue = config.adminChatId === undefined || pending === undefined ? undefined : new ReviewQueue({ adminChatId: config.adminChatId, log, pending, logger, now, zone: config.zone });
+    // Every row the bot writes for a decision passes the gate: nothing is decided unless it can be written.
+    const gate = new LogGate(log, { dir: path.dirname(paths.joinLog), name: shown(paths.joinLog), logger, ...(deps.holdBackoff === undefined ? {} : { backoff: deps.holdBackoff }) });
+    const queue = config.adminChatId === undefined || pending === undefined ? undefined : new ReviewQueue({ adminChatId: config.adminChatId, log, gate, pending, logger, now, zone: config.zone });
     const check = !review.checkRequester || pending === undefined ? undefined
-      : new RequesterCheck({ log, pending, queue, menu, logger, now, zone: config.zone, timeoutMs: review.checkTimeoutMs, timers: deps.timers ?? NODE_TIMERS });
+      : new RequesterCheck({ log, gate, pending, queue, menu, logger, now, zone: config.zone, timeoutMs: review.checkTimeoutMs, timers: deps.timers ?? NODE_TIMERS });
 
     const stop = stopSignal(deps);
-    let gate: LogGate | undefined;
     try {
-      gate = new LogGate(log, { dir: path.dirname(paths.joinLog), name: shown(paths.joinLog), logger, ...(deps.holdBackoff === undefined ? {} : { backoff: deps.holdBackoff }) });
       const inFlight = new InFlight();
       bot.use(inFlight.middleware());
       bot.use(updateGuard(logger, ALLOWED_UPDATES));
@@ -195,7 +195,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       check?.stop();
       await members.close();
       // Held rows stay unwritten and their updates unconfirmed: Telegram delivers them again.
-      gate?.close();
+      gate.close();
       await log.close();
     }
     logger.info('stopped');

@@ -16,6 +16,7 @@ import { decisionRow, type LogRow, type PendingRequests } from '../shared/join-l
 import { requestKey, type ResponseStatus } from '../shared/join-log/schema.js';
 import type { Invite } from '../shared/registry/registry.js';
 import { settleRequest } from '../shared/telegram/settle.js';
+import type { LogGate } from './log-gate.js';
 import { checkText, type Menu } from './menu-file.js';
 import type { ReviewQueue } from './review-queue.js';
 
@@ -55,6 +56,8 @@ export function decodeCheck(data: string | undefined): CheckPress | undefined {
 
 export interface RequesterCheckDeps {
   log: ResponseLog;
+  /** The join log's gate: a decision is made only when its row can be written (a full disk waits). */
+  gate?: Pick<LogGate, 'admit' | 'record'> | undefined;
   /** The held requests (the `check` rows among them), kept up to date from the log. */
   pending: PendingRequests;
   queue: ReviewQueue | undefined;
@@ -152,6 +155,7 @@ export class RequesterCheck {
     if (held === undefined) return menu.check.late;
     const key = keyOf(check);
     this.deciding.add(key);
+    const seat = await this.admit(held, 'approve', 'check-passed');
     try {
       const settled = await settleRequest(ctx.telegram, 'approve', check.chatId, check.userId);
       this.deps.timers.clear(this.waits.get(key));
@@ -161,6 +165,7 @@ export class RequesterCheck {
       await ctx.editMessageText(menu.check.passed).catch(() => {});
       return menu.check.passed;
     } finally {
+      seat?.release();
       this.deciding.delete(key);
     }
   }
@@ -173,6 +178,7 @@ export class RequesterCheck {
     const telegram = this.telegram?.();
     if (held === undefined || telegram === undefined) return;
     this.deciding.add(key);
+    const seat = await this.admit(held, this.deps.queue !== undefined ? 'pending' : 'decline', 'check-timeout');
     try {
       if (this.deps.queue !== undefined) {
         await this.deps.queue.hold(telegram, {
@@ -193,13 +199,20 @@ export class RequesterCheck {
       // Left as it is: the `check` row stays, so the next start tries again.
       this.deps.logger.error(`check: the timeout of user ${check.userId} failed: ${messageOf(error)}; tried again at the next start`);
     } finally {
+      seat?.release();
       this.deciding.delete(key);
     }
   }
 
+  /** Waits, through the gate, until a row like this decision's can be written. */
+  private admit(held: LogRow, status: ResponseStatus, reason: string): Promise<{ release(): void } | undefined> {
+    const row = decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone));
+    return this.deps.gate?.admit({ ...row, reason }) ?? Promise.resolve(undefined);
+  }
+
   private async record(held: LogRow, status: ResponseStatus, reason: string): Promise<void> {
     const row = decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone));
-    await this.deps.log.record({ ...row, reason });
+    await (this.deps.gate ?? this.deps.log).record({ ...row, reason });
   }
 }
 

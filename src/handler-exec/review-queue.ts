@@ -12,11 +12,14 @@ import type { ResponseLog } from '../shared/join-log/append.js';
 import { decisionRow, type LogRow, type PendingRequests } from '../shared/join-log/pending.js';
 import { requestKey } from '../shared/join-log/schema.js';
 import { settleRequest } from '../shared/telegram/settle.js';
+import type { LogGate } from './log-gate.js';
 import { card, decodePress, outcomeLine, type CardFacts, type Outcome, type ReviewPress } from './review-card.js';
 
 export interface ReviewQueueDeps {
   adminChatId: number;
   log: ResponseLog;
+  /** The join log's gate: a press is acted on only when its row can be written (a full disk waits). */
+  gate?: Pick<LogGate, 'admit' | 'record'> | undefined;
   /** The held requests, as the join log says (kept up to date by ResponseLog.onRecord). */
   pending: PendingRequests;
   logger: Logger;
@@ -93,14 +96,21 @@ export class ReviewQueue {
         return REFUSED;
       }
       const held = this.deps.pending.get(String(press.chatId), String(press.userId)) ?? (await this.unknownHeld(ctx.telegram, press));
-      const settled = await settleRequest(ctx.telegram, press.action, press.chatId, press.userId);
-      const outcome: Outcome = settled.byThisCall ? (press.action === 'approve' ? 'approved' : 'declined') : settled.status === 'approve' ? 'already-in' : 'already-gone';
-      const at = this.deps.now();
-      const row = decisionRow({ ...held, tg_request_date: String(press.date) }, settled.status, settled.byThisCall ? String(admin.id) : '', formatDateTimeCell(at, this.deps.zone));
-      await log.record(row);
-      logger.info(`review queue: user ${press.userId} in ${press.chatId} -> ${outcome} (pressed by ${admin.id})`);
-      await this.finishCard(ctx, outcomeLine(outcome, admin, at, this.deps.zone));
-      return outcome === 'approved' ? 'Approved.' : outcome === 'declined' ? 'Declined.' : 'Already settled elsewhere.';
+      const draft = decisionRow({ ...held, tg_request_date: String(press.date) }, press.action, String(admin.id), formatDateTimeCell(this.deps.now(), this.deps.zone));
+      // Nobody is approved or declined unless their row can be written: a full disk waits here.
+      const seat = await this.deps.gate?.admit(draft);
+      try {
+        const settled = await settleRequest(ctx.telegram, press.action, press.chatId, press.userId);
+        const outcome: Outcome = settled.byThisCall ? (press.action === 'approve' ? 'approved' : 'declined') : settled.status === 'approve' ? 'already-in' : 'already-gone';
+        const at = this.deps.now();
+        const row = decisionRow({ ...held, tg_request_date: String(press.date) }, settled.status, settled.byThisCall ? String(admin.id) : '', formatDateTimeCell(at, this.deps.zone));
+        await (this.deps.gate ?? log).record(row);
+        logger.info(`review queue: user ${press.userId} in ${press.chatId} -> ${outcome} (pressed by ${admin.id})`);
+        await this.finishCard(ctx, outcomeLine(outcome, admin, at, this.deps.zone));
+        return outcome === 'approved' ? 'Approved.' : outcome === 'declined' ? 'Declined.' : 'Already settled elsewhere.';
+      } finally {
+        seat?.release();
+      }
     } finally {
       this.deciding.delete(key);
     }

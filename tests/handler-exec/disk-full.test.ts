@@ -152,6 +152,38 @@ describe('a full disk under the join log', () => {
     expect(added.split('\n').filter((l) => l !== '').map((l) => l.split('\t').slice(0, 2).join(' '))).toEqual([`anna-2026 ${anna.id}`, `boris-2026 ${boris.id}`]);
     expect(added.split('\n').filter((l) => l !== '').every((l) => l.split('\t').length === 12)).toBe(true);
   });
+
+  test('an admin pressing Approve on a card while the disk is full: not approved until the row can be written, then approved and written once', async () => {
+    if (mount === undefined) return console.warn(skipped);
+    const dir = mount;
+    const mod = { id: 1900, first_name: 'Mo', username: 'mod' };
+    world.emu.addAdmin(GROUP, mod);
+    const adminChat = world.emu.addPrivateChat(mod);
+    writeFileSync(path.join(dir, 'invite_data.txt'), `${INVITE_HEADER}\n`);
+    const log = path.join(dir, 'responde_data.txt');
+    writeFileSync(log, logOfSize(3 * PAGE - 10));
+    run = new InProcess(world, ['--data-dir', dir, '-v'], { holdBackoff: { firstMs: 20, maxMs: 100 } }, world.env({ ADMIN_CHAT_ID: String(adminChat) }));
+    await run.ready;
+    // A request through no link: held, with a card (its pending row still fits on the disk).
+    world.emu.requestJoin({ chatId: GROUP, user: boris, inviteLink: null });
+    await world.emu.waitForIdle();
+    const button = world.emu.findButton(adminChat, 'Approve');
+    expect(button).toBeDefined();
+    const before = readFileSync(log);
+    const filler = fill(dir);
+
+    world.emu.pressButtonIn(adminChat, mod, button!.messageId, button!.data);
+    await until(() => /the disk is full/.test(run?.output ?? ''), 'the hold to be announced');
+    await until(() => (run?.output.match(/still the disk is full/g)?.length ?? 0) >= 3, 'a few looks at the disk');
+    expect(world.emu.callCount('approveChatJoinRequest')).toBe(0);
+    expect(readFileSync(log)).toEqual(before);
+
+    unlinkSync(filler);
+    await world.emu.waitForIdle(10_000);
+    expect(world.emu.callsTo('approveChatJoinRequest').map((c) => c.params['user_id'])).toEqual([boris.id]);
+    const added = readFileSync(log).subarray(before.length).toString('utf8').split('\n').filter((l) => l !== '');
+    expect(added.map((l) => [l.split('\t')[1], l.split('\t')[5], l.split('\t')[10]])).toEqual([[String(boris.id), 'approve', String(mod.id)]]);
+  });
 });
 
 describe('starting on a full disk', () => {
