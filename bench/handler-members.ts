@@ -6,11 +6,11 @@
  * log's lock). Timed from the queue being filled to every update confirmed (each row is on disk
  * before its update is confirmed). Peak RSS is the figure the 150 MB goal is about.
  */
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BotApiEmulator, type EmulatorUser } from '../src/emulator/index.js';
-import { Running, binPath, childEnv, readPeakRssKiB } from './child.js';
+import type { EmulatorUser } from '../src/emulator/index.js';
+import { openBenchGroup } from './bench-group.js';
+import { Running, childEnv, readPeakRssKiB } from './child.js';
 import { GROUP, inviteId, MONTHS_AGO, registryText, responsesText } from './data.js';
 import { createBotLinks } from './links.js';
 import { fmt } from './report.js';
@@ -72,12 +72,10 @@ async function fileSize(file: string): Promise<number> {
 }
 
 export async function measureMembers(scenario: MembersScenario, say: (line: string) => void): Promise<MembersFigures> {
-  const emu = await BotApiEmulator.start();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-bench-members-'));
+  const { emu, dir, program, close } = await openBenchGroup('tg-bench-members-');
   let handler: Running | undefined;
   const problems: string[] = [];
   try {
-    emu.addChat({ id: GROUP, type: 'supergroup', title: 'Bench group' });
     const links = await createBotLinks(emu, GROUP, scenario.registryLinks);
     const responses = path.join(dir, 'responde_data.txt');
     await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
@@ -91,7 +89,7 @@ export async function measureMembers(scenario: MembersScenario, say: (line: stri
     }
 
     const started = performance.now();
-    handler = Running.start([binPath('tg-handler'), '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')], {
+    handler = Running.start(program(), {
       env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }),
       nodeFlags: scenario.nodeFlags,
     });
@@ -142,9 +140,7 @@ export async function measureMembers(scenario: MembersScenario, say: (line: stri
       problems,
     };
   } finally {
-    if (handler) await handler.stop(2000);
-    await emu.stop();
-    await rm(dir, { recursive: true, force: true });
+    await close(handler);
   }
 }
 

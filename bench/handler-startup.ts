@@ -5,12 +5,10 @@
  * only, so the header is rewritten in front of every row). The yardstick of the round is the bare
  * telegraf bot (bench/bare-bot.ts) started the same way, with no files at all.
  */
-import { open, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BotApiEmulator } from '../src/emulator/index.js';
-import { Running, binPath, childEnv, readPeakRssKiB } from './child.js';
+import { openBenchGroup } from './bench-group.js';
+import { Running, childEnv, readPeakRssKiB } from './child.js';
 import { fakeLinks, GROUP, RESPONSE_HEADER, registryText, responseRows } from './data.js';
 
 export type StartupCase = 'restart' | 'legacy' | 'bare';
@@ -24,7 +22,6 @@ export interface StartupRun {
   problems: string[];
 }
 
-const BARE_BOT = fileURLToPath(new URL('./bare-bot.js', import.meta.url));
 /** The legacy layout: the first eight columns, without chat_id, tg_request_date and ours. */
 const LEGACY_COLUMNS = 8;
 
@@ -46,19 +43,16 @@ async function writeLog(file: string, rows: number, links: readonly string[], le
 
 /** One start of tg-handler (or the bare bot) over a fresh copy of the files. */
 export async function measureStartup(which: StartupCase, logRows: number, registryLinks: number, nodeFlags: readonly string[]): Promise<StartupRun> {
-  const emu = await BotApiEmulator.start();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-bench-startup-'));
+  const { emu, dir, program, close } = await openBenchGroup('tg-bench-startup-');
   let running: Running | undefined;
   const problems: string[] = [];
   try {
-    emu.addChat({ id: GROUP, type: 'supergroup', title: 'Bench group' });
     const links = fakeLinks(registryLinks);
     await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
     if (which !== 'bare') await writeLog(path.join(dir, 'responde_data.txt'), logRows, links, which === 'legacy');
     const ready = emu.waitForCall('getUpdates', () => true, 600_000);
     const t0 = Date.now();
-    const program = which === 'bare' ? [BARE_BOT] : [binPath('tg-handler'), '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')];
-    running = Running.start(program, { env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), nodeFlags });
+    running = Running.start(program(which === 'bare'), { env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), nodeFlags });
     const exited = running.exited.then(() => {
       throw new Error(`${which} exited before its first getUpdates; stderr: ${running?.stderrTail.join(' | ')}`);
     });
@@ -70,8 +64,6 @@ export async function measureStartup(which: StartupCase, logRows: number, regist
     if (exit.code !== 0) problems.push(`${which} exited with ${exit.code ?? exit.signal}`);
     return { case: which, logRows, readyMs, peakRssKiB, problems };
   } finally {
-    if (running) await running.stop(2000);
-    await emu.stop();
-    await rm(dir, { recursive: true, force: true });
+    await close(running);
   }
 }

@@ -7,12 +7,10 @@
  * request is the moment the last row is on disk. The time the last row became visible in the file is
  * taken too, by watching the file, as a cross-check.
  */
-import { mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import os from 'node:os';
+import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BotApiEmulator } from '../src/emulator/index.js';
-import { Running, binPath, childEnv, readPeakRssKiB } from './child.js';
+import { openBenchGroup } from './bench-group.js';
+import { Running, childEnv, readPeakRssKiB } from './child.js';
 import { GROUP, lastDays, MONTHS_AGO, registryText, responsesText } from './data.js';
 import { createBotLinks } from './links.js';
 import { perSecond } from './stats.js';
@@ -57,7 +55,6 @@ export interface HandlerFigures extends HandlerScenario {
 }
 
 /** The yardstick bot, compiled beside this file. */
-const BARE_BOT = fileURLToPath(new URL('./bare-bot.js', import.meta.url));
 
 /** The first user id of the requests; far from the ids of the existing rows. */
 const USER_BASE = 2_000_000_000;
@@ -89,12 +86,10 @@ class LineCounter {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function measureHandler(scenario: HandlerScenario, say: (line: string) => void): Promise<HandlerFigures> {
-  const emu = await BotApiEmulator.start();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tg-bench-handler-'));
+  const { emu, dir, program, close } = await openBenchGroup('tg-bench-handler-');
   let handler: Running | undefined;
   const problems: string[] = [];
   try {
-    emu.addChat({ id: GROUP, type: 'supergroup', title: 'Bench group' });
     const links = await createBotLinks(emu, GROUP, scenario.registryLinks);
     const responses = path.join(dir, 'responde_data.txt');
     const logText = responsesText(scenario.existingRows, links, scenario.recent ? lastDays(scenario.existingRows) : MONTHS_AGO);
@@ -102,8 +97,7 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
     await writeFile(responses, logText);
 
     const started = performance.now();
-    const program = scenario.bare === true ? [BARE_BOT] : [binPath('tg-handler')];
-    handler = Running.start([...program, '--data-dir', dir, '--links-dir', path.join(dir, 'LINKS'), '--assets-dir', path.join(dir, 'assets')], {
+    handler = Running.start(program(scenario.bare === true), {
       env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }),
       nodeFlags: scenario.nodeFlags,
     });
@@ -170,8 +164,6 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
       problems,
     };
   } finally {
-    if (handler) await handler.stop(2000);
-    await emu.stop();
-    await rm(dir, { recursive: true, force: true });
+    await close(handler);
   }
 }
