@@ -126,7 +126,7 @@ export async function writeAtomic(file: string, text: string | Buffer): Promise<
 }
 
 /** Makes a rename in `dir` durable; a file system that cannot fsync a folder is let be. */
-export function fsyncDir(dir: string): void {
+function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

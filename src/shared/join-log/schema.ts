@@ -15,9 +15,6 @@ import { quote } from '../quote.js';
  * bot's own approval), `left` (left by themselves), `removed` (removed or banned by an admin).
  */
 export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing', 'joined', 'left', 'removed'] as const;
-
-/** The statuses of a join request's decision (the rest are membership events). */
-export const REQUEST_STATUSES = ['approve', 'decline', 'pending', 'missing'] as const satisfies readonly ResponseStatus[];
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
 /** A Telegram user id, and a Unix time or blank: the cells' patterns, shared with the report's quick check. */

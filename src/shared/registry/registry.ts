@@ -64,8 +64,6 @@ export const inviteSchema = (zone: string) => z.object({ ...inviteColumns(zone),
 
 /** The legacy columns, which every registry header has (tg-get adds any that are missing when it writes). */
 export const INVITE_COLUMNS = Object.keys(inviteColumns('UTC')) as readonly (keyof Invite)[];
-/** The columns an admin may add, after the legacy ones. */
-export const INVITE_OPTIONAL = Object.keys(optionalColumns()) as readonly (keyof Invite)[];
 
 /** True when the row asks for its link to be revoked: tg-get revokes it, tg-handler and its QR code treat it as gone. */
 export const isRevoked = (row: Pick<Invite, 'link_status'>): boolean => row.link_status === 'revoked';
