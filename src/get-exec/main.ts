@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { addCommonOptions, packageVersion, processIo, type Io } from '../shared/cli/cli.js';
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, reportFailure, runCode } from '../shared/cli/exit.js';
+import { guardCrashes } from '../shared/cli/crash.js';
 import { redact } from '../shared/cli/log.js';
 import type { Env } from '../shared/config/load.js';
 import { membersCommand, pendingCommand, reportCommand, stepsCommand, type MainDeps, type Secrets } from './commands.js';
@@ -138,6 +139,7 @@ export async function main(argv: readonly string[], env: Env, deps: MainDeps = {
 
 /** The bin's entry: runs main on this process, and turns SIGINT/SIGTERM into a stop after the current row. */
 export async function run(): Promise<void> {
+  guardCrashes();
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));

@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Telegraf } from 'telegraf';
 import { addCommonOptions, loggerFor, processIo, packageVersion, secretsOf, type Io } from '../shared/cli/cli.js';
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
+import { guardCrashes } from '../shared/cli/crash.js';
 import { loadConfig } from '../shared/config/load.js';
 import { pathsOf } from '../shared/config/paths.js';
 import { parseReviewOptions, type CommonOptions, type ReviewCliOptions } from '../shared/config/schema.js';
@@ -210,6 +211,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
 
 /** The bin's entry point. Exits when main resolves, so no leftover timer or socket keeps the process up. */
 export async function run(): Promise<void> {
+  guardCrashes();
   const code = await main(process.argv.slice(2), process.env);
   process.exit(code);
 }

@@ -56,3 +56,25 @@ test('appears in no output and no file: a refusal quoting it, a token in CHAT_ID
   expect([...files.keys()]).toEqual(expect.arrayContaining(['data/responde_data.txt', 'data/invite_data.txt']));
   for (const [file, text] of files) expect([file, leaks(text, token)]).toEqual([file, []]);
 }, 60_000);
+
+test('a crash no handler caught (thrown from a signal listener) is printed redacted and ends with the bug code 70', async () => {
+  const token = world.emu.token;
+  const { typed, encoded, half } = tokenForms(token);
+  world.write('token.txt', `${typed}\n`);
+  // Loaded before tg-handler by node itself, as a faulty dependency would be: it throws outside any of our handlers.
+  world.write(
+    'crash-on-usr2.mjs',
+    `import { readFileSync } from 'node:fs';\n` +
+      `const token = readFileSync(${JSON.stringify(world.path('token.txt'))}, 'utf8').trim();\n` +
+      `process.on('SIGUSR2', () => { throw new Error('request to http://127.0.0.1/bot' + encodeURIComponent(token) + '/getUpdates failed; key ' + token.split(':')[1]); });\n`,
+  );
+  const { BOT_TOKEN: _notGiven, ...env } = world.env({ NODE_OPTIONS: `--import=${world.path('crash-on-usr2.mjs')}` });
+  const child = new Child(world, ['--token-file', world.path('token.txt')], env);
+  await child.waitFor(/started as @tracker_test_bot/);
+  child.process.kill('SIGUSR2');
+  expect((await child.exited).code).toBe(70);
+  expect(child.err).toMatch(/error: bug: request to http:\/\/127\.0\.0\.1\/bot<redacted>\/getUpdates failed; key <redacted>/);
+  expect(child.err).toMatch(/crash-on-usr2\.mjs/);
+  expect(leaks(`${child.out}\n${child.err}`, token)).toEqual([]);
+  expect([encoded, half].some((form) => child.err.includes(form))).toBe(false);
+}, 30_000);

@@ -125,10 +125,19 @@ function localClock(zone: string | undefined): (date: Date) => string {
   };
 }
 
+/** Every secret any logger of this process was given, for the crash guard (cli/crash.ts). */
+const remembered = new Set<string>();
+
+/** The secrets the loggers of this process were told about, to redact a crash no logger saw. */
+export function rememberedSecrets(): string[] {
+  return [...remembered];
+}
+
 /** Builds a logger. Defaults: level normal, stdout/stderr, the terminal layout with timestamps. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'normal';
   const secrets = options.secrets ?? [];
+  for (const secret of secrets) remembered.add(secret);
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = options.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const journal = options.journal ?? (options.env !== undefined && writesToJournal(options.env));
