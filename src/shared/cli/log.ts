@@ -79,14 +79,30 @@ export function secretForms(secret: string): string[] {
  * the wrong setting, or the token of another bot) does not leak either.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(TOKEN_IN_URL, '/bot<redacted>').replace(TOKEN_ANYWHERE, '<redacted>');
+  return redactorFor(secrets)(text);
+}
+
+/**
+ * `redact` with `secrets` fixed: their forms and patterns are made once, not for every line (a
+ * logger redacts each line it prints; tg-handler prints one per join request).
+ */
+export function redactorFor(secrets: readonly string[]): (text: string) => string {
+  const steps: Array<(text: string) => string> = [];
   for (const secret of secrets) {
     for (const form of secretForms(secret)) {
-      if (/%[0-9A-F]{2}/i.test(form)) out = out.replace(new RegExp(escapeRegExp(form), 'gi'), '<redacted>');
-      else out = out.split(form).join('<redacted>');
+      if (/%[0-9A-F]{2}/i.test(form)) {
+        const pattern = new RegExp(escapeRegExp(form), 'gi');
+        steps.push((text) => text.replace(pattern, '<redacted>'));
+      } else {
+        steps.push((text) => (text.includes(form) ? text.split(form).join('<redacted>') : text));
+      }
     }
   }
-  return out;
+  return (text) => {
+    let out = text.replace(TOKEN_IN_URL, '/bot<redacted>').replace(TOKEN_ANYWHERE, '<redacted>');
+    for (const step of steps) out = step(out);
+    return out;
+  };
 }
 
 /**
@@ -118,10 +134,17 @@ function localClock(zone: string | undefined): (date: Date) => string {
     // A bad zone is reported by the configuration check; a log line must still be written.
     format = new Intl.DateTimeFormat('en-US', fields);
   }
+  // Lines come in bursts (one per join request): the text of a second is made once.
+  let second = Number.NaN;
+  let text = '';
   return (date) => {
+    const at = Math.floor(date.getTime() / 1000);
+    if (at === second) return text;
     const part: Record<string, string> = {};
     for (const { type, value } of format.formatToParts(date)) part[type] = value;
-    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+    second = at;
+    text = `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+    return text;
   };
 }
 
@@ -144,11 +167,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const timestamps = options.timestamps ?? true;
   const now = options.now ?? (() => new Date());
   const clock = journal || !timestamps ? null : localClock(options.zone);
+  const redactSecrets = redactorFor(secrets);
   // journald takes each line as an entry of its own, so every line of a message gets the prefix.
   const format = (priority: keyof typeof PRIORITY, message: string): string => {
     const tag = priority === 'info' ? '' : `${priority}: `;
     const prefix = journal ? `<${PRIORITY[priority]}>` : clock === null ? '' : `${clock(now())} `;
-    return redact(message, secrets).split('\n').map((line, i) => `${prefix}${i === 0 ? tag : ''}${line}`).join('\n');
+    return redactSecrets(message).split('\n').map((line, i) => `${prefix}${i === 0 ? tag : ''}${line}`).join('\n');
   };
   return {
     info: (m) => { if (level !== 'quiet') out(format('info', m)); },
