@@ -99,7 +99,7 @@ export class ResponseLog {
         await options.beforeWrite?.();
         if (frame === null) await writeAtomic(file, result.newHead);
         else await replaceHead(file, result.oldHeadBytes, result.newHead);
-        ledger?.shift(Buffer.byteLength(result.newHead, 'utf8') - result.oldHeadBytes, `${result.header.map(formatCell).join('\t')}\n`);
+        await ledger?.shift(Buffer.byteLength(result.newHead, 'utf8') - result.oldHeadBytes, `${result.header.map(formatCell).join('\t')}\n`);
       }
       return result;
     });

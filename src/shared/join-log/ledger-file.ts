@@ -4,7 +4,7 @@
  * ledger, never the size of the file. The same pass can hand every row to a listener too (tg-handler's
  * redelivery keys), so start-up reads the file once.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { DataFileError } from '../errors.js';
 import { feed, lastLineEnd } from '../files/store.js';
 import { TsvScanner, type TableFrame, type TableRow } from '../files/tsv.js';
@@ -121,9 +121,14 @@ export class LedgerFile {
     this.at = { ...position };
   }
 
-  /** The header was replaced by `headerText` (`by` bytes longer): the rows read are the same, at new places. */
-  shift(by: number, headerText: string): void {
-    if (this.at.offset > 0) this.at = { ...this.at, offset: this.at.offset + by, headerText };
+  /**
+   * The file was rewritten with `headerText` as its header (`by` bytes longer than the old one), the
+   * rows after it copied as they were: the rows read are the same, at new places, in a new file.
+   */
+  async shift(by: number, headerText: string): Promise<void> {
+    if (this.at.offset === 0) return;
+    const stats = await stat(this.file, { bigint: true });
+    this.at = { ...this.at, offset: this.at.offset + by, headerText, identity: `${stats.dev}:${stats.ino}` };
   }
 
   /** Reads the rows appended since the last call (the whole file the first time); resolves with how many. A missing file has none. */

@@ -10,11 +10,14 @@
  * wrote to it since; when its size is the same but its ctime is not, something rewrote it in place
  * (an editor that keeps the inode), and the whole log is read too.
  *
- * What the checks cannot see: an in-place edit that keeps the file's inode, changes neither its first
- * 64 KiB nor the 64 KiB before the offset, and comes together with rows appended (so the size grew).
- * Then the ledger and the keys keep what the old bytes of the edited rows said until the snapshot is
- * deleted (or the file replaced): a hand-edited person keeps their old standing, an edited request
- * keeps its old key. README tells whoever edits the log by hand to delete the snapshot.
+ * What the checks cannot see: an in-place edit that keeps the file's inode and the length of what it
+ * changed (else the bytes before the offset move and the tail hash differs), outside the first 64 KiB
+ * and the 64 KiB before the offset, together with rows appended (else the size is the same and the
+ * change time gives it away). Then the ledger and the keys keep what the old bytes of the edited
+ * rows said until the snapshot is deleted or the file replaced: a hand-edited person keeps their old
+ * standing, an edited request its old key (a redelivery of the new one could get a second row).
+ * Closing it would mean hashing the whole file at every start, which is what the snapshot avoids;
+ * README tells whoever edits the log by hand in place to delete the snapshot.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
