@@ -63,19 +63,27 @@ function membershipRows(count: number, links: readonly string[]): string {
   return out;
 }
 
-/** Starts `args` and measures spawn to its first getUpdates, then stops it with SIGTERM. */
+const delay = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
+
+/**
+ * Starts `args` and measures spawn to its first getUpdates, then stops it with SIGTERM. The emulator
+ * records a call when it ends, and the first long poll ends only after 50 s (or when the bot stops):
+ * so the bot is stopped once it said "started" and its poll had a moment to go out, and the call's
+ * arrival time is read once the stop ended it. The peak RSS is taken before the stop (whose snapshot
+ * write is not start-up).
+ */
 async function timedStart(emu: BotApiEmulator, args: string[], which: StartupCase, nodeFlags: readonly string[]): Promise<{ readyMs: number; peakRssKiB: number | null; problems: string[] }> {
   const t0 = Date.now();
   const ready = emu.waitForCall('getUpdates', (call) => call.at >= t0, 600_000);
   const running = Running.start(args, { env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), nodeFlags });
   try {
-    const exited = running.exited.then(() => {
-      throw new Error(`${which} exited before its first getUpdates; stderr: ${running.stderrTail.join(' | ')}`);
-    });
-    const call = await Promise.race([ready, exited]);
+    await running.waitForLine(/started as/, 600_000);
+    await Promise.race([ready, delay(300)]);
     const peakRssKiB = readPeakRssKiB(running.pid);
     // The stop writes the snapshot the next start reads.
     const exit = await running.stop(60_000);
+    const call = await Promise.race([ready, delay(5000)]);
+    if (call === null) throw new Error(`${which}: no getUpdates reached the emulator before the stop; stderr: ${running.stderrTail.join(' | ')}`);
     return { readyMs: call.at - t0, peakRssKiB, problems: exit.code === 0 ? [] : [`${which} exited with ${exit.code ?? exit.signal}`] };
   } finally {
     if (running.child.exitCode === null && running.child.signalCode === null) await running.stop(2000);
