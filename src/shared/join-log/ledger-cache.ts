@@ -59,19 +59,22 @@ export class LedgerCache {
 
   /** Saves now and then while the bot runs (see the constants); `onError` hears a save that failed (the bot carries on). */
   keepFresh(members: MembershipLog, log: ResponseLog, onError: (error: unknown) => void): void {
-    const saveNow = () => void this.save(members, log).catch(onError);
-    if (this.savedSize < 0) this.timers.push(setTimeout(saveNow, FIRST_AFTER_MS).unref());
-    const check = () => {
-      let size: number;
-      try {
-        size = statSync(this.logFile).size;
-      } catch {
-        return;
-      }
-      const grown = size - this.savedSize;
-      if (this.savedSize >= 0 && (grown >= DUE_AFTER_BYTES || (grown !== 0 && this.clock() - this.savedAt >= DUE_AFTER_MS))) saveNow();
-    };
-    this.timers.push(setInterval(check, CHECK_EVERY_MS).unref());
+    if (this.savedSize < 0) this.timers.push(setTimeout(() => void this.save(members, log).catch(onError), FIRST_AFTER_MS).unref());
+    this.timers.push(setInterval(() => void this.saveIfDue(members, log).catch(onError), CHECK_EVERY_MS).unref());
+  }
+
+  /** Saves when due: the log grew 16 MiB since the last save, or an hour passed and it grew at all. Resolves true when it saved. */
+  async saveIfDue(members: MembershipLog, log: ResponseLog): Promise<boolean> {
+    let size: number;
+    try {
+      size = statSync(this.logFile).size;
+    } catch {
+      return false;
+    }
+    const grown = size - this.savedSize;
+    if (this.savedSize < 0 || !(grown >= DUE_AFTER_BYTES || (grown !== 0 && this.clock() - this.savedAt >= DUE_AFTER_MS))) return false;
+    await this.save(members, log);
+    return true;
   }
 
   /** Stops the timers of `keepFresh`. */

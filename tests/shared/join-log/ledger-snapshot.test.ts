@@ -63,9 +63,9 @@ async function reference(file: string): Promise<View> {
 }
 
 /** A start as tg-handler's: one pass (or the snapshot and what follows it), then `stop` writes the snapshot. */
-async function start(file: string, cacheFile: string) {
+async function start(file: string, cacheFile: string, clock: () => number = Date.now) {
   const source = new LedgerFile(file, NAME, 'UTC', DEFAULT_CHAT);
-  const cache = new LedgerCache(cacheFile, file);
+  const cache = new LedgerCache(cacheFile, file, clock);
   const { log, problems } = await ResponseLog.open(file, NAME, 'UTC', { now: CLOCK, ledger: source, resume: () => cache.resume(source) });
   const members = MembershipLog.over(source, log);
   return {
@@ -139,6 +139,37 @@ describe('a restart with a snapshot', () => {
     expect(again.cache.outcome).toMatch(/^went on from the snapshot/);
     expect(again.view()).toEqual(await reference(file));
     expect(again.view().members).toBeGreaterThan(1000);
+    await again.stop();
+  });
+});
+
+describe('while running', () => {
+  test('a new snapshot is due an hour after the last one when the log grew, not before, nor when it did not grow', async () => {
+    await firstRun();
+    let nowMs = 1_000_000;
+    const running = await start(file, cacheFile, () => nowMs);
+    expect(running.cache.outcome).toMatch(/^went on from the snapshot/);
+    const offsetOf = () => {
+      const found = loadSnapshot(cacheFile, file);
+      return 'snapshot' in found ? found.snapshot.position.offset : -1;
+    };
+    const before = offsetOf();
+    nowMs += 2 * 3600_000;
+    expect(await running.cache.saveIfDue(running.members, running.log)).toBe(false);
+    appendFileSync(file, `${line('7001', 'joined', NOW_S - 5)}\n`);
+    nowMs += 1800_000;
+    expect(await running.cache.saveIfDue(running.members, running.log)).toBe(true);
+    expect(offsetOf()).toBe(readFileSync(file).length);
+    expect(offsetOf()).toBeGreaterThan(before);
+    appendFileSync(file, `${line('7002', 'joined', NOW_S - 4)}\n`);
+    nowMs += 1800_000;
+    expect(await running.cache.saveIfDue(running.members, running.log)).toBe(false);
+    nowMs += 1800_000;
+    expect(await running.cache.saveIfDue(running.members, running.log)).toBe(true);
+    await running.stop();
+    const again = await start(file, cacheFile);
+    expect(again.view()).toEqual(await reference(file));
+    expect(again.view().people).toContainEqual(expect.objectContaining({ user: '7002', member: true }));
     await again.stop();
   });
 });
