@@ -1,20 +1,27 @@
 /**
  * tg-handler's start-up over a big join log (issue 15): spawn to ready, ready being its first
- * getUpdates at the emulator, and the peak RSS by then. Two cases, alternated in each round: a
- * restart (the log already has our header) and a first start on a legacy log (the legacy columns
- * only, so the header is rewritten in front of every row). The yardstick of the round is the bare
- * telegraf bot (bench/bare-bot.ts) started the same way, with no files at all.
+ * getUpdates at the emulator, and the peak RSS by then. A round of the current layout starts the
+ * bot three times on one folder, as a server sees it: the first start (no snapshot yet: it reads
+ * the whole log), SIGTERM (it writes its ledger snapshot), the restart (timed: the goal), SIGTERM,
+ * 1,000 membership rows appended as `tg-get members` would, and the restart after them (the
+ * snapshot plus the rows after it). Also a first start on a legacy log (the legacy columns only, so
+ * the header is rewritten in front of every row), and the yardstick of the round: the bare telegraf
+ * bot (bench/bare-bot.ts) started the same way, with no files at all.
  */
-import { open, writeFile } from 'node:fs/promises';
+import { appendFile, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BotApiEmulator } from '../src/emulator/index.js';
 import { openBenchGroup } from './bench-group.js';
 import { Running, childEnv, readPeakRssKiB } from './child.js';
-import { fakeLinks, GROUP, RESPONSE_HEADER, registryText, responseRows } from './data.js';
+import { fakeLinks, GROUP, inviteId, RESPONSE_HEADER, registryText, responseRows } from './data.js';
 
-export type StartupCase = 'restart' | 'legacy' | 'bare';
+/** first: no snapshot; restart: after a SIGTERM; appended: after a SIGTERM and rows another program appended; legacy: first start on a legacy log. */
+export type StartupCase = 'first' | 'restart' | 'appended' | 'legacy' | 'bare';
 
 export interface StartupRun {
   case: StartupCase;
+  /** The round (1-based): ratios are taken against the bare bot of the same round. */
+  round: number;
   logRows: number;
   /** Spawn to the first getUpdates the emulator saw. */
   readyMs: number;
@@ -24,6 +31,8 @@ export interface StartupRun {
 
 /** The legacy layout: the first eight columns, without chat_id, tg_request_date and ours. */
 const LEGACY_COLUMNS = 8;
+/** Rows another program appends between the stop and the restart of the `appended` case. */
+export const APPENDED_ROWS = 1000;
 
 /** Writes the join log in pieces, so a million rows are never one string here. */
 async function writeLog(file: string, rows: number, links: readonly string[], legacy: boolean): Promise<void> {
@@ -41,29 +50,66 @@ async function writeLog(file: string, rows: number, links: readonly string[], le
   }
 }
 
-/** One start of tg-handler (or the bare bot) over a fresh copy of the files. */
-export async function measureStartup(which: StartupCase, logRows: number, registryLinks: number, nodeFlags: readonly string[]): Promise<StartupRun> {
+/** `count` membership rows as `tg-get members` writes them: people of the log found gone, and people found in the group. */
+function membershipRows(count: number, links: readonly string[]): string {
+  const nowS = Math.floor(Date.now() / 1000);
+  const when = new Date(nowS * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  let out = '';
+  for (let i = 0; i < count; i++) {
+    const k = i % Math.max(1, links.length);
+    const [user, status] = i % 2 === 0 ? [1_000_000_000 + i * 7, 'left'] : [2_000_000_000 + i, 'joined'];
+    out += `${inviteId(k)}\t${user}\t\t\t${when}\t${status}\t\t${links[k] ?? ''}\t${GROUP}\t${nowS}\tmembers\t\n`;
+  }
+  return out;
+}
+
+const delay = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
+
+/**
+ * Starts `args` and measures spawn to its first getUpdates, then stops it with SIGTERM. The emulator
+ * records a call when it ends, and the first long poll ends only after 50 s (or when the bot stops):
+ * so the bot is stopped once it said "started" and its poll had a moment to go out, and the call's
+ * arrival time is read once the stop ended it. The peak RSS is taken before the stop (whose snapshot
+ * write is not start-up).
+ */
+async function timedStart(emu: BotApiEmulator, args: string[], which: StartupCase, nodeFlags: readonly string[]): Promise<{ readyMs: number; peakRssKiB: number | null; problems: string[] }> {
+  const t0 = Date.now();
+  const ready = emu.waitForCall('getUpdates', (call) => call.at >= t0, 600_000);
+  const running = Running.start(args, { env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), nodeFlags });
+  try {
+    await running.waitForLine(/started as/, 600_000);
+    await Promise.race([ready, delay(300)]);
+    const peakRssKiB = readPeakRssKiB(running.pid);
+    // The stop writes the snapshot the next start reads.
+    const exit = await running.stop(60_000);
+    const call = await Promise.race([ready, delay(5000)]);
+    if (call === null) throw new Error(`${which}: no getUpdates reached the emulator before the stop; stderr: ${running.stderrTail.join(' | ')}`);
+    return { readyMs: call.at - t0, peakRssKiB, problems: exit.code === 0 ? [] : [`${which} exited with ${exit.code ?? exit.signal}`] };
+  } finally {
+    if (running.child.exitCode === null && running.child.signalCode === null) await running.stop(2000);
+  }
+}
+
+/**
+ * One round of a kind: `current` gives the first start, the restart and the restart after appended
+ * rows (one folder, in that order); `legacy` a first start on a legacy log; `bare` the yardstick.
+ */
+export async function measureStartup(kind: 'current' | 'legacy' | 'bare', round: number, logRows: number, registryLinks: number, nodeFlags: readonly string[]): Promise<StartupRun[]> {
   const { emu, dir, program, close } = await openBenchGroup('tg-bench-startup-');
-  let running: Running | undefined;
-  const problems: string[] = [];
   try {
     const links = fakeLinks(registryLinks);
     await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
-    if (which !== 'bare') await writeLog(path.join(dir, 'responde_data.txt'), logRows, links, which === 'legacy');
-    const ready = emu.waitForCall('getUpdates', () => true, 600_000);
-    const t0 = Date.now();
-    running = Running.start(program(which === 'bare'), { env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), nodeFlags });
-    const exited = running.exited.then(() => {
-      throw new Error(`${which} exited before its first getUpdates; stderr: ${running?.stderrTail.join(' | ')}`);
-    });
-    const call = await Promise.race([ready, exited]);
-    const readyMs = call.at - t0;
-    const peakRssKiB = readPeakRssKiB(running.pid);
-    const exit = await running.stop();
-    running = undefined;
-    if (exit.code !== 0) problems.push(`${which} exited with ${exit.code ?? exit.signal}`);
-    return { case: which, logRows, readyMs, peakRssKiB, problems };
+    const log = path.join(dir, 'responde_data.txt');
+    if (kind !== 'bare') await writeLog(log, logRows, links, kind === 'legacy');
+    const args = program(kind === 'bare');
+    const run = async (which: StartupCase): Promise<StartupRun> => ({ case: which, round, logRows, ...(await timedStart(emu, args, which, nodeFlags)) });
+    if (kind !== 'current') return [await run(kind)];
+    const first = await run('first');
+    const restart = await run('restart');
+    await appendFile(log, membershipRows(APPENDED_ROWS, links));
+    const appended = await run('appended');
+    return [first, restart, appended];
   } finally {
-    await close(running);
+    await close(undefined);
   }
 }

@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, hasGnuTime, profileChildrenInto, serviceNodeFlags, setBinRoot } from './child.js';
 import { figures, type Results } from './figures.js';
@@ -150,10 +151,11 @@ async function main(): Promise<number> {
       const flags = serviceNodeFlags('tg-handler');
       // The cases alternate in each round, so a change in the machine's load hits all alike.
       for (let run = 1; run <= sizes.startupRuns; run++) {
-        for (const which of ['restart', 'legacy', 'bare'] as const) {
-          const s = await measureStartup(which, sizes.startupRows, sizes.registryLinks, flags);
-          results.startup?.push(s);
-          say(`  round ${run}, ${which}: ready in ${fmt.ms(s.readyMs)}, peak RSS ${fmt.mib(s.peakRssKiB)}${s.problems.map((p) => ` !! ${p}`).join('')}`);
+        for (const kind of ['current', 'legacy', 'bare'] as const) {
+          for (const s of await measureStartup(kind, run, sizes.startupRows, sizes.registryLinks, flags)) {
+            results.startup?.push(s);
+            say(`  round ${run}, ${s.case}: ready in ${fmt.ms(s.readyMs)}, peak RSS ${fmt.mib(s.peakRssKiB)} (load ${os.loadavg()[0]!.toFixed(2)})${s.problems.map((p) => ` !! ${p}`).join('')}`);
+          }
         }
       }
     });

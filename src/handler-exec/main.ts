@@ -27,6 +27,8 @@ import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
 import { MembershipLog } from '../shared/join-log/membership-log.js';
+import { LedgerFile } from '../shared/join-log/ledger-file.js';
+import { LedgerCache } from '../shared/join-log/ledger-cache.js';
 import { ReviewQueue } from './review-queue.js';
 import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
 import { eachLogRow, readPending } from '../shared/join-log/pending.js';
@@ -164,10 +166,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const reachTelegram = async () => {
       bot.botInfo ??= await bot.telegram.getMe();
     };
-    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now, beforeWrite: reachTelegram });
+    // One read of the join log for the keys and the ledger, or only what follows the snapshot.
+    const ledgerFile = new LedgerFile(paths.joinLog, shown(paths.joinLog), config.zone, config.chatId === null ? '' : String(config.chatId));
+    const cache = new LedgerCache(paths.ledgerCache, paths.joinLog);
+    const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now, beforeWrite: reachTelegram, ledger: ledgerFile, resume: () => cache.resume(ledgerFile) });
+    logger.debug(`join log: ${cache.outcome}`);
     await reachTelegram();
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
-    const members = await MembershipLog.open(paths.joinLog, shown(paths.joinLog), config.zone, log, { defaultChat: config.chatId === null ? '' : String(config.chatId) });
+    const members = MembershipLog.over(ledgerFile, log);
+    const cacheFailed = (error: unknown) => logger.warn(`${shown(paths.ledgerCache)}: the snapshot was not written (${messageOf(error)}); the next start reads the whole join log`);
+    cache.keepFresh(members, log, cacheFailed);
 
     log.onRecord((row) => usage.noted(row));
     if (pending !== undefined) log.onRecord((row) => pending.note(row));
@@ -198,6 +206,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       // Held rows stay unwritten and their updates unconfirmed: Telegram delivers them again.
       gate.close();
       await log.close();
+      cache.stop();
+      await cache.save(members, log).catch(cacheFailed);
     }
     logger.info('stopped');
     return EXIT_OK;

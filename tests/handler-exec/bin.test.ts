@@ -3,6 +3,7 @@
  * Build first (npm test does): these tests run dist/, not src/.
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
 import { anna, ApiTap, boris, Child, GROUP, INVITE_HEADER, inviteLine, RESPONSE_HEADER, Testbed } from './helpers.js';
 
 let world: Testbed;
@@ -132,4 +133,33 @@ test('a legacy join log with short rows and no request dates: no warning at any 
     expect(child.err).toBe('');
   }
   expect(world.read('data/responde_data.txt')).toBe(`${RESPONSE_HEADER.split('\n')[0]!}\r\n${legacyRows}`);
+});
+
+test('a restart from the ledger snapshot written at SIGTERM: a redelivered join request writes no second row', async () => {
+  const { annaLink, borisLink } = await registry();
+  const date = Math.floor(Date.now() / 1000) - 60;
+  const first = spawnHandler();
+  await first.waitFor(/started as/);
+  expect(first.out).toMatch(/join log: read the whole join log: no snapshot yet/);
+  world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: annaLink, date });
+  await first.waitFor(/-> approved/);
+  await world.emu.waitForIdle();
+  first.process.kill('SIGTERM');
+  expect(await first.exited).toEqual({ code: 0, signal: null });
+  expect(existsSync(world.path('data', '.tg-handler-ledger'))).toBe(true);
+
+  const second = spawnHandler();
+  await second.waitFor(/started as/);
+  expect(second.out).toMatch(/join log: went on from the snapshot .*\.tg-handler-ledger \(1 people, read from byte \d+\)/);
+  // Telegram delivers the same request again (same user, chat and date), then a new one.
+  world.emu.requestJoin({ chatId: GROUP, user: anna, inviteLink: annaLink, date });
+  await second.waitFor(/already recorded, nothing to do/);
+  world.emu.requestJoin({ chatId: GROUP, user: boris, inviteLink: borisLink });
+  await second.waitFor(/-> approved/);
+  await world.emu.waitForIdle();
+  second.process.kill('SIGTERM');
+  expect((await second.exited).code).toBe(0);
+  expect(world.emu.callCount('approveChatJoinRequest')).toBe(2);
+  expect(rowsPerUser()).toEqual(new Map([[String(anna.id), ['approve']], [String(boris.id), ['approve']]]));
+  expect(world.allFileText()).not.toContain(world.emu.token);
 });

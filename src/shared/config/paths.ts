@@ -12,6 +12,9 @@ export const DEFAULT_DIRS = { dataDir: 'data', assetsDir: 'assets', linksDir: 'L
 /** tg-get's note of its last idle run (see get-exec/idle-state.ts), in the data folder: LINKS/ is fingerprinted itself. */
 export const IDLE_STATE_FILE = '.tg-get-state.json';
 
+/** tg-handler's snapshot of the join log's ledger and recent keys (shared/join-log/ledger-snapshot.ts), in the data folder: a cache, safe to delete. */
+export const LEDGER_CACHE_FILE = '.tg-handler-ledger';
+
 /** The three folders, absolute. */
 export interface Dirs {
   dataDir: string;
@@ -29,6 +32,8 @@ export interface Paths extends Dirs {
   joinLog: string;
   /** tg-get's idle note. */
   idleState: string;
+  /** tg-handler's ledger snapshot. */
+  ledgerCache: string;
 }
 
 /** Resolves the folders given (commander's option names) against `cwd`; missing ones get DEFAULT_DIRS. Pure. */
@@ -51,5 +56,6 @@ export function pathsOf(dirs: Dirs): Paths {
     schedule: path.join(dataDir, SCHEDULE_FILE),
     joinLog: path.join(dataDir, RESPONSE_FILE),
     idleState: path.join(dataDir, IDLE_STATE_FILE),
+    ledgerCache: path.join(dataDir, LEDGER_CACHE_FILE),
   };
 }

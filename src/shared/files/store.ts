@@ -23,8 +23,8 @@ export function displayPath(file: string, cwd = process.cwd()): string {
  */
 const CHUNK_BYTES = 1 << 16;
 
-/** Where the last whole line of `bytes` ends: after its last LF, or after a CR that is not the last byte. */
-function lastLineEnd(bytes: Buffer): number {
+/** Where the last whole line of `bytes` ends: after its last LF, or after a CR that is not the last byte (a CRLF may be split). */
+export function lastLineEnd(bytes: Buffer): number {
   const lf = bytes.lastIndexOf(10);
   if (lf >= 0) return lf + 1;
   const cr = bytes.lastIndexOf(13, bytes.length - 2);
@@ -48,9 +48,9 @@ function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
 /**
  * Hands whole lines of bytes to the scanner as text. Text that is all UTF-8 goes in one piece; when
  * it is not, line by line, and a line that is not UTF-8 goes as its bytes (an error row the writer
- * puts back as it was), so one bad byte costs one row, not the file.
+ * puts back as it was), so one bad byte costs one row, not the file. (Also the join log's ledger reader.)
  */
-function feed(scanner: TsvScanner, decoder: { decode(bytes: Uint8Array): string }, bytes: Buffer, atLineEnd: boolean): void {
+export function feed(scanner: TsvScanner, decoder: { decode(bytes: Uint8Array): string }, bytes: Buffer, atLineEnd: boolean): void {
   try {
     scanner.push(decoder.decode(bytes), atLineEnd);
     return;

@@ -1,10 +1,13 @@
 /**
  * Reading the join log into a `Ledger`, row by row with the shared scanner, and then only what was
  * appended since (by tg-handler, `tg-get members`, or anyone): memory follows the people in the
- * ledger, never the size of the file.
+ * ledger, never the size of the file. The same pass can hand every row to a listener too (tg-handler's
+ * redelivery keys), so start-up reads the file once.
  */
-import { open } from 'node:fs/promises';
-import { TsvScanner, type TableRow } from '../files/tsv.js';
+import { open, stat } from 'node:fs/promises';
+import { DataFileError } from '../errors.js';
+import { feed, lastLineEnd } from '../files/store.js';
+import { TsvScanner, type TableFrame, type TableRow } from '../files/tsv.js';
 import { eventDate, Ledger } from './ledger.js';
 
 /** Bytes read at a time: as the shared reader (store.ts), so reading makes little garbage at once. */
@@ -27,22 +30,56 @@ function columnsOf(header: readonly string[]): Columns {
 
 const cellAt = (row: TableRow, index: number): string => (index < 0 ? '' : (row.cells[index] ?? '').trim());
 
-/** The position of the byte after the last line ending in `bytes`, 0 when none. */
-function afterLastLineEnd(bytes: Buffer): number {
-  const lf = bytes.lastIndexOf(10);
-  if (lf >= 0) return lf + 1;
-  return bytes.lastIndexOf(13) + 1;
+/** How many lines a record's text spans. */
+function linesOf(row: TableRow): number {
+  const raw = row.raw;
+  if (raw === null || (raw.indexOf('\n') < 0 && raw.indexOf('\r') < 0)) return 1;
+  return 1 + (raw.match(/\r\n|\r|\n/g)?.length ?? 0);
+}
+
+/** The row as the whole file numbers it (the scanner numbered it after the header put before it). */
+function renumbered(row: TableRow, by: number): TableRow {
+  if (by === 0) return row;
+  const error = row.error === undefined ? undefined : new DataFileError({ ...row.error.position, line: row.error.position.line + by }, row.error.problem);
+  return { ...row, line: row.line + by, ...(error === undefined ? {} : { error }) };
+}
+
+/** Hears every row a `LedgerFile` reads (numbered as in the whole file), the ledger's or not. */
+export type RowListener = (row: TableRow, header: TableRow) => void;
+
+/** Where a `LedgerFile` has read up to: what a snapshot must hold to go on from there. */
+export interface LedgerPosition {
+  /** Bytes read: the file's first `offset` bytes, whole lines only. */
+  offset: number;
+  /** The header line (read again in front of what follows `offset`); null before one was read. */
+  headerText: string | null;
+  /** The line number of the first line after `offset`. */
+  nextLine: number;
+  /** The file read, as `dev:ino`; '' before the first read. */
+  identity: string;
+}
+
+/** What one read found. */
+export interface ReadResult {
+  /** Data rows handed to the ledger. */
+  rows: number;
+  /** The file's frame (header, line ending, BOM) as this read saw it; null when the file is missing. */
+  frame: TableFrame | null;
+  /** This read started at the file's first byte (first read, or the file was replaced or cut). */
+  fromStart: boolean;
 }
 
 /**
  * The join log as a ledger. `catchUp` reads what the file gained since the last call (whole lines
  * only: a line still being written is read next time). Rows that cannot be read (broken quotes,
  * not UTF-8, a bad status) change nobody's standing; tg-handler and the report name them elsewhere.
+ * Reads never overlap: a call waits for the one under way.
  */
 export class LedgerFile {
   private current = new Ledger();
-  private offset = 0;
-  private headerText: string | null = null;
+  private at: LedgerPosition = { offset: 0, headerText: null, nextLine: 1, identity: '' };
+  private listener: RowListener | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
 
   /**
    * @param file the join log's path
@@ -62,30 +99,79 @@ export class LedgerFile {
     return this.current;
   }
 
+  /** Where reading has got to (see LedgerPosition). */
+  get position(): LedgerPosition {
+    return { ...this.at };
+  }
+
+  /** Hands every row read from now on to `listener` as well (one listener; the last given wins). */
+  listen(listener: RowListener | undefined): void {
+    this.listener = listener;
+  }
+
   /** Forgets everything: the next `catchUp` reads the file from its start into a new ledger. */
   reset(): void {
     this.current = new Ledger();
-    this.offset = 0;
-    this.headerText = null;
+    this.at = { offset: 0, headerText: null, nextLine: 1, identity: '' };
+  }
+
+  /** Goes on from a saved state: `ledger` is the fold of the file's first `position.offset` bytes. */
+  restore(ledger: Ledger, position: LedgerPosition): void {
+    this.current = ledger;
+    this.at = { ...position };
+  }
+
+  /**
+   * The file was rewritten with `headerText` as its header (`by` bytes longer than the old one), the
+   * rows after it copied as they were: the rows read are the same, at new places, in a new file.
+   */
+  async shift(by: number, headerText: string): Promise<void> {
+    if (this.at.offset === 0) return;
+    const stats = await stat(this.file, { bigint: true });
+    this.at = { ...this.at, offset: this.at.offset + by, headerText, identity: `${stats.dev}:${stats.ino}` };
   }
 
   /** Reads the rows appended since the last call (the whole file the first time); resolves with how many. A missing file has none. */
   async catchUp(): Promise<number> {
+    return (await this.read(false)).rows;
+  }
+
+  /**
+   * As `catchUp`, and with `tail` a last line without a line ending is handed to the listener too
+   * (not to the ledger, nor counted as read: it is read again once whole), as the start-up reader
+   * of the join log sees it.
+   */
+  read(tail: boolean): Promise<ReadResult> {
+    const next = this.queue.then(() => this.readNow(tail));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async readNow(tail: boolean): Promise<ReadResult> {
     let handle;
     try {
       handle = await open(this.file, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { rows: 0, frame: null, fromStart: true };
       throw error;
     }
     try {
-      const { size } = await handle.stat();
-      // Smaller than what was read: the file was replaced (an admin's edit); read it again whole.
-      if (size < this.offset) this.reset();
+      const stats = await handle.stat({ bigint: true });
+      const size = Number(stats.size);
+      const identity = `${stats.dev}:${stats.ino}`;
+      // Another file (an admin's edit saved as a new file), or cut below what was read: read it again whole.
+      if (size < this.at.offset || (this.at.identity !== '' && this.at.identity !== identity)) this.reset();
+      this.at.identity = identity;
+      const fromStart = this.at.offset === 0;
+      const by = fromStart ? 0 : this.at.nextLine - 2;
       let rows = 0;
       let columns: Columns | undefined;
+      let last: TableRow | undefined;
       const scanner = new TsvScanner(this.name, (row, header) => {
         columns ??= columnsOf(header.cells);
+        this.listener?.(renumbered(row, by), header);
+        if (row.eol === '') return;
+        last = row;
         if (row.blank || row.error !== undefined) return;
         rows++;
         this.current.apply({
@@ -96,26 +182,34 @@ export class LedgerFile {
           date: eventDate(cellAt(row, columns.requestDate), cellAt(row, columns.respondedAt), this.zone),
         });
       });
-      if (this.headerText !== null) scanner.push(this.headerText, true);
+      const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+      if (this.at.headerText !== null) scanner.push(this.at.headerText, true);
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       let carry = Buffer.alloc(0);
-      let position = this.offset;
-      while (position < size) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, size - position), position);
+      let position = this.at.offset;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
         if (bytesRead === 0) break;
         position += bytesRead;
         const bytes = carry.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
-        const cut = afterLastLineEnd(bytes);
-        if (cut > 0) {
-          scanner.push(bytes.subarray(0, cut).toString('utf8'), true);
-          this.offset += cut;
-        }
+        const cut = lastLineEnd(bytes);
+        if (cut > 0) feed(scanner, decoder, bytes.subarray(0, cut), true);
+        this.at.offset += cut;
         carry = Buffer.from(bytes.subarray(cut));
       }
-      const { header } = scanner.end();
+      // A CR as the very last byte ends a line (an old Mac file); anything else left is a line still being written.
+      if (carry.length > 0 && carry[carry.length - 1] === 13) {
+        feed(scanner, decoder, carry, true);
+        this.at.offset += carry.length;
+      } else if (carry.length > 0 && tail) {
+        feed(scanner, decoder, carry, false);
+      }
+      const frame = scanner.end();
+      if (last !== undefined) this.at.nextLine = last.line + by + linesOf(last);
+      else if (fromStart && this.at.offset > 0) this.at.nextLine = frame.header.line + linesOf(frame.header);
       // Kept for the next read, which starts after it (a file of a header only has no row to carry it).
-      if (this.headerText === null && this.offset > 0) this.headerText = `${header.raw ?? header.cells.join('\t')}\n`;
-      return rows;
+      if (this.at.headerText === null && this.at.offset > 0) this.at.headerText = `${frame.header.raw ?? frame.header.cells.join('\t')}\n`;
+      return { rows, frame, fromStart };
     } finally {
       await handle.close();
     }

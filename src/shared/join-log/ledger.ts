@@ -44,6 +44,15 @@ const BY_BOT = 2;
 const EMPTY = 0;
 
 /**
+ * A ledger's whole state, for tg-handler's snapshot (ledger-snapshot.ts): the names as lists, `odd`
+ * the slots of user ids that are not plain numbers, and the typed arrays themselves (not copies).
+ */
+export interface LedgerParts {
+  links: string[]; chats: string[]; odd: Array<[number, string]>; slots: number; members: number;
+  table: Uint32Array; userOf: Float64Array; chatOf: Uint32Array; linkOf: Uint32Array; sinceOf: Uint32Array; joinedOf: Uint32Array; flagsOf: Uint8Array;
+}
+
+/**
  * A copy of `text` sharing no memory with the line it was cut from (a slice would keep the whole
  * line, or the whole chunk read, alive as long as the ledger holds it).
  */
@@ -146,6 +155,35 @@ export class Ledger {
    */
   forEachPerson(visit: (member: boolean, link: string, joined: number) => void): void {
     for (let slot = 0; slot < this.slots; slot++) visit((this.flagsOf[slot]! & MEMBER) !== 0, this.links[this.linkOf[slot]!] ?? '', this.joinedOf[slot]!);
+  }
+
+  /**
+   * The ledger's state as parts sharing its arrays (see LedgerParts): write them out before the
+   * ledger changes again.
+   */
+  toParts(): LedgerParts {
+    const { links, chatNames: chats, slots, members, table, userOf, chatOf, linkOf, sinceOf, joinedOf, flagsOf } = this;
+    return { links, chats, odd: [...this.oddNames], slots, members, table, userOf, chatOf, linkOf, sinceOf, joinedOf, flagsOf };
+  }
+
+  /** A ledger over `parts` (which it takes over, arrays and all). Throws when they do not fit together. */
+  static fromParts(parts: LedgerParts): Ledger {
+    const ledger = new Ledger();
+    const capacity = parts.flagsOf.length;
+    const arrays = [parts.userOf, parts.chatOf, parts.linkOf, parts.sinceOf, parts.joinedOf];
+    const fits = capacity >= 1 && parts.slots <= capacity && arrays.every((a) => a.length === capacity) && parts.links[0] === '' &&
+      parts.table.length > 0 && (parts.table.length & (parts.table.length - 1)) === 0 && (parts.slots - parts.odd.length) * 2 <= parts.table.length;
+    if (!fits) throw new Error('ledger parts do not fit together');
+    ledger.links.length = 0;
+    ledger.linkIds.clear();
+    parts.links.forEach((link, id) => (ledger.links.push(link), ledger.linkIds.set(link, id)));
+    parts.chats.forEach((chat, id) => (ledger.chatNames.push(chat), ledger.chatIds.set(chat, id)));
+    for (const [slot, name] of parts.odd) {
+      ledger.oddNames.set(slot, name);
+      ledger.oddUsers.set(`${parts.chatOf[slot]}\u0000${name}`, slot);
+    }
+    Object.assign(ledger, { table: parts.table, userOf: parts.userOf, chatOf: parts.chatOf, linkOf: parts.linkOf, sinceOf: parts.sinceOf, joinedOf: parts.joinedOf, flagsOf: parts.flagsOf, slots: parts.slots, members: parts.members });
+    return ledger;
   }
 
   /** How many people are members now. */

@@ -10,7 +10,7 @@ import { TickBatches, type Batched } from '../files/tick-batches.js';
 import type { ResponseLog } from './append.js';
 import { rowKey } from './append.js';
 import type { Ledger } from './ledger.js';
-import { LedgerFile } from './ledger-file.js';
+import { LedgerFile, type LedgerPosition } from './ledger-file.js';
 import type { ResponseCells } from './schema.js';
 
 /** Decides the row to write (or none) from the ledger as the file has it now. Must be pure. */
@@ -47,6 +47,23 @@ export class MembershipLog {
     const source = new LedgerFile(file, name, zone, options.defaultChat ?? '');
     await source.catchUp();
     return new MembershipLog(source, log, options);
+  }
+
+  /** Over a ledger already read (tg-handler's, read in one pass with the log's keys, or from a snapshot). */
+  static over(source: LedgerFile, log: ResponseLog, options: MembershipLogOptions = {}): MembershipLog {
+    return new MembershipLog(source, log, options);
+  }
+
+  /**
+   * Brings the ledger up to date and hands it, with where it was read up to, to `write`, holding the
+   * join log's lock: no decision of this program is then half done (applied to the ledger, its row
+   * not yet on disk), so what `write` sees is exactly what the file says up to that position.
+   */
+  snapshot(write: (ledger: Ledger, position: LedgerPosition) => void): Promise<void> {
+    return withFileLock(this.source.file, async () => {
+      await this.source.catchUp();
+      write(this.ledger, this.source.position);
+    }, this.options.lockWaitMs === undefined ? {} : { waitMs: this.options.lockWaitMs });
   }
 
   /** The ledger as last read (it may lag behind rows other programs appended since). */

@@ -1,0 +1,81 @@
+/**
+ * The redelivery keys of the join log: which rows count as the same request, and the keys of the
+ * recent ones that tg-handler keeps so a redelivered update never gets a second row.
+ */
+import { keyOfRow, type ResponseCells } from './schema.js';
+
+/**
+ * The key of a row: the same request (chat, user, request date) has the same key. A membership row
+ * (status joined, left, removed) adds its direction, so a join and a leave in one second differ. A
+ * `pending` row (held for an admin) has a key of its own, so the decision an admin makes later (the
+ * review queue, `tg-get pending`) gets one row too, and still only one.
+ */
+export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string; reason?: string }): string {
+  const status = row.tg_responde_status ?? '';
+  const key = keyOfRow(row.chat_id, row.id_tg, row.tg_request_date, status);
+  if (status !== 'pending') return key;
+  // Waiting for the requester's answer (--check-requester) is a stage of its own before being held for an admin.
+  return row.reason === CHECK_REASON ? `${key}|check` : heldKey(key);
+}
+
+/** The `reason` of the `pending` row written while tg-handler waits for the requester to answer its check. */
+export const CHECK_REASON = 'check';
+
+/** The key of a request's `pending` row, given the request's key. */
+export function heldKey(key: string): string {
+  return `${key}|held`;
+}
+
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. A key built from cells is a
+ * chain of slices of the text read, which would keep all of it alive for as long as the key lives;
+ * slicing a fresh concatenation makes V8 copy the characters into a string of their own.
+ */
+export function detach(text: string): string {
+  return `${text} `.slice(0, -1);
+}
+
+/**
+ * How long a request's key is kept, in seconds. Telegram keeps an update it could not deliver for 24
+ * hours at most, so a request older than that never comes again; a week leaves room for a wrong clock.
+ * Keys of older rows are neither loaded at start nor kept while running: memory follows the last
+ * week's joins, not the size of the file.
+ */
+export const REDELIVERY_WINDOW_S = 7 * 24 * 3600;
+
+/** The keys of recent requests (inside the redelivery window), each with its request date. */
+export class RecentKeys {
+  private readonly dates = new Map<string, number>();
+  private lastSweepS: number;
+
+  constructor(private readonly nowS: () => number) {
+    this.lastSweepS = nowS();
+  }
+
+  /** Keeps the key when its request date (Unix seconds) is inside the window; once an hour, forgets keys that left it. */
+  add(key: string, requestDateS: number): void {
+    const now = this.nowS();
+    if (requestDateS >= now - REDELIVERY_WINDOW_S) this.dates.set(key, requestDateS);
+    if (now - this.lastSweepS >= 3600) {
+      this.lastSweepS = now;
+      for (const [k, date] of this.dates) if (date < now - REDELIVERY_WINDOW_S) this.dates.delete(k);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.dates.has(key);
+  }
+
+  get size(): number {
+    return this.dates.size;
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.dates.keys();
+  }
+
+  /** Each key with its request date (what a snapshot keeps). */
+  entries(): IterableIterator<[string, number]> {
+    return this.dates.entries();
+  }
+}
