@@ -11,8 +11,10 @@ const bot = new Telegraf(process.env.BOT_TOKEN ?? '', { telegram: { apiRoot: pro
 bot.on('chat_join_request', async (ctx) => {
   await ctx.approveChatJoinRequest(ctx.chatJoinRequest.from.id);
 });
-// The same updates asked for as tg-handler (src/handler-exec/run-bot.ts ALLOWED_UPDATES).
-const launched = bot.launch({ allowedUpdates: ['message', 'callback_query', 'chat_join_request'], dropPendingUpdates: false }, () => {
+// The same updates asked for as tg-handler (src/handler-exec/run-bot.ts ALLOWED_UPDATES), so both get
+// the same stream: a request, Telegram's chat_member update for its approval, and the service message.
+// Written out, not imported: importing run-bot.js would load our modules into the yardstick.
+const launched = bot.launch({ allowedUpdates: ['message', 'callback_query', 'chat_join_request', 'chat_member'], dropPendingUpdates: false }, () => {
   process.stdout.write(`bare bot started as @${bot.botInfo?.username ?? '?'}\n`);
 });
 process.once('SIGTERM', () => bot.stop('SIGTERM'));
