@@ -8,9 +8,8 @@
  */
 import type { Logger } from '../shared/cli/log.js';
 import { DataFileMissingError, messageOf } from '../shared/errors.js';
-import { scanFile } from '../shared/files/data-file.js';
 import { LinkIndex } from '../shared/registry/match.js';
-import { inviteSpec, type Invite } from '../shared/registry/registry.js';
+import { scanRegistry, type Invite } from '../shared/registry/registry.js';
 import type { LogRow } from '../shared/join-log/pending.js';
 
 /** The statuses that mean a person came in through the row's link. */
@@ -113,7 +112,7 @@ export async function limitedInvites(file: string, name: string, zone: string, f
   const limited: Invite[] = [];
   try {
     // Problems are RegistryWatch's to report; a row it cannot use is not counted either.
-    await scanFile(file, name, inviteSpec(zone), (entry) => {
+    await scanRegistry(file, name, zone, (entry) => {
       if (limitOf(entry.value, fallback) !== undefined) limited.push(entry.value);
       return undefined;
     });
