@@ -117,17 +117,17 @@ export function chatMemberHandlers(deps: ChatMemberDeps): Composer<Context> {
     const update: MemberUpdate = ctx.chatMember;
     const kind = transitionOf(update);
     if (kind === null) return;
-    const link = update.invite_link;
-    const invite = kind === 'join' && link !== undefined ? await deps.registry.lookup(link.invite_link, link.name) : undefined;
-    const chat = String(update.chat.id);
-    const user = String(update.new_chat_member.user.id);
     const botId = ctx.botInfo.id;
-    // One of these follows every approval the bot makes: no lock, no read of the file for it.
+    // One of these follows every approval the bot makes: no registry lookup, no lock, no read of the file for it.
     if (isOwnApproval(update, botId)) {
       // Debug only: the join request's own line already said "approved", and this comes with every one.
       deps.logger.debug(`member: ${describe(update, null)} -> approved by the bot, already recorded`);
       return;
     }
+    const link = update.invite_link;
+    const invite = kind === 'join' && link !== undefined ? await deps.registry.lookup(link.invite_link, link.name) : undefined;
+    const chat = String(update.chat.id);
+    const user = String(update.new_chat_member.user.id);
     const row = await deps.members.write((ledger) => membershipEvent(update, { standing: ledger.get(chat, user), botId, invite, zone: deps.zone }));
     const outcome = row === null ? 'nothing to record (already in the join log)' : `recorded "${row.tg_responde_status}"`;
     deps.logger.info(`member: ${describe(update, row)} -> ${outcome}`);
