@@ -13,7 +13,7 @@ import type { Standing } from '../shared/join-log/ledger.js';
 import { isMember } from '../shared/join-log/member-status.js';
 import type { MembershipLog } from '../shared/join-log/membership-log.js';
 import { personCells, type ResponseCells } from '../shared/join-log/schema.js';
-import type { Invite } from '../shared/registry/registry.js';
+import type { IndexedInvite } from '../shared/registry/registry.js';
 import type { Registry } from './registry-watch.js';
 
 /** A chat_member update; via_join_request (Bot API 6.6) is newer than telegraf's types. */
@@ -39,12 +39,12 @@ export interface EventFacts {
   /** The bot's own user id: an approval it made itself already has its `approve` row. */
   botId: number;
   /** The registry row of the update's invite_link, when the link is in the registry. */
-  invite: Invite | undefined;
+  invite: IndexedInvite | undefined;
   zone: string;
 }
 
 /** The id_link of a join: the registry row's, else the link's name or URL as Telegram gave it, else blank. */
-function joinLink(update: ChatMemberUpdated, invite: Invite | undefined): { idLink: string; url: string } {
+function joinLink(update: ChatMemberUpdated, invite: IndexedInvite | undefined): { idLink: string; url: string } {
   if (invite !== undefined) return { idLink: invite.id_link.trim() || invite.id, url: invite.link.trim() };
   const link = update.invite_link;
   return { idLink: link?.name || link?.invite_link || '', url: link?.invite_link ?? '' };

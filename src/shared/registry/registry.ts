@@ -206,18 +206,35 @@ export async function scanRegistry(
   return broken === undefined ? problems : [broken];
 }
 
+/** What tg-handler keeps of a registry row: what its decisions, rows, log lines and review cards use. */
+export type IndexedInvite = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link' | 'dt_expire' | 'max_members' | 'link_status'>;
+
+/**
+ * A text of its own: a cell read is a slice of the 64 KiB piece it was read from, and would keep the
+ * whole piece alive as long as the index holds it. Slicing a fresh concatenation makes V8 copy it.
+ */
+const own = (text: string): string => (text.length < 13 ? text : `${text} `.slice(0, -1));
+
+/** The row as tg-handler keeps it, sharing no memory with the text it was read from. Pure. */
+export function indexed(invite: Invite): IndexedInvite {
+  const kept: IndexedInvite = { id: own(invite.id), id_adress: own(invite.id_adress), id_link: own(invite.id_link), link: own(invite.link), dt_expire: invite.dt_expire, link_status: invite.link_status };
+  if ('max_members' in invite) kept.max_members = invite.max_members;
+  return kept;
+}
+
 /**
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
- * kept (the same rows and problems as `readRegistry`), so memory holds the rows' values and no more.
- * Rows whose `link_status` is `revoked` are left out: tg-handler treats their links as unknown.
+ * kept (the same rows and problems as `readRegistry`), each row kept as `IndexedInvite`, so memory
+ * holds what the handler uses and no more. Rows whose `link_status` is `revoked` are left out:
+ * tg-handler treats their links as unknown.
  */
 export async function indexRegistry(
   file: string,
   name: string,
   zone: string,
-): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
+): Promise<{ index: LinkIndex<IndexedInvite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
   const firstLine = new Map<string, number>();
-  const invites: Invite[] = [];
+  const invites: IndexedInvite[] = [];
   const warnings: DataFileWarning[] = [];
   const problems = await scanRegistry(
     file,
@@ -226,7 +243,7 @@ export async function indexRegistry(
     (entry) => {
       const problem = claimId(firstLine, name, entry);
       // A revoked row keeps its id, but its link is no longer the registry's: requests through it are unknown.
-      if (problem === undefined && !isRevoked(entry.value)) invites.push(entry.value);
+      if (problem === undefined && !isRevoked(entry.value)) invites.push(indexed(entry.value));
       return problem;
     },
     (warning) => warnings.push(warning),
