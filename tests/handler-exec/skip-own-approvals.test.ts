@@ -7,7 +7,7 @@ import { Telegraf } from 'telegraf';
 import { skipOwnApprovals } from '../../src/handler-exec/chat-member.js';
 import type { Logger } from '../../src/shared/cli/log.js';
 
-const BOT = { id: 9000, is_bot: true, first_name: 'Bot', username: 'the_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false };
+const BOT = { id: 9000, is_bot: true as const, first_name: 'Bot', username: 'the_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false };
 const anna = { id: 4201, is_bot: false, first_name: 'Anna', username: 'anna' };
 const chat = { id: -100123, type: 'supergroup', title: 'Club' };
 const member = (status: string) => ({ user: anna, status });
