@@ -10,7 +10,7 @@ import { Composer, type Context } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
 import { formatDateTimeCell } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
-import type { Invite } from '../shared/registry/registry.js';
+import type { IndexedInvite } from '../shared/registry/registry.js';
 import { personCells, requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
 import { settleRequest } from '../shared/telegram/settle.js';
 import type { Registry } from './registry-watch.js';
@@ -47,7 +47,7 @@ export interface RequestFacts {
  * has passed, or whose link is used up (`linkUsed`), counts as unknown. Unknown links and requests
  * without a link are never approved: left to a human admin (`pending`) or declined, as `unknownLinks` says.
  */
-export function decide(request: RequestFacts, invite: Invite | undefined, now: Date, unknownLinks: UnknownLinkPolicy): Decision {
+export function decide(request: RequestFacts, invite: IndexedInvite | undefined, now: Date, unknownLinks: UnknownLinkPolicy): Decision {
   if (request.isBot) return { action: 'decline', status: 'decline', reason: 'bot' };
   const expired = invite?.dt_expire != null && invite.dt_expire.getTime() <= now.getTime();
   if (invite !== undefined && !expired && request.linkUsed !== true) return { action: 'approve', status: 'approve', reason: 'registry' };
@@ -58,7 +58,7 @@ export function decide(request: RequestFacts, invite: Invite | undefined, now: D
 export { settledStatus } from '../shared/telegram/settle.js';
 
 /** The join-log row for a request; `reason` says why a request was held or declined. Pure. */
-export function responseRow(request: ChatJoinRequest, invite: Invite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
+export function responseRow(request: ChatJoinRequest, invite: IndexedInvite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
   const { from } = request;
   return {
     id_link: invite !== undefined ? invite.id_link.trim() || invite.id : (request.invite_link?.name ?? ''),
@@ -88,7 +88,7 @@ export function describeRequest(request: ChatJoinRequest): string {
   return `${who} ${via}`;
 }
 
-function warningFor(reason: Reason, request: ChatJoinRequest, invite: Invite | undefined, unknownLinks: UnknownLinkPolicy): string | undefined {
+function warningFor(reason: Reason, request: ChatJoinRequest, invite: IndexedInvite | undefined, unknownLinks: UnknownLinkPolicy): string | undefined {
   const handled = unknownLinks === 'decline' ? 'declined (--unknown-links decline)' : 'left for an admin to approve or decline';
   switch (reason) {
     case 'no-link':

@@ -8,9 +8,8 @@
  */
 import type { Logger } from '../shared/cli/log.js';
 import { DataFileMissingError, messageOf } from '../shared/errors.js';
-import { scanFile } from '../shared/files/data-file.js';
 import { LinkIndex } from '../shared/registry/match.js';
-import { inviteSpec, type Invite } from '../shared/registry/registry.js';
+import { indexed, scanRegistry, type IndexedInvite } from '../shared/registry/registry.js';
 import type { LogRow } from '../shared/join-log/pending.js';
 
 /** The statuses that mean a person came in through the row's link. */
@@ -28,7 +27,7 @@ interface Count {
 }
 
 /** The limit of a registry row: its own max_members, else the default (--max-members), else none. Pure. */
-export function limitOf(invite: Pick<Invite, 'max_members'>, fallback: number | undefined): number | undefined {
+export function limitOf(invite: Pick<IndexedInvite, 'max_members'>, fallback: number | undefined): number | undefined {
   return invite.max_members ?? fallback;
 }
 
@@ -38,8 +37,8 @@ export class LinkUsage {
   /** Counts being made: a second request through the same link waits for the first count. */
   private readonly counting = new Map<string, Promise<void>>();
   /** The counted invites, to match rows written later to their link. */
-  private readonly counted = new Map<string, Invite>();
-  private matcher = new LinkIndex<Invite>([]);
+  private readonly counted = new Map<string, IndexedInvite>();
+  private matcher = new LinkIndex<IndexedInvite>([]);
 
   constructor(
     private readonly scan: LogScan,
@@ -47,7 +46,7 @@ export class LinkUsage {
   ) {}
 
   /** Counts, in one pass over the log, the people of every limited invite of `invites` (at start). */
-  async prime(invites: Iterable<Invite>): Promise<void> {
+  async prime(invites: Iterable<IndexedInvite>): Promise<void> {
     const limited = [...invites].filter((invite) => limitOf(invite, this.fallback) !== undefined);
     if (limited.length > 0) await this.count(limited);
   }
@@ -58,7 +57,7 @@ export class LinkUsage {
    * count at once (a second request in the same batch sees the link full). `release` undoes that
    * when the approval did not go through.
    */
-  async admit(invite: Invite, userId: string): Promise<{ admitted: boolean; release: () => void }> {
+  async admit(invite: IndexedInvite, userId: string): Promise<{ admitted: boolean; release: () => void }> {
     const limit = limitOf(invite, this.fallback);
     const nothing = () => {};
     if (limit === undefined) return { admitted: true, release: nothing };
@@ -78,7 +77,7 @@ export class LinkUsage {
   }
 
   /** The count of `invite` made for `limit` or a higher one, counting it now when there is none. */
-  private async ensure(invite: Invite, limit: number): Promise<Count> {
+  private async ensure(invite: IndexedInvite, limit: number): Promise<Count> {
     for (;;) {
       const count = this.counts.get(invite.id);
       if (count !== undefined && count.cap >= limit && count.link === invite.link.trim()) return count;
@@ -91,7 +90,7 @@ export class LinkUsage {
     }
   }
 
-  private async count(invites: Invite[]): Promise<void> {
+  private async count(invites: IndexedInvite[]): Promise<void> {
     const index = new LinkIndex(invites);
     const fresh = new Map<string, Count>(invites.map((invite) => [invite.id, { cap: limitOf(invite, this.fallback) ?? 0, link: invite.link.trim(), people: new Set<string>() }]));
     await this.scan((row) => {
@@ -109,12 +108,12 @@ export class LinkUsage {
 }
 
 /** The registry's usable rows with a limit (their own, or `fallback`), read row by row; none when the file is missing. */
-export async function limitedInvites(file: string, name: string, zone: string, fallback: number | undefined, logger: Logger): Promise<Invite[]> {
-  const limited: Invite[] = [];
+export async function limitedInvites(file: string, name: string, zone: string, fallback: number | undefined, logger: Logger): Promise<IndexedInvite[]> {
+  const limited: IndexedInvite[] = [];
   try {
     // Problems are RegistryWatch's to report; a row it cannot use is not counted either.
-    await scanFile(file, name, inviteSpec(zone), (entry) => {
-      if (limitOf(entry.value, fallback) !== undefined) limited.push(entry.value);
+    await scanRegistry(file, name, zone, (entry) => {
+      if (limitOf(entry.value, fallback) !== undefined) limited.push(indexed(entry.value));
       return undefined;
     });
   } catch (error) {

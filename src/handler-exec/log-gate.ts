@@ -27,6 +27,15 @@ export interface HoldBackoff {
 
 export const DEFAULT_HOLD_BACKOFF: HoldBackoff = { firstMs: 1000, maxMs: 30_000 };
 
+/**
+ * A look at the disk's free space serves the admissions that follow for this long, as long as it
+ * shows this much room beyond every row admitted or written since. A burst of join requests asked
+ * statfs once per request: about 8% of tg-handler's CPU in a 10,000-request burst (BENCHMARKS.md,
+ * issue 15). Near a full disk (less room than this) every admission looks again, as before.
+ */
+export const LOOK_REUSE_MS = 1000;
+export const LOOK_HEADROOM = 16 * 1024 * 1024;
+
 export interface LogGateOptions {
   /** The folder the log is in (its free space is looked at) and the log's name in messages. */
   dir: string;
@@ -35,7 +44,11 @@ export interface LogGateOptions {
   backoff?: HoldBackoff;
   /** Free bytes for unprivileged writers in `dir`; default statfs. Undefined when it cannot be told. */
   freeBytes?: (dir: string) => Promise<{ free: number; block: number } | undefined>;
+  /** Milliseconds of a monotonic clock, for how long a look serves; default performance.now. */
+  clock?: () => number;
 }
+
+type Space = { free: number; block: number } | undefined;
 
 /** A held place for one row: released once the row is written, or the request went nowhere. */
 export interface Seat {
@@ -72,10 +85,17 @@ export class LogGate {
   private readonly waits = new Map<NodeJS.Timeout, () => void>();
   private readonly backoff: HoldBackoff;
   private readonly freeBytes: NonNullable<LogGateOptions['freeBytes']>;
+  private readonly clock: () => number;
+  /** The last look at the disk, when (clock) it was taken, and the look under way (shared by the admissions waiting for it). */
+  private look: { space: Space; at: number } | undefined;
+  private looking: Promise<Space> | undefined;
+  /** Bytes of the seats released since the last look: rows written (or never written: counted all the same) that it did not see. */
+  private spent = 0;
 
   constructor(private readonly log: RowLog, private readonly options: LogGateOptions) {
     this.backoff = options.backoff ?? DEFAULT_HOLD_BACKOFF;
     this.freeBytes = options.freeBytes ?? statfsFree;
+    this.clock = options.clock ?? (() => performance.now());
   }
 
   has(key: string): boolean {
@@ -91,9 +111,11 @@ export class LogGate {
     const bytes = rowBytesBound(draft);
     for (let attempt = 0; ; attempt += 1) {
       if (this.closed) return never;
-      const problem = this.failing ?? (await this.spaceProblem(bytes));
-      if (problem === undefined) break;
-      this.hold(problem, `join request of user ${draft.id_tg}`);
+      // The room is judged and taken in one step (no await between), so admissions that share a look each see the ones before.
+      const problem = this.failing ?? this.spaceProblem(await this.space(bytes), bytes);
+      if (this.closed) return never;
+      if (problem === undefined && this.failing === undefined) break;
+      this.hold(problem ?? this.failing!, `join request of user ${draft.id_tg}`);
       await this.pause(attempt);
     }
     this.reserved += bytes;
@@ -103,6 +125,7 @@ export class LogGate {
         if (released) return;
         released = true;
         this.reserved -= bytes;
+        this.spent += bytes;
       },
     };
   }
@@ -133,10 +156,32 @@ export class LogGate {
     this.waits.clear();
   }
 
-  private async spaceProblem(bytes: number): Promise<string | undefined> {
-    const space = await this.freeBytes(this.options.dir);
+  /** The free space: the last look while it is recent and shows ample room, else a new look (one at a time). */
+  private async space(bytes: number): Promise<Space> {
+    const last = this.look;
+    if (last?.space !== undefined && this.clock() - last.at < LOOK_REUSE_MS && this.room(last.space) >= bytes + LOOK_HEADROOM) return last.space;
+    if (this.looking === undefined) {
+      const at = this.clock();
+      // Seats released while the look is under way may or may not be in it: they stay counted.
+      const spentBefore = this.spent;
+      this.looking = this.freeBytes(this.options.dir).then((space) => {
+        this.look = { space, at };
+        this.spent -= spentBefore;
+        this.looking = undefined;
+        return space;
+      });
+    }
+    return this.looking;
+  }
+
+  /** Free bytes left by the look for another row: what it saw, less what was admitted or written since. */
+  private room(space: NonNullable<Space>): number {
+    return space.free - this.spent - this.reserved;
+  }
+
+  private spaceProblem(space: Space, bytes: number): string | undefined {
     // A block beyond the rows: the write may start a new one, and a fence may come first.
-    if (space === undefined || space.free >= this.reserved + bytes + space.block) return undefined;
+    if (space === undefined || this.room(space) >= bytes + space.block) return undefined;
     return `the disk is full (${space.free} bytes free)`;
   }
 

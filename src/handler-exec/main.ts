@@ -19,7 +19,7 @@ import { BugError, ConfigError, messageOf } from '../shared/errors.js';
 import type { Logger } from '../shared/cli/log.js';
 import { DEFAULT_RETRY, createBot, type RetryPolicy } from '../shared/telegram/client.js';
 import { displayPath } from '../shared/files/store.js';
-import { chatMemberHandlers } from './chat-member.js';
+import { chatMemberHandlers, skipOwnApprovals } from './chat-member.js';
 import { chatMenu } from './chat-menu.js';
 import { InFlight, describeUpdate } from './in-flight.js';
 import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
@@ -192,6 +192,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       bot.use(updateGuard(logger, ALLOWED_UPDATES));
       bot.use(joinRequestHandlers({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
       bot.use(chatMemberHandlers({ registry, members, logger, zone: config.zone }));
+      skipOwnApprovals(bot, logger);
       if (queue !== undefined) bot.use(queue.composer());
       if (check !== undefined) bot.use(check.composer());
       check?.resume(() => bot.telegram);

@@ -10,7 +10,7 @@
  */
 import { open } from 'node:fs/promises';
 import { fingerprint, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
-import { indexRegistry, type Invite } from '../shared/registry/registry.js';
+import { indexRegistry, type IndexedInvite } from '../shared/registry/registry.js';
 import { LinkIndex } from '../shared/registry/match.js';
 import type { Logger } from '../shared/cli/log.js';
 import { messageOf } from '../shared/errors.js';
@@ -30,7 +30,7 @@ const MAX_LISTED_PROBLEMS = 10;
 /** What the join-request handler asks of the registry. */
 export interface Registry {
   /** The row for a join request's link: by full URL, else by link name. */
-  lookup(link: string | undefined, name: string | undefined): Promise<Invite | undefined>;
+  lookup(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined>;
 }
 
 export interface RegistryWatchOptions {
@@ -67,7 +67,7 @@ async function endsWithLineBreak(file: string): Promise<boolean | undefined> {
 
 /** Keeps a LinkIndex of the registry fresh. */
 export class RegistryWatch implements Registry {
-  private index = new LinkIndex<Invite>([]);
+  private index = new LinkIndex<IndexedInvite>([]);
   /** The version read last; undefined before the first look. */
   private seen: Fingerprint | undefined;
   private lastCheck = Number.NEGATIVE_INFINITY;
@@ -93,7 +93,7 @@ export class RegistryWatch implements Registry {
     return this.index.size;
   }
 
-  async lookup(link: string | undefined, name: string | undefined): Promise<Invite | undefined> {
+  async lookup(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined> {
     await this.refresh(false);
     const hit = this.index.find(link, name);
     if (hit !== undefined) return hit;
@@ -144,7 +144,7 @@ export class RegistryWatch implements Registry {
     if (print === null) {
       this.seen = print;
       this.setSettled();
-      this.index = new LinkIndex<Invite>([]);
+      this.index = new LinkIndex<IndexedInvite>([]);
       logger.warn(`${name}: file not found; every join request is left to an admin until tg-get makes links (the handler notices the file without a restart)`);
       return;
     }

@@ -14,7 +14,7 @@ import { messageOf } from '../shared/errors.js';
 import { CHECK_REASON, type ResponseLog } from '../shared/join-log/append.js';
 import { decisionRow, type LogRow, type PendingRequests } from '../shared/join-log/pending.js';
 import { requestKey, type ResponseStatus } from '../shared/join-log/schema.js';
-import type { Invite } from '../shared/registry/registry.js';
+import type { IndexedInvite } from '../shared/registry/registry.js';
 import { settleRequest } from '../shared/telegram/settle.js';
 import type { LogGate } from './log-gate.js';
 import { checkText, type Menu } from './menu-file.js';
@@ -81,7 +81,7 @@ export class RequesterCheck {
    * calls `arm`); false when Telegram refused it (403: they blocked the bot, or the window to write
    * has passed). Other failures are thrown: the update is then delivered again.
    */
-  async ask(telegram: Telegram, request: ChatJoinRequest, invite: Invite): Promise<boolean> {
+  async ask(telegram: Telegram, request: ChatJoinRequest, invite: IndexedInvite): Promise<boolean> {
     const { menu } = this.deps;
     const group = (request.chat as { title?: string }).title ?? String(request.chat.id);
     const data = encodeCheck({ chatId: request.chat.id, userId: request.from.id, date: request.date });

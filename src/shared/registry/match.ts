@@ -15,17 +15,25 @@ export type LinkRow = Pick<Invite, 'id' | 'id_link' | 'link'>;
  */
 export class LinkIndex<T extends LinkRow> {
   private readonly byLink = new Map<string, T>();
-  private readonly byIdLink = new Map<string, T>();
-  private readonly byId = new Map<string, T>();
+  /**
+   * By name: every row's `id_link` (the first row with it), then every `id` not already a key (the
+   * first row with it). One map rather than one per column: `id` and `id_link` are often the same
+   * text, and a lookup by name wants the id_link's row before the id's anyway.
+   */
+  private readonly byName = new Map<string, T>();
 
   constructor(rows: Iterable<T>) {
+    const withIds: T[] = [];
     for (const row of rows) {
       const link = row.link.trim();
       if (link !== '' && !this.byLink.has(link)) this.byLink.set(link, row);
       const idLink = row.id_link.trim();
-      if (idLink !== '' && !this.byIdLink.has(idLink)) this.byIdLink.set(idLink, row);
+      if (idLink !== '' && !this.byName.has(idLink)) this.byName.set(idLink, row);
+      withIds.push(row);
+    }
+    for (const row of withIds) {
       const id = row.id.trim();
-      if (id !== '' && !this.byId.has(id)) this.byId.set(id, row);
+      if (id !== '' && !this.byName.has(id)) this.byName.set(id, row);
     }
   }
 
@@ -55,6 +63,6 @@ export class LinkIndex<T extends LinkRow> {
   private named(name: string | undefined): T | undefined {
     const key = name?.trim() ?? '';
     if (key === '') return undefined;
-    return this.byIdLink.get(key) ?? this.byId.get(key);
+    return this.byName.get(key);
   }
 }

@@ -5,9 +5,12 @@
  */
 import { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { cellStart } from '../files/table.js';
+import { parseDateTimeFit } from '../dates.js';
+import { cellStart, emptyTable } from '../files/table.js';
 import { dateCell } from '../files/cells.js';
-import { loadFile, scanFile, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
+import { headerProblem, loadFile, validateRow, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
+import { readTable } from '../files/store.js';
+import type { Table, TableRow } from '../files/tsv.js';
 import { characterCount, quote } from '../quote.js';
 import { LinkIndex } from './match.js';
 
@@ -115,27 +118,132 @@ export async function readRegistry(file: string, zone: string, options: LoadOpti
   return loaded;
 }
 
+/** Where the schema's columns are in a header: -1 when missing, the first of two same-named ones (as `rowObject` takes). */
+type ColumnsAt = Record<keyof Invite, number>;
+
+const SCHEMA_COLUMNS = [...INVITE_COLUMNS, 'max_members', 'link_status'] as const;
+
+const columnsAt = (header: readonly string[]): ColumnsAt => Object.fromEntries(SCHEMA_COLUMNS.map((name) => [name, header.indexOf(name)])) as ColumnsAt;
+
+const cellAt = (row: TableRow, index: number): string => (index < 0 ? '' : (row.cells[index] ?? ''));
+
+/** A date cell as `dateCell` reads it when it needs no word to the admin: null when blank, undefined when the schema must decide. */
+function quickDate(text: string, zone: string): Date | null | undefined {
+  if (text.trim() === '') return null;
+  const parsed = parseDateTimeFit(text, zone);
+  // A time a daylight-saving change skips or repeats goes through the schema, which warns about it.
+  return parsed === null || parsed.fit.kind !== 'exact' ? undefined : parsed.date;
+}
+
+/**
+ * A registry row's value when every cell passes `inviteSchema` as it is (the same value, keys and
+ * all), else undefined: the schema then decides, with its messages and warnings. Pure. Reading
+ * 10,000 rows through zod made most of tg-handler's start-up garbage (BENCHMARKS.md, issue 15).
+ */
+export function quickInvite(row: TableRow, at: ColumnsAt, zone: string): Invite | undefined {
+  const id = cellAt(row, at.id);
+  const link = cellAt(row, at.link).trim();
+  if (id.trim() === '' || characterCount(id) > LINK_NAME_MAX || (link !== '' && !linkPattern.test(link))) return undefined;
+  const dtCreate = quickDate(cellAt(row, at.dt_create), zone);
+  const dtExpire = quickDate(cellAt(row, at.dt_expire), zone);
+  if (dtCreate === undefined || dtExpire === undefined) return undefined;
+  const status = cellAt(row, at.link_status).trim().toLowerCase();
+  if (status !== '' && status !== 'revoked') return undefined;
+  const value: Invite = {
+    id,
+    id_adress: cellAt(row, at.id_adress),
+    link_path: cellAt(row, at.link_path),
+    chat_id: cellAt(row, at.chat_id),
+    id_link: cellAt(row, at.id_link),
+    link: cellAt(row, at.link),
+    dt_create: dtCreate,
+    dt_expire: dtExpire,
+    link_status: status as Invite['link_status'],
+  };
+  // The column is optional: the schema gives the key only when the header has it.
+  if (at.max_members < 0) return value;
+  const max = cellAt(row, at.max_members).trim();
+  if (max !== '' && !(/^\d{1,9}$/.test(max) && Number(max) >= 1)) return undefined;
+  const { link_status, ...rest } = value;
+  return { ...rest, max_members: max === '' ? undefined : Number(max), link_status };
+}
+
+/**
+ * `scanFile(file, name, inviteSpec(zone), onEntry, onWarning)` with `quickInvite` in front of the
+ * schema: the same entries, problems and warnings, and zod runs only for a row that needs its
+ * message (or warning). Throws as `scanFile` does.
+ */
+export async function scanRegistry(
+  file: string,
+  name: string,
+  zone: string,
+  onEntry: (entry: Entry<Invite>) => DataFileError | undefined,
+  onWarning: (warning: DataFileWarning) => void = () => {},
+): Promise<DataFileError[]> {
+  const spec = inviteSpec(zone);
+  const problems: DataFileError[] = [];
+  let checker: Table | undefined;
+  let at: ColumnsAt | undefined;
+  let broken: DataFileError | undefined;
+  const frame = await readTable(file, name, spec.expected, (row, header) => {
+    if (checker === undefined) {
+      checker = emptyTable(name, header.cells);
+      at = columnsAt(header.cells);
+      broken = headerProblem(name, header.cells, spec);
+    }
+    if (broken !== undefined || row.blank) return;
+    const quick = row.error === undefined ? quickInvite(row, at!, zone) : undefined;
+    const checked = quick !== undefined ? { value: quick, warnings: [] } : validateRow(checker, row, spec);
+    if (checked === null) return;
+    if ('problems' in checked) problems.push(...checked.problems);
+    else {
+      const problem = onEntry({ row, value: checked.value });
+      if (problem !== undefined) problems.push(problem);
+      else checked.warnings.forEach(onWarning);
+    }
+  });
+  broken ??= frame.header.cells.length === 0 ? undefined : headerProblem(name, frame.header.cells, spec);
+  return broken === undefined ? problems : [broken];
+}
+
+/** What tg-handler keeps of a registry row: what its decisions, rows, log lines and review cards use. */
+export type IndexedInvite = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link' | 'dt_expire' | 'max_members' | 'link_status'>;
+
+/**
+ * A text of its own: a cell read is a slice of the 64 KiB piece it was read from, and would keep the
+ * whole piece alive as long as the index holds it. Slicing a fresh concatenation makes V8 copy it.
+ */
+const own = (text: string): string => (text.length < 13 ? text : `${text} `.slice(0, -1));
+
+/** The row as tg-handler keeps it, sharing no memory with the text it was read from. Pure. */
+export function indexed(invite: Invite): IndexedInvite {
+  const kept: IndexedInvite = { id: own(invite.id), id_adress: own(invite.id_adress), id_link: own(invite.id_link), link: own(invite.link), dt_expire: invite.dt_expire, link_status: invite.link_status };
+  if ('max_members' in invite) kept.max_members = invite.max_members;
+  return kept;
+}
+
 /**
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
- * kept (the same rows and problems as `loadRegistry`), so memory holds the rows' values and no more.
- * Rows whose `link_status` is `revoked` are left out: tg-handler treats their links as unknown.
+ * kept (the same rows and problems as `readRegistry`), each row kept as `IndexedInvite`, so memory
+ * holds what the handler uses and no more. Rows whose `link_status` is `revoked` are left out:
+ * tg-handler treats their links as unknown.
  */
 export async function indexRegistry(
   file: string,
   name: string,
   zone: string,
-): Promise<{ index: LinkIndex<Invite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
+): Promise<{ index: LinkIndex<IndexedInvite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
   const firstLine = new Map<string, number>();
-  const invites: Invite[] = [];
+  const invites: IndexedInvite[] = [];
   const warnings: DataFileWarning[] = [];
-  const problems = await scanFile(
+  const problems = await scanRegistry(
     file,
     name,
-    inviteSpec(zone),
+    zone,
     (entry) => {
       const problem = claimId(firstLine, name, entry);
       // A revoked row keeps its id, but its link is no longer the registry's: requests through it are unknown.
-      if (problem === undefined && !isRevoked(entry.value)) invites.push(entry.value);
+      if (problem === undefined && !isRevoked(entry.value)) invites.push(indexed(entry.value));
       return problem;
     },
     (warning) => warnings.push(warning),
