@@ -58,8 +58,14 @@ export class DayTally {
   private readonly approvedByDay = new Map<number, number>();
   private readonly joinsByDay = new Map<number, number>();
   private readonly leavesByDay = new Map<number, number>();
-  /** The current day's joins + leaves * LEAVE per link index; put in `pairs` when the day changes. */
-  private readonly dayLinks = new Map<number, number>();
+  /**
+   * The current day's joins + leaves * LEAVE per link index, and the links touched that day (in
+   * typed arrays: a Map of a day's 2,000 links grew its table all day long, long enough for the old
+   * heap, and left about 50 MB there over 428 days); put in `pairs` when the day changes.
+   */
+  private readonly dayLinks: Float64Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
   /** Every (day, link) so far as key = day * (links + 1) + link and its packed counts: 16 bytes a pair, off the heap. */
   private pairs = new PairList();
   /** False once a day came back after a later one (a log out of order): `finish` then sorts and merges the pairs. */
@@ -71,21 +77,27 @@ export class DayTally {
   private dayApproved = 0;
   private dayJoins = 0;
   private dayLeaves = 0;
+  /** One Date for `dayNumber`, set to each event's time: no Date per row. */
+  private readonly moment = new Date(0);
 
   constructor(
     private readonly zone: string,
     private readonly links: number,
     private readonly perLink: boolean,
-  ) {}
+  ) {
+    this.dayLinks = new Float64Array(perLink ? links + 1 : 0);
+    this.touched = new Int32Array(perLink ? links + 1 : 0);
+  }
 
-  /** One dated row: a join (approve, joined) or a leave; `approved` when it is an approval counted in the window. */
-  event(at: Date, link: number, isJoin: boolean, inWindow: boolean, beforeWindow: boolean, approved: boolean): void {
+  /** One dated row (ms since 1970): a join (approve, joined) or a leave; `approved` when it is an approval counted in the window. */
+  event(ms: number, link: number, isJoin: boolean, inWindow: boolean, beforeWindow: boolean, approved: boolean): void {
     if (beforeWindow) {
       this.before += isJoin ? 1 : -1;
       return;
     }
     if (!inWindow) return;
-    const day = dayNumber(at, this.zone);
+    this.moment.setTime(ms);
+    const day = dayNumber(this.moment, this.zone);
     if (day !== this.day) {
       this.flush();
       this.day = day;
@@ -93,16 +105,22 @@ export class DayTally {
     if (approved) this.dayApproved += 1;
     if (isJoin) this.dayJoins += 1;
     else this.dayLeaves += 1;
-    if (this.perLink) this.dayLinks.set(link, (this.dayLinks.get(link) ?? 0) + (isJoin ? 1 : LEAVE));
+    if (this.perLink) {
+      if (this.dayLinks[link] === 0) this.touched[this.touchedCount++] = link;
+      this.dayLinks[link]! += isJoin ? 1 : LEAVE;
+    }
   }
 
   private flush(): void {
-    if (this.dayLinks.size > 0) {
+    if (this.touchedCount > 0) {
       if (this.day < this.lastDay) this.ordered = false;
       this.lastDay = Math.max(this.lastDay, this.day);
       const base = this.day * (this.links + 1);
-      for (const link of [...this.dayLinks.keys()].sort((a, b) => a - b)) this.pairs.push(base + link, this.dayLinks.get(link)!);
-      this.dayLinks.clear();
+      for (const link of this.touched.subarray(0, this.touchedCount).sort()) {
+        this.pairs.push(base + link, this.dayLinks[link]!);
+        this.dayLinks[link] = 0;
+      }
+      this.touchedCount = 0;
     }
     const add = (map: Map<number, number>, n: number) => n > 0 && map.set(this.day, (map.get(this.day) ?? 0) + n);
     add(this.approvedByDay, this.dayApproved);
