@@ -3,7 +3,7 @@
  * HTML page (always) and the CSV (with --csv). Needs neither the token nor the group: it reads files
  * only. The decisions live in aggregate.ts and the format-*.ts files; this is their I/O.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
@@ -11,11 +11,11 @@ import { ExitError, type DataFileError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
 import { readRegistry } from '../../shared/registry/registry.js';
-import { scanJoinLog } from './join-rows.js';
+import { readJoinLog } from './join-rows.js';
 import { displayPath, writeAtomic } from '../../shared/files/store.js';
 import { ReportAccumulator, type Report } from './aggregate.js';
-import { formatCsv, formatDailyCsv } from './format-csv.js';
-import { formatHtml } from './format-html.js';
+import { dailyCsvPieces, formatCsv } from './format-csv.js';
+import { htmlPieces } from './format-html.js';
 import { formatTable, plural } from './format-table.js';
 
 /** The HTML page's default name. */
@@ -45,10 +45,40 @@ export function defaultHtmlPath(config: Pick<Config, 'linksDir'>): string {
   return path.join(path.dirname(config.linksDir), REPORT_FILE);
 }
 
-async function writeOutput(file: string, text: string | Buffer, what: string): Promise<void> {
+/**
+ * Writes pieces as they come into a temp file beside `file`, then renames it over `file` (fsynced, as
+ * `writeAtomic`): a crash leaves the old file or the new one, and a big output is never held whole.
+ */
+async function writePieces(file: string, pieces: Iterable<Buffer>): Promise<void> {
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      for (const piece of pieces) await handle.write(piece);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
+  // Makes the rename durable; a file system that cannot fsync a folder is let be (as store.ts does).
+  await dir?.sync().catch(() => {});
+  await dir?.close();
+}
+
+function* utf8(pieces: Iterable<string>): Generator<Buffer> {
+  for (const piece of pieces) yield Buffer.from(piece, 'utf8');
+}
+
+async function writeOutput(file: string, text: string | Buffer | Iterable<Buffer>, what: string): Promise<void> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeAtomic(file, text);
+    if (typeof text === 'string' || Buffer.isBuffer(text)) await writeAtomic(file, text);
+    else await writePieces(file, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ExitError(EXIT_FAILED, `cannot write the ${what} to ${displayPath(file)} (${code}); choose another path or check the folder's permissions`, { cause: error });
@@ -76,7 +106,7 @@ export async function loadReport(
   const warnings = [...invites.warnings];
   let logProblems: DataFileError[];
   try {
-    logProblems = await scanJoinLog(responsesPath, displayPath(responsesPath), config.zone, (join) => acc.add(join), (warning) => warnings.push(warning));
+    logProblems = await readJoinLog(responsesPath, displayPath(responsesPath), config.zone, { facts: (f) => acc.addFacts(f), row: (join) => acc.add(join) }, (warning) => warnings.push(warning));
   } catch (error) {
     // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
     if ((error as Error).name !== 'DataFileMissingError') throw error;
@@ -103,7 +133,7 @@ export async function runReport(config: Config, options: ReportOptions, log: Log
 
   const cwd = options.cwd ?? process.cwd();
   const htmlPath = options.html !== undefined ? path.resolve(cwd, options.html) : defaultHtmlPath(config);
-  await writeOutput(htmlPath, formatHtml(report, { now: options.now, sources, ...(scope.since ? { since: scope.since } : {}), ...(scope.until ? { until: scope.until } : {}), ...(scope.chat !== undefined ? { chat: scope.chat } : {}) }), 'HTML report');
+  await writeOutput(htmlPath, utf8(htmlPieces(report, { now: options.now, sources, ...(scope.since ? { since: scope.since } : {}), ...(scope.until ? { until: scope.until } : {}), ...(scope.chat !== undefined ? { chat: scope.chat } : {}) })), 'HTML report');
   log.info(`wrote ${displayPath(htmlPath)}`);
   let csvPath: string | undefined;
   if (options.csv !== undefined) {
@@ -114,7 +144,7 @@ export async function runReport(config: Config, options: ReportOptions, log: Log
   let dailyCsvPath: string | undefined;
   if (options.dailyCsv !== undefined) {
     dailyCsvPath = path.resolve(cwd, options.dailyCsv);
-    await writeOutput(dailyCsvPath, formatDailyCsv(report.daily), 'daily CSV');
+    await writeOutput(dailyCsvPath, dailyCsvPieces(report.daily), 'daily CSV');
     log.info(`wrote ${displayPath(dailyCsvPath)}`);
   }
   const withJoins = report.rows.length - report.noJoins.length;
