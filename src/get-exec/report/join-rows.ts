@@ -119,7 +119,7 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
     }
   };
   const lines = (bytes: Buffer, cut: number): void => {
-    // One check of the piece instead of one per line; a piece that is not all UTF-8 goes line by line to the scanner.
+    // One check of the piece instead of one per line; in a piece that is not all UTF-8, each line is checked.
     const utf8 = isUtf8(bytes.subarray(0, cut));
     for (let start = 0; start < cut; ) {
       const lf = bytes.indexOf(10, start);
@@ -129,7 +129,7 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
         return;
       }
       const end = lf > start && bytes[lf - 1] === 13 ? lf - 1 : lf;
-      const facts = utf8 && !inRecord && plain !== undefined ? plain.read(bytes, start, end) : undefined;
+      const facts = !inRecord && plain !== undefined && (utf8 || isUtf8(bytes.subarray(start, end))) ? plain.read(bytes, start, end) : undefined;
       if (facts !== undefined) {
         skipped++;
         sink.facts(facts);
