@@ -28,6 +28,8 @@ export interface JoinFacts extends Required<Pick<Response, 'id_link' | 'link' | 
   respondedMs: number;
   /** tg_request_date in Unix seconds, NaN when blank. */
   requestS: number;
+  /** The registry line THE link rule gives the row (`ReportAccumulator.ownerOf`), -1 when not looked up. */
+  owner: number;
 }
 
 /** One registry row and what came through its link. */
@@ -173,30 +175,35 @@ export class ReportAccumulator {
   /** Counts one join-log row. */
   add(join: JoinRow): void {
     const at = joinTime(join);
-    this.count(join.chat_id, join.link, join.id_link, join.tg_responde_status, cell(join.id_tg), at === null ? Number.NaN : at.getTime(), ledgerDate(join));
+    this.count(join.chat_id, join.link, join.id_link, -1, join.tg_responde_status, cell(join.id_tg), at === null ? Number.NaN : at.getTime(), ledgerDate(join));
   }
 
   /** Counts one row from the quick reader: as `add` of the same row, without a Date or a cell parsed twice. */
   addFacts(f: JoinFacts): void {
     const known = !Number.isNaN(f.requestS);
     const ms = Number.isNaN(f.respondedMs) ? (known ? f.requestS * 1000 : Number.NaN) : f.respondedMs;
-    this.count(f.chat_id, f.link, f.id_link, f.status, f.id_tg, ms, known ? f.requestS : Number.isNaN(f.respondedMs) ? 0 : Math.floor(f.respondedMs / 1000));
+    this.count(f.chat_id, f.link, f.id_link, f.owner, f.status, f.id_tg, ms, known ? f.requestS : Number.isNaN(f.respondedMs) ? 0 : Math.floor(f.respondedMs / 1000));
   }
 
-  /** `ms` is the row's `joinTime` (NaN for none), `ledgerS` its `ledgerDate`. */
-  private count(chatCell: string | undefined, link: string, idLink: string, status: ResponseStatus, user: string, ms: number, ledgerS: number): void {
+  /** The registry line (0-based) THE link rule gives a link and name; the registry's length for none. */
+  ownerOf(link: string, idLink: string): number {
+    return this.links.find(link, idLink)?.index ?? this.registry.length;
+  }
+
+  /** `line` is `ownerOf(link, idLink)` when known (else -1), `ms` the row's `joinTime` (NaN for none), `ledgerS` its `ledgerDate`. */
+  private count(chatCell: string | undefined, link: string, idLink: string, line: number, status: ResponseStatus, user: string, ms: number, ledgerS: number): void {
     const chat = cell(chatCell) || this.defaultChat;
     if (this.onlyChat !== undefined && chat !== this.onlyChat) return;
-    const owner = this.links.find(link, idLink);
-    const index = owner === undefined ? this.registry.length : owner.index;
+    const index = line >= 0 ? line : this.ownerOf(link, idLink);
+    const owner = index < this.registry.length;
     const tally = index * STRIDE;
     const t = this.tallies;
     const isJoin = status === 'approve' || status === 'joined';
     const isLeave = status === 'left' || status === 'removed';
     if (isJoin || isLeave) {
       // The ledger's own fold, with the row's registry line as its link: THE link rule, not the id_link cell.
-      this.ledger.apply({ chat, user, status, link: owner !== undefined ? this.memberKeys[index]! : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerS });
-      if (isJoin && owner !== undefined && user !== '' && this.people.size > 0) this.notePerson(index, user);
+      this.ledger.apply({ chat, user, status, link: owner ? this.memberKeys[index]! : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerS });
+      if (isJoin && owner && user !== '' && this.people.size > 0) this.notePerson(index, user);
     }
     const undated = Number.isNaN(ms);
     // Undated rows are counted only when no window is asked for: nobody can tell whether they fall in it.

@@ -43,6 +43,8 @@ export function quickJoinRow(row: TableRow, columns: Columns, zone: string): Joi
 export interface JoinSink {
   facts(facts: JoinFacts): void;
   row(join: JoinRow): void;
+  /** THE link rule, when the sink counts by registry line: `JoinFacts.owner` then holds its answer. */
+  ownerOf?: (link: string, idLink: string) => number;
 }
 
 /** Bytes read at a time, as `readTable` (store.ts) reads. */
@@ -115,7 +117,7 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
     const state = scanner.resume();
     inRecord = state.inRecord;
     if (plain === undefined && state.header !== undefined && !inRecord && headerProblem(name, state.header.cells, spec) === undefined) {
-      plain = new PlainJoinLine(columnsOf(state.header.cells), state.header.cells.length, zone);
+      plain = new PlainJoinLine(columnsOf(state.header.cells), state.header.cells.length, zone, sink.ownerOf);
     }
   };
   const lines = (bytes: Buffer, cut: number): void => {

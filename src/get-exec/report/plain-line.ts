@@ -52,16 +52,23 @@ export class PlainJoinLine {
   private readonly ends: Int32Array;
   private readonly kept: (string | undefined)[] = new Array<string | undefined>(MAX_KEPT * 2).fill(undefined);
   private keptCount = 0;
+  /** Where `text` found or put its last string in `kept` (-1: not kept). */
+  private slot = -1;
+  /** The registry line of a kept string as a full link, and as a name (-2: not looked up yet). */
+  private readonly ownerByLink = new Int32Array(MAX_KEPT * 2).fill(-2);
+  private readonly ownerByName = new Int32Array(MAX_KEPT * 2).fill(-2);
   /** The last wall-clock quarter hour read: its offset and whether its times are exact (not skipped or repeated by a clock change). */
   private quarter = Number.NaN;
   private offset = 0;
   private exact = false;
-  private readonly facts: JoinFacts = { id_link: '', link: '', status: 'approve', id_tg: '', chat_id: '', respondedMs: Number.NaN, requestS: Number.NaN };
+  private readonly facts: JoinFacts = { id_link: '', link: '', status: 'approve', id_tg: '', chat_id: '', respondedMs: Number.NaN, requestS: Number.NaN, owner: -1 };
 
+  /** `ownerOf` is THE link rule (the report's registry line of a link and name); its answers for repeated cells are remembered. */
   constructor(
     private readonly columns: Columns,
     private readonly width: number,
     private readonly zone: string,
+    private readonly ownerOf?: (link: string, idLink: string) => number,
   ) {
     this.starts = new Int32Array(width + 1);
     this.ends = new Int32Array(width + 1);
@@ -98,11 +105,27 @@ export class PlainJoinLine {
     f.status = status;
     f.id_tg = b.toString('latin1', this.starts[c.idTg]!, this.ends[c.idTg]!);
     f.id_link = this.text(b, c.idLink, fields);
+    const nameSlot = this.slot;
     f.link = this.text(b, c.link, fields);
+    f.owner = this.owner(f.link, this.slot, f.id_link, nameSlot);
     f.chat_id = this.text(b, c.chat, fields);
     f.respondedMs = at;
     f.requestS = requestS;
     return f;
+  }
+
+  /**
+   * The registry line of the row's link, remembered per kept cell: a full link decides alone, a blank
+   * one leaves it to the name alone (see LinkIndex.find); a masked link (`…`) needs both and is not
+   * remembered. -1 when there is no `ownerOf` or nothing could be remembered.
+   */
+  private owner(link: string, linkSlot: number, idLink: string, nameSlot: number): number {
+    if (this.ownerOf === undefined) return -1;
+    const url = link.trim();
+    const [slot, known] = url === '' ? [nameSlot, this.ownerByName] : url.endsWith('…') ? [-1, this.ownerByLink] : [linkSlot, this.ownerByLink];
+    if (slot < 0) return this.ownerOf(link, idLink);
+    if (known[slot] === -2) known[slot] = this.ownerOf(link, idLink);
+    return known[slot]!;
   }
 
   private statusAt(b: Buffer, column: number, fields: number): ResponseStatus | undefined {
@@ -137,6 +160,7 @@ export class PlainJoinLine {
 
   /** A cell's text; short ASCII cells that came before are reused (links, names, the chat: a few thousand for a million rows). */
   private text(b: Buffer, column: number, fields: number): string {
+    this.slot = -1;
     if (column < 0 || column >= fields) return '';
     const s = this.starts[column]!;
     const e = this.ends[column]!;
@@ -156,18 +180,26 @@ export class PlainJoinLine {
       if (known.length === e - s) {
         let i = 0;
         while (i < e - s && known.charCodeAt(i) === b[s + i]) i++;
-        if (i === e - s) return known;
+        if (i === e - s) {
+          this.slot = at;
+          return known;
+        }
       }
       at = (at + 1) & mask;
     }
     if (this.keptCount >= MAX_KEPT) {
       this.kept.fill(undefined);
+      this.ownerByLink.fill(-2);
+      this.ownerByName.fill(-2);
       this.keptCount = 0;
       at = (h >>> 0) & mask;
     }
     const text = b.toString('latin1', s, e);
     this.kept[at] = text;
+    this.ownerByLink[at] = -2;
+    this.ownerByName[at] = -2;
     this.keptCount++;
+    this.slot = at;
     return text;
   }
 

@@ -106,7 +106,7 @@ export async function loadReport(
   const warnings = [...invites.warnings];
   let logProblems: DataFileError[];
   try {
-    logProblems = await readJoinLog(responsesPath, displayPath(responsesPath), config.zone, { facts: (f) => acc.addFacts(f), row: (join) => acc.add(join) }, (warning) => warnings.push(warning));
+    logProblems = await readJoinLog(responsesPath, displayPath(responsesPath), config.zone, { facts: (f) => acc.addFacts(f), row: (join) => acc.add(join), ownerOf: (link, idLink) => acc.ownerOf(link, idLink) }, (warning) => warnings.push(warning));
   } catch (error) {
     // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
     if ((error as Error).name !== 'DataFileMissingError') throw error;

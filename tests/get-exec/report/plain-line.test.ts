@@ -128,7 +128,7 @@ describe('ReportAccumulator.addFacts', () => {
     await writeFile(file, text);
     const quickAcc = new ReportAccumulator(registry, ZONE, scope);
     let plain = 0;
-    await readJoinLog(file, 'responde_data.txt', ZONE, { facts: (f) => (plain++, quickAcc.addFacts(f)), row: (join) => quickAcc.add(join) });
+    await readJoinLog(file, 'responde_data.txt', ZONE, { facts: (f) => (plain++, quickAcc.addFacts(f)), row: (join) => quickAcc.add(join), ownerOf: (link, idLink) => quickAcc.ownerOf(link, idLink) });
     const fullAcc = new ReportAccumulator(registry, ZONE, scope);
     await scanFile(file, 'responde_data.txt', responseSpec(ZONE), (entry) => void fullAcc.add(entry.value));
     const [a, b] = [quickAcc.finish(NOW), fullAcc.finish(NOW)];
@@ -145,6 +145,18 @@ describe('ReportAccumulator.addFacts', () => {
     const registry: RegistryRow[] = [0, 1, 2].map((i) => ({ id: `n${i}`, id_adress: '', id_link: `n${i}`, link: `https://t.me/+L${i}`, line: i + 2 }));
     registry.push({ id: 'anna', id_adress: '', id_link: 'anna', link: 'https://t.me/+Abcdef', line: 5, max_members: 1 });
     for (const scope of [{ daily: true }, { since: new Date('2026-01-01T00:00:00Z'), daily: true }]) await both(registry, mixedLog(), scope);
+  });
+
+  it('counts by the right registry line after its string cache started over', async () => {
+    const registry: RegistryRow[] = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, id_adress: '', id_link: `id${i}`, link: `https://t.me/+k${i}`, line: i + 2 }));
+    // 30,000 distinct names and links (60,000 strings: the cache of 32,768 starts over, and fills again), rows by name only, then the first links again.
+    const row = (i: number, link: string, idLink: string, status = 'approve') => withCell({ 0: idLink, 1: String(i + 1), 5: status, 7: link });
+    const rows = [
+      ...Array.from({ length: 200 }, (_, i) => row(i, '', `id${i % 60}`, i % 2 ? 'joined' : 'left')),
+      ...Array.from({ length: 30_000 }, (_, i) => row(i, `https://t.me/+k${i}`, `id${i}`)),
+      ...Array.from({ length: 200 }, (_, i) => row(i, i % 3 ? `https://t.me/+k${i % 60}` : '', `id${(i * 7) % 60}`)),
+    ];
+    await both(registry, `${tsv(RESPONSE_HEADER)}\n${rows.join('\n')}\n`, { daily: true });
   });
 });
 
