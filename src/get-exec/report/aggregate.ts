@@ -182,7 +182,8 @@ export class ReportAccumulator {
   addFacts(f: JoinFacts): void {
     const known = !Number.isNaN(f.requestS);
     const ms = Number.isNaN(f.respondedMs) ? (known ? f.requestS * 1000 : Number.NaN) : f.respondedMs;
-    this.count(f.chat_id, f.link, f.id_link, f.owner, f.status, f.id_tg, ms, known ? f.requestS : Number.isNaN(f.respondedMs) ? 0 : Math.floor(f.respondedMs / 1000));
+    // f.id_link is made only when asked for: not when the line is known.
+    this.count(f.chat_id, f.link, f.owner >= 0 ? '' : f.id_link, f.owner, f.status, f.id_tg, ms, known ? f.requestS : Number.isNaN(f.respondedMs) ? 0 : Math.floor(f.respondedMs / 1000));
   }
 
   /** The registry line (0-based) THE link rule gives a link and name; the registry's length for none. */

@@ -61,7 +61,15 @@ export class PlainJoinLine {
   private quarter = Number.NaN;
   private offset = 0;
   private exact = false;
-  private readonly facts: JoinFacts = { id_link: '', link: '', status: 'approve', id_tg: '', chat_id: '', respondedMs: Number.NaN, requestS: Number.NaN, owner: -1 };
+  private readonly facts: JoinFacts;
+  /** The line being read, for its name (id_link), made only when asked for: with a full link, the count never needs it. */
+  private line: Buffer = Buffer.alloc(0);
+  private fields = 0;
+  private name: string | undefined;
+  private nameSlot = -1;
+  /** Counts the times `kept` started over: an answer looked up across one is not remembered. */
+  private generation = 0;
+  private lastChat = '';
 
   /** `ownerOf` is THE link rule (the report's registry line of a link and name); its answers for repeated cells are remembered. */
   constructor(
@@ -72,6 +80,21 @@ export class PlainJoinLine {
   ) {
     this.starts = new Int32Array(width + 1);
     this.ends = new Int32Array(width + 1);
+    const reader = this;
+    this.facts = {
+      get id_link(): string {
+        return reader.nameText();
+      },
+      link: '', status: 'approve', id_tg: '', chat_id: '', respondedMs: Number.NaN, requestS: Number.NaN, owner: -1,
+    };
+  }
+
+  private nameText(): string {
+    if (this.name === undefined) {
+      this.name = this.text(this.line, this.columns.idLink, this.fields);
+      this.nameSlot = this.slot;
+    }
+    return this.name;
   }
 
   /** The row of line `b[start, end)` (without its line ending) when it is plain and passes the quick check, else undefined. */
@@ -104,11 +127,12 @@ export class PlainJoinLine {
     const f = this.facts;
     f.status = status;
     f.id_tg = b.toString('latin1', this.starts[c.idTg]!, this.ends[c.idTg]!);
-    f.id_link = this.text(b, c.idLink, fields);
-    const nameSlot = this.slot;
+    this.line = b;
+    this.fields = fields;
+    this.name = undefined;
     f.link = this.text(b, c.link, fields);
-    f.owner = this.owner(f.link, this.slot, f.id_link, nameSlot);
-    f.chat_id = this.text(b, c.chat, fields);
+    f.owner = this.owner(f.link, this.slot);
+    f.chat_id = this.chat(b, c.chat, fields);
     f.respondedMs = at;
     f.requestS = requestS;
     return f;
@@ -119,13 +143,30 @@ export class PlainJoinLine {
    * one leaves it to the name alone (see LinkIndex.find); a masked link (`…`) needs both and is not
    * remembered. -1 when there is no `ownerOf` or nothing could be remembered.
    */
-  private owner(link: string, linkSlot: number, idLink: string, nameSlot: number): number {
+  private owner(link: string, linkSlot: number): number {
     if (this.ownerOf === undefined) return -1;
     const url = link.trim();
-    const [slot, known] = url === '' ? [nameSlot, this.ownerByName] : url.endsWith('…') ? [-1, this.ownerByLink] : [linkSlot, this.ownerByLink];
-    if (slot < 0) return this.ownerOf(link, idLink);
-    if (known[slot] === -2) known[slot] = this.ownerOf(link, idLink);
-    return known[slot]!;
+    if (url.endsWith('…')) return this.ownerOf(link, this.nameText());
+    const generation = this.generation;
+    const [slot, known] = url === '' ? [(this.nameText(), this.nameSlot), this.ownerByName] : [linkSlot, this.ownerByLink];
+    if (slot >= 0 && known[slot] !== -2 && generation === this.generation) return known[slot]!;
+    const line = this.ownerOf(link, this.nameText());
+    if (slot >= 0 && generation === this.generation) known[slot] = line;
+    return line;
+  }
+
+  /** The chat cell: nearly always the one before (ASCII, so its bytes are its characters), compared with it first. */
+  private chat(b: Buffer, column: number, fields: number): string {
+    const last = this.lastChat;
+    if (column >= 0 && column < fields && this.ends[column]! - this.starts[column]! === last.length && last !== '') {
+      const s = this.starts[column]!;
+      let i = 0;
+      while (i < last.length && last.charCodeAt(i) === b[s + i]) i++;
+      if (i === last.length) return last;
+    }
+    const text = this.text(b, column, fields);
+    this.lastChat = this.slot >= 0 ? text : '';
+    return text;
   }
 
   private statusAt(b: Buffer, column: number, fields: number): ResponseStatus | undefined {
@@ -192,6 +233,7 @@ export class PlainJoinLine {
       this.ownerByLink.fill(-2);
       this.ownerByName.fill(-2);
       this.keptCount = 0;
+      this.generation++;
       at = (h >>> 0) & mask;
     }
     const text = b.toString('latin1', s, e);

@@ -38,6 +38,10 @@ function mixedLog(): Buffer {
     `${withCell({ 7: ' https://t.me/+A ' })}\n`,
     `${withCell({ 7: 'https://t.me/+Abc…' })}\n`,
     `${withCell({ 0: '日本語', 7: `https://t.me/+${'x'.repeat(80)}`, 8: '' })}\n`,
+    // A chat cell whose bytes, read one by one, are the characters of the one before.
+    `${withCell({ 8: 'Ã©' })}\n`,
+    `${withCell({ 8: 'é' })}\n`,
+    `${withCell({ 8: 'é' })}\n`,
     `${withCell({ 2: 'Ann"a' })}\n`,
     `${withCell({ 2: '"Ann\nA"' })}\n`,
     `${withCell({ 1: '555' })}\r\n`,
