@@ -148,18 +148,21 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
   }
   let header: TableRow;
   try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    let carry = Buffer.alloc(0);
+    // One buffer for the whole file: an unfinished line moves to its start and the next piece is read
+    // after it (a new Buffer per piece was 2,200 short-lived 64 KiB allocations outside the heap).
+    let buffer = Buffer.allocUnsafe(chunkBytes * 2);
+    let carry = 0;
     for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (buffer.length - carry < chunkBytes) buffer = Buffer.concat([buffer.subarray(0, carry)], carry + chunkBytes * 2);
+      const { bytesRead } = await handle.read(buffer, carry, chunkBytes, position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const bytes = carry.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
+      const bytes = buffer.subarray(0, carry + bytesRead);
       const cut = lastLineEnd(bytes);
       if (cut > 0) lines(bytes, cut);
-      carry = Buffer.from(bytes.subarray(cut));
+      carry = bytes.copy(buffer, 0, cut);
     }
-    if (carry.length > 0) slow(carry, false);
+    if (carry > 0) slow(Buffer.from(buffer.subarray(0, carry)), false);
     if (skipped > 0) scanner.resume(skipped);
     header = scanner.end().header;
   } finally {
