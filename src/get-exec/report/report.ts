@@ -8,15 +8,16 @@ import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
 import { ExitError, type DataFileError } from '../../shared/errors.js';
+import type { DataFileWarning } from '../../shared/files/data-file.js';
 import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
 import { readRegistry } from '../../shared/registry/registry.js';
 import { readJoinLog } from './join-rows.js';
 import { displayPath, writeAtomic } from '../../shared/files/store.js';
-import { ReportAccumulator, type Report } from './aggregate.js';
+import { ReportAccumulator, type RegistryRow, type Report } from './aggregate.js';
 import { dailyCsvPieces, formatCsv } from './format-csv.js';
 import { htmlPieces } from './format-html.js';
-import { formatTable, plural } from './format-table.js';
+import { plural, tableLines } from './format-table.js';
 
 /** The HTML page's default name. */
 export const REPORT_FILE = 'report.html';
@@ -86,6 +87,18 @@ async function writeOutput(file: string, text: string | Buffer | Iterable<Buffer
 }
 
 /**
+ * The registry's rows the report counts (those of `chat`), with their lines; the rows as read (their
+ * cells and text, about 10 MB for 10,000 rows) are not kept while the join log is read.
+ */
+async function registryRows(file: string, zone: string, chat: string | undefined, defaultChat: string): Promise<{ registry: RegistryRow[]; problems: DataFileError[]; warnings: DataFileWarning[] }> {
+  const invites = await readRegistry(file, zone);
+  const registry = invites.entries
+    .filter((e) => chat === undefined || (e.value.chat_id.trim() || defaultChat) === chat)
+    .map((e) => ({ ...e.value, line: e.row.line }));
+  return { registry, problems: invites.problems, warnings: invites.warnings };
+}
+
+/**
  * Reads the registry, then the join log row by row into the report: memory grows with links and days,
  * never with the log's length. Every row that cannot be used is logged as a warning with its place.
  */
@@ -97,12 +110,9 @@ export async function loadReport(
 ): Promise<{ report: Report; problems: number; sources: string[] }> {
   const invitesPath = path.join(config.dataDir, INVITE_FILE);
   const responsesPath = path.join(config.dataDir, RESPONSE_FILE);
-  const invites = await readRegistry(invitesPath, config.zone);
   const defaultChat = config.chatId === null || config.chatId === undefined ? '' : String(config.chatId);
-  const registry = invites.entries
-    .filter((e) => scope.chat === undefined || (e.value.chat_id.trim() || defaultChat) === scope.chat)
-    .map((e) => ({ ...e.value, line: e.row.line }));
-  const acc = new ReportAccumulator(registry, config.zone, { ...scope, defaultChat });
+  const invites = await registryRows(invitesPath, config.zone, scope.chat, defaultChat);
+  const acc = new ReportAccumulator(invites.registry, config.zone, { ...scope, defaultChat });
   const warnings = [...invites.warnings];
   let logProblems: DataFileError[];
   try {
@@ -129,7 +139,7 @@ export async function loadReport(
 export async function runReport(config: Config, options: ReportOptions, log: Logger, out: (line: string) => void): Promise<{ exitCode: number; htmlPath: string; csvPath?: string; dailyCsvPath?: string }> {
   const scope = { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}), ...(options.chat !== undefined ? { chat: options.chat } : {}), daily: options.dailyCsv !== undefined };
   const { report, problems, sources } = await loadReport(config, options.now, log, scope);
-  for (const line of formatTable(report)) out(line);
+  for (const line of tableLines(report)) out(line);
 
   const cwd = options.cwd ?? process.cwd();
   const htmlPath = options.html !== undefined ? path.resolve(cwd, options.html) : defaultHtmlPath(config);
