@@ -227,11 +227,16 @@ export class DailyLinks implements Iterable<DailyLink> {
   }
 
   *[Symbol.iterator](): IterableIterator<DailyLink> {
+    // The pairs come by day: each day's text is made once, not once per link.
+    let dayNumber = Number.NaN;
+    let day = '';
     for (let i = 0; i < this.pairs.size; i++) {
       const key = this.pairs.key(i);
       const packed = this.pairs.count(i);
       const leaves = Math.floor(packed / LEAVE);
-      yield { day: dayFromNumber(Math.floor(key / this.stride)), id: this.ids[key % this.stride] ?? '', joins: packed - leaves * LEAVE, leaves };
+      const number = Math.floor(key / this.stride);
+      if (number !== dayNumber) day = dayFromNumber((dayNumber = number));
+      yield { day, id: this.ids[key % this.stride] ?? '', joins: packed - leaves * LEAVE, leaves };
     }
   }
 }
