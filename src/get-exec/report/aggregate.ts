@@ -8,7 +8,7 @@ import type { Invite } from '../../shared/registry/registry.js';
 import { LinkIndex } from '../../shared/registry/match.js';
 import { Ledger } from '../../shared/join-log/ledger.js';
 import type { Response, ResponseStatus } from '../../shared/join-log/schema.js';
-import { emptyCounts, merge, type Counts } from './counts.js';
+import { APPROVED, counted, DECLINED, emptyCounts, FIRST, JOINED, LAST, LEFT, merge, MISSING, PENDING, REMOVED, STRIDE, type Counts } from './counts.js';
 import { DayTally, type DailyLinks, type DayCount, type MembersDay } from './daily.js';
 import { countMembers, memberKey, UNATTRIBUTED_KEY } from './members.js';
 
@@ -99,36 +99,6 @@ function ledgerDate(row: JoinRow): number {
   const seconds = cell(row.tg_request_date);
   if (seconds !== '' && /^\d{1,12}$/.test(seconds)) return Number(seconds);
   return row.dt_tg_responde === null ? 0 : Math.floor(row.dt_tg_responde.getTime() / 1000);
-}
-
-/**
- * Counts per link while rows are added (see counts.ts), the unattributed line last, in one typed array:
- * an object per link (10,000 of them, each with its joins' times as boxed numbers) made the counting
- * three times slower than this over 1,000,000 rows.
- */
-const [APPROVED, DECLINED, PENDING, MISSING, JOINED, LEFT, REMOVED, FIRST, LAST, STRIDE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
-
-/** A line's counts (members and retention are added later, members.ts). One literal: rows built by spreads left about 1.4 KB of garbage each. */
-function counted(t: Float64Array, line: number): Counts {
-  const at = line * STRIDE;
-  const first = t[at + FIRST]!;
-  const last = t[at + LAST]!;
-  return {
-    approved: t[at + APPROVED]!,
-    declined: t[at + DECLINED]!,
-    pending: t[at + PENDING]!,
-    missing: t[at + MISSING]!,
-    joined: t[at + JOINED]!,
-    left: t[at + LEFT]!,
-    removed: t[at + REMOVED]!,
-    members: 0,
-    cohort7d: 0,
-    kept7d: 0,
-    cohort30d: 0,
-    kept30d: 0,
-    firstJoin: first === Infinity ? null : new Date(first),
-    lastJoin: last === -Infinity ? null : new Date(last),
-  };
 }
 
 /**
