@@ -3,7 +3,7 @@
  * HTML page (always) and the CSV (with --csv). Needs neither the token nor the group: it reads files
  * only. The decisions live in aggregate.ts and the format-*.ts files; this is their I/O.
  */
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
@@ -46,16 +46,34 @@ export function defaultHtmlPath(config: Pick<Config, 'linksDir'>): string {
   return path.join(path.dirname(config.linksDir), REPORT_FILE);
 }
 
+/** An error of the code making an output, not of writing it. */
+class PieceError {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Writes pieces as they come into a temp file beside `file`, then renames it over `file` (fsynced, as
  * `writeAtomic`): a crash leaves the old file or the new one, and a big output is never held whole.
  */
 async function writePieces(file: string, pieces: Iterable<Buffer>): Promise<void> {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // As write-file-atomic does for writeAtomic: a file replaced keeps its mode.
+  const mode = await stat(file).then((s) => s.mode, () => 0o666);
   try {
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx', mode);
     try {
-      for (const piece of pieces) await handle.write(piece);
+      const next = pieces[Symbol.iterator]();
+      for (;;) {
+        let piece: IteratorResult<Buffer>;
+        try {
+          piece = next.next();
+        } catch (error) {
+          // Making the text failed, not writing it: a bug, not a folder to fix (see writeOutput).
+          throw new PieceError(error);
+        }
+        if (piece.done === true) break;
+        await handle.write(piece.value);
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -81,6 +99,7 @@ async function writeOutput(file: string, text: string | Buffer | Iterable<Buffer
     if (typeof text === 'string' || Buffer.isBuffer(text)) await writeAtomic(file, text);
     else await writePieces(file, text);
   } catch (error) {
+    if (error instanceof PieceError) throw error.error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ExitError(EXIT_FAILED, `cannot write the ${what} to ${displayPath(file)} (${code}); choose another path or check the folder's permissions`, { cause: error });
   }
