@@ -7,8 +7,8 @@ import { dayNumber } from '../../shared/dates.js';
 import type { Invite } from '../../shared/registry/registry.js';
 import { LinkIndex } from '../../shared/registry/match.js';
 import { Ledger } from '../../shared/join-log/ledger.js';
-import type { Response } from '../../shared/join-log/schema.js';
-import { emptyCounts, emptyNumbers, merge, type Counts, type Numbers } from './counts.js';
+import type { Response, ResponseStatus } from '../../shared/join-log/schema.js';
+import { APPROVED, counted, DECLINED, emptyCounts, FIRST, JOINED, LAST, LEFT, merge, MISSING, PENDING, REMOVED, STRIDE, type Counts } from './counts.js';
 import { DayTally, type DailyLinks, type DayCount, type MembersDay } from './daily.js';
 import { countMembers, memberKey, UNATTRIBUTED_KEY } from './members.js';
 
@@ -20,6 +20,17 @@ export type RegistryRow = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link'> 
 
 /** What the report needs of a join-log row (`id_tg` and `chat_id` blank when not given: the legacy log had neither). */
 export type JoinRow = Pick<Response, 'id_link' | 'link' | 'tg_responde_status' | 'dt_tg_responde' | 'tg_request_date'> & Partial<Pick<Response, 'id_tg' | 'chat_id'>>;
+
+/** A join-log row as the report's quick reader hands it on (plain-line.ts): the dates as numbers. */
+export interface JoinFacts extends Required<Pick<Response, 'id_link' | 'link' | 'id_tg' | 'chat_id'>> {
+  status: ResponseStatus;
+  /** dt_tg_responde in ms since 1970, NaN when blank. */
+  respondedMs: number;
+  /** tg_request_date in Unix seconds, NaN when blank. */
+  requestS: number;
+  /** The registry line THE link rule gives the row (`ReportAccumulator.ownerOf`), -1 when not looked up. */
+  owner: number;
+}
 
 /** One registry row and what came through its link. */
 export interface LinkStats extends Counts {
@@ -90,19 +101,6 @@ function ledgerDate(row: JoinRow): number {
   return row.dt_tg_responde === null ? 0 : Math.floor(row.dt_tg_responde.getTime() / 1000);
 }
 
-/** Counts of one link while rows are added: numbers only (see counts.ts). */
-interface Tally extends Numbers {
-  firstMs: number;
-  lastMs: number;
-}
-
-const emptyTally = (): Tally => ({ ...emptyNumbers(), firstMs: Infinity, lastMs: -Infinity });
-
-function counted(t: Tally): Counts {
-  const { firstMs, lastMs, ...numbers } = t;
-  return { ...numbers, firstJoin: firstMs === Infinity ? null : new Date(firstMs), lastJoin: lastMs === -Infinity ? null : new Date(lastMs) };
-}
-
 /**
  * The report built one join-log row at a time, so a log of any length costs memory for its links,
  * days, people (the ledger) and requests still pending only: `add` each row in file order, then
@@ -111,12 +109,12 @@ function counted(t: Tally): Counts {
  */
 export class ReportAccumulator {
   private readonly registry: readonly RegistryRow[];
-  private readonly tallies: Tally[];
+  /** STRIDE numbers per registry line, then the unattributed line's. */
+  private readonly tallies: Float64Array;
   private readonly links: LinkIndex<RegistryRow & { index: number }>;
-  private readonly unattributed = emptyTally();
   private readonly ledger = new Ledger();
-  /** People whose latest request row is `pending`, by chat|user: the tally it is counted in, null when outside the window. */
-  private readonly pending = new Map<string, Tally | null>();
+  /** People whose latest request row is `pending`, by chat|user: where its line's counts start, -1 when outside the window. */
+  private readonly pending = new Map<string, number>();
   /** People per limited link (max_members), each set kept to max_members + 1. */
   private readonly people = new Map<number, Set<string>>();
   private readonly days: DayTally;
@@ -134,7 +132,11 @@ export class ReportAccumulator {
     private readonly scope: ReportScope = {},
   ) {
     this.registry = registry;
-    this.tallies = registry.map(emptyTally);
+    this.tallies = new Float64Array((registry.length + 1) * STRIDE);
+    for (let at = 0; at < this.tallies.length; at += STRIDE) {
+      this.tallies[at + FIRST] = Infinity;
+      this.tallies[at + LAST] = -Infinity;
+    }
     this.links = new LinkIndex(registry.map((r, index) => ({ ...r, index })));
     registry.forEach((r, i) => r.max_members !== undefined && this.people.set(i, new Set()));
     this.memberKeys = registry.map((_, i) => memberKey(i));
@@ -147,73 +149,90 @@ export class ReportAccumulator {
 
   /** Counts one join-log row. */
   add(join: JoinRow): void {
-    const chat = cell(join.chat_id) || this.defaultChat;
+    const at = joinTime(join);
+    this.count(join.chat_id, join.link, join.id_link, -1, join.tg_responde_status, cell(join.id_tg), at === null ? Number.NaN : at.getTime(), ledgerDate(join));
+  }
+
+  /** Counts one row from the quick reader: as `add` of the same row, without a Date or a cell parsed twice. */
+  addFacts(f: JoinFacts): void {
+    const known = !Number.isNaN(f.requestS);
+    const ms = Number.isNaN(f.respondedMs) ? (known ? f.requestS * 1000 : Number.NaN) : f.respondedMs;
+    // f.id_link is made only when asked for: not when the line is known.
+    this.count(f.chat_id, f.link, f.owner >= 0 ? '' : f.id_link, f.owner, f.status, f.id_tg, ms, known ? f.requestS : Number.isNaN(f.respondedMs) ? 0 : Math.floor(f.respondedMs / 1000));
+  }
+
+  /** The registry line (0-based) THE link rule gives a link and name; the registry's length for none. */
+  ownerOf(link: string, idLink: string): number {
+    return this.links.find(link, idLink)?.index ?? this.registry.length;
+  }
+
+  /** `line` is `ownerOf(link, idLink)` when known (else -1), `ms` the row's `joinTime` (NaN for none), `ledgerS` its `ledgerDate`. */
+  private count(chatCell: string | undefined, link: string, idLink: string, line: number, status: ResponseStatus, user: string, ms: number, ledgerS: number): void {
+    const chat = cell(chatCell) || this.defaultChat;
     if (this.onlyChat !== undefined && chat !== this.onlyChat) return;
-    const owner = this.links.find(join.link, join.id_link);
-    const index = owner === undefined ? this.registry.length : owner.index;
-    const tally = owner === undefined ? this.unattributed : this.tallies[index]!;
-    const status = join.tg_responde_status;
-    const user = cell(join.id_tg);
+    const index = line >= 0 ? line : this.ownerOf(link, idLink);
+    const owner = index < this.registry.length;
+    const tally = index * STRIDE;
+    const t = this.tallies;
     const isJoin = status === 'approve' || status === 'joined';
     const isLeave = status === 'left' || status === 'removed';
     if (isJoin || isLeave) {
       // The ledger's own fold, with the row's registry line as its link: THE link rule, not the id_link cell.
-      this.ledger.apply({ chat, user, status, link: owner !== undefined ? this.memberKeys[index]! : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerDate(join) });
-      if (isJoin && owner !== undefined && user !== '' && this.people.size > 0) this.notePerson(index, user);
+      this.ledger.apply({ chat, user, status, link: owner ? this.memberKeys[index]! : isJoin ? UNATTRIBUTED_KEY : '', date: ledgerS });
+      if (isJoin && owner && user !== '' && this.people.size > 0) this.notePerson(index, user);
     }
-    const at = joinTime(join);
-    const ms = at === null ? Number.NaN : at.getTime();
+    const undated = Number.isNaN(ms);
     // Undated rows are counted only when no window is asked for: nobody can tell whether they fall in it.
-    const inWindow = at === null ? this.sinceMs === -Infinity && this.untilMs === Infinity : ms >= this.sinceMs && ms < this.untilMs;
+    const inWindow = undated ? this.sinceMs === -Infinity && this.untilMs === Infinity : ms >= this.sinceMs && ms < this.untilMs;
     // As `tg-get pending` reads the log (join-log/pending.ts): a person's pending request is settled by
     // their next approve, decline, missing or joined row in the chat, and replaced by a newer pending one.
     const settles = status === 'pending' || (this.pending.size > 0 && (status === 'approve' || status === 'decline' || status === 'missing' || status === 'joined'));
     const key = settles && user !== '' ? `${chat}|${user}` : '';
     // A decision after --until is not known at the window's end: the request stays pending in it.
     if (key !== '' && !(ms >= this.untilMs)) this.settle(key);
-    if (at !== null && (isJoin || isLeave)) this.days.event(at, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);
+    if (!undated && (isJoin || isLeave)) this.days.event(ms, index, isJoin, inWindow, ms < this.sinceMs, status === 'approve' && inWindow);
     if (!inWindow) {
-      if (status === 'pending' && key !== '') this.pending.set(key, null);
+      if (status === 'pending' && key !== '') this.pending.set(key, -1);
       return;
     }
     // A switch, not a table by status: the cell is a fresh string, and a property lookup by it costs a hash.
     switch (status) {
       case 'approve':
-        tally.approved += 1;
+        t[tally + APPROVED]! += 1;
         break;
       case 'decline':
-        tally.declined += 1;
+        t[tally + DECLINED]! += 1;
         return;
       case 'pending':
-        tally.pending += 1;
+        t[tally + PENDING]! += 1;
         if (key !== '') this.pending.set(key, tally);
         return;
       case 'missing':
-        tally.missing += 1;
+        t[tally + MISSING]! += 1;
         return;
       case 'joined':
-        tally.joined += 1;
+        t[tally + JOINED]! += 1;
         return;
       case 'left':
-        tally.left += 1;
+        t[tally + LEFT]! += 1;
         return;
       default:
-        tally.removed += 1;
+        t[tally + REMOVED]! += 1;
         return;
     }
-    if (at === null) {
+    if (undated) {
       this.undated += 1;
       return;
     }
-    if (ms < tally.firstMs) tally.firstMs = ms;
-    if (ms > tally.lastMs) tally.lastMs = ms;
+    if (ms < t[tally + FIRST]!) t[tally + FIRST] = ms;
+    if (ms > t[tally + LAST]!) t[tally + LAST] = ms;
   }
 
   /** A later row of a request that was pending: it no longer counts as pending. */
   private settle(key: string): void {
-    if (!this.pending.has(key)) return;
     const where = this.pending.get(key);
-    if (where) where.pending -= 1;
+    if (where === undefined) return;
+    if (where >= 0) this.tallies[where + PENDING]! -= 1;
     this.pending.delete(key);
   }
 
@@ -225,8 +244,8 @@ export class ReportAccumulator {
 
   /** The report of the rows added so far; `now` extends the days to today and dates the retention. */
   finish(now?: Date): Report {
-    const rows: LinkStats[] = this.registry.map((r, i) => ({ id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0, ...counted(this.tallies[i]!), ...this.limitOf(i) }));
-    const unattributed = counted(this.unattributed);
+    const rows: LinkStats[] = this.registry.map((r, i) => this.linkStats(r, i));
+    const unattributed = counted(this.tallies, this.registry.length);
     countMembers(this.ledger, now, [...rows, unattributed]);
     const totals = emptyCounts();
     for (const row of rows) merge(totals, row);
@@ -237,10 +256,18 @@ export class ReportAccumulator {
     return { rows, unattributed, totals, noJoins: rows.filter((r) => r.approved + r.joined === 0), ...days, undated: this.undated, zone: this.zone };
   }
 
-  private limitOf(index: number): Pick<LinkStats, 'maxMembers' | 'broughtIn' | 'overLimit'> {
-    const max = this.registry[index]!.max_members;
+  private linkStats(r: RegistryRow, index: number): LinkStats {
+    const c = counted(this.tallies, index);
+    const max = r.max_members;
     const broughtIn = this.people.get(index)?.size ?? 0;
-    return { ...(max !== undefined ? { maxMembers: max } : {}), broughtIn, overLimit: max !== undefined && broughtIn > max };
+    const row: LinkStats = {
+      id: r.id, id_adress: r.id_adress, link: r.link.trim(), line: r.line ?? 0,
+      approved: c.approved, declined: c.declined, pending: c.pending, missing: c.missing, joined: c.joined, left: c.left, removed: c.removed,
+      members: 0, cohort7d: 0, kept7d: 0, cohort30d: 0, kept30d: 0, firstJoin: c.firstJoin, lastJoin: c.lastJoin,
+      broughtIn, overLimit: max !== undefined && broughtIn > max,
+    };
+    if (max !== undefined) row.maxMembers = max;
+    return row;
   }
 }
 

@@ -58,8 +58,14 @@ export class DayTally {
   private readonly approvedByDay = new Map<number, number>();
   private readonly joinsByDay = new Map<number, number>();
   private readonly leavesByDay = new Map<number, number>();
-  /** The current day's joins + leaves * LEAVE per link index; put in `pairs` when the day changes. */
-  private readonly dayLinks = new Map<number, number>();
+  /**
+   * The current day's joins + leaves * LEAVE per link index, and the links touched that day (in
+   * typed arrays: a Map of a day's 2,000 links grew its table all day long, long enough for the old
+   * heap, and left about 50 MB there over 428 days); put in `pairs` when the day changes.
+   */
+  private readonly dayLinks: Float64Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
   /** Every (day, link) so far as key = day * (links + 1) + link and its packed counts: 16 bytes a pair, off the heap. */
   private pairs = new PairList();
   /** False once a day came back after a later one (a log out of order): `finish` then sorts and merges the pairs. */
@@ -71,21 +77,27 @@ export class DayTally {
   private dayApproved = 0;
   private dayJoins = 0;
   private dayLeaves = 0;
+  /** One Date for `dayNumber`, set to each event's time: no Date per row. */
+  private readonly moment = new Date(0);
 
   constructor(
     private readonly zone: string,
     private readonly links: number,
     private readonly perLink: boolean,
-  ) {}
+  ) {
+    this.dayLinks = new Float64Array(perLink ? links + 1 : 0);
+    this.touched = new Int32Array(perLink ? links + 1 : 0);
+  }
 
-  /** One dated row: a join (approve, joined) or a leave; `approved` when it is an approval counted in the window. */
-  event(at: Date, link: number, isJoin: boolean, inWindow: boolean, beforeWindow: boolean, approved: boolean): void {
+  /** One dated row (ms since 1970): a join (approve, joined) or a leave; `approved` when it is an approval counted in the window. */
+  event(ms: number, link: number, isJoin: boolean, inWindow: boolean, beforeWindow: boolean, approved: boolean): void {
     if (beforeWindow) {
       this.before += isJoin ? 1 : -1;
       return;
     }
     if (!inWindow) return;
-    const day = dayNumber(at, this.zone);
+    this.moment.setTime(ms);
+    const day = dayNumber(this.moment, this.zone);
     if (day !== this.day) {
       this.flush();
       this.day = day;
@@ -93,16 +105,22 @@ export class DayTally {
     if (approved) this.dayApproved += 1;
     if (isJoin) this.dayJoins += 1;
     else this.dayLeaves += 1;
-    if (this.perLink) this.dayLinks.set(link, (this.dayLinks.get(link) ?? 0) + (isJoin ? 1 : LEAVE));
+    if (this.perLink) {
+      if (this.dayLinks[link] === 0) this.touched[this.touchedCount++] = link;
+      this.dayLinks[link]! += isJoin ? 1 : LEAVE;
+    }
   }
 
   private flush(): void {
-    if (this.dayLinks.size > 0) {
+    if (this.touchedCount > 0) {
       if (this.day < this.lastDay) this.ordered = false;
       this.lastDay = Math.max(this.lastDay, this.day);
       const base = this.day * (this.links + 1);
-      for (const link of [...this.dayLinks.keys()].sort((a, b) => a - b)) this.pairs.push(base + link, this.dayLinks.get(link)!);
-      this.dayLinks.clear();
+      for (const link of this.touched.subarray(0, this.touchedCount).sort()) {
+        this.pairs.push(base + link, this.dayLinks[link]!);
+        this.dayLinks[link] = 0;
+      }
+      this.touchedCount = 0;
     }
     const add = (map: Map<number, number>, n: number) => n > 0 && map.set(this.day, (map.get(this.day) ?? 0) + n);
     add(this.approvedByDay, this.dayApproved);
@@ -143,36 +161,52 @@ export class DayTally {
   }
 }
 
-/** (key, packed counts) pairs in two growing typed arrays. */
+const BLOCK = 1 << 16;
+
+/**
+ * (key, packed counts) pairs in blocks of 65,536 (1 MB): a list that doubled held up to twice what it
+ * needed, and both copies while it grew (24 MB at once for 800,000 pairs).
+ */
 class PairList {
-  keys = new Float64Array(1024);
-  counts = new Float64Array(1024);
+  private readonly keyBlocks: Float64Array[] = [];
+  private readonly countBlocks: Float64Array[] = [];
   size = 0;
 
   push(key: number, packed: number): void {
-    if (this.size === this.keys.length) {
-      const grow = (old: Float64Array) => {
-        const next = new Float64Array(old.length * 2);
-        next.set(old);
-        return next;
-      };
-      this.keys = grow(this.keys);
-      this.counts = grow(this.counts);
+    const at = this.size & (BLOCK - 1);
+    if (at === 0) {
+      this.keyBlocks.push(new Float64Array(BLOCK));
+      this.countBlocks.push(new Float64Array(BLOCK));
     }
-    this.keys[this.size] = key;
-    this.counts[this.size] = packed;
+    this.keyBlocks[this.keyBlocks.length - 1]![at] = key;
+    this.countBlocks[this.countBlocks.length - 1]![at] = packed;
     this.size++;
+  }
+
+  key(i: number): number {
+    return this.keyBlocks[Math.floor(i / BLOCK)]![i & (BLOCK - 1)]!;
+  }
+
+  count(i: number): number {
+    return this.countBlocks[Math.floor(i / BLOCK)]![i & (BLOCK - 1)]!;
   }
 
   /** The pairs sorted by key, each key once with its counts added up. */
   merged(): PairList {
-    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.keys[a]! - this.keys[b]!);
+    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.key(a) - this.key(b));
     const out = new PairList();
+    let last = Number.NaN;
+    let sum = 0;
     for (const i of order) {
-      const key = this.keys[i]!;
-      if (out.size > 0 && out.keys[out.size - 1] === key) out.counts[out.size - 1]! += this.counts[i]!;
-      else out.push(key, this.counts[i]!);
+      const key = this.key(i);
+      if (key !== last) {
+        if (!Number.isNaN(last)) out.push(last, sum);
+        last = key;
+        sum = 0;
+      }
+      sum += this.count(i);
     }
+    if (!Number.isNaN(last)) out.push(last, sum);
     return out;
   }
 }
@@ -193,11 +227,16 @@ export class DailyLinks implements Iterable<DailyLink> {
   }
 
   *[Symbol.iterator](): IterableIterator<DailyLink> {
+    // The pairs come by day: each day's text is made once, not once per link.
+    let dayNumber = Number.NaN;
+    let day = '';
     for (let i = 0; i < this.pairs.size; i++) {
-      const key = this.pairs.keys[i]!;
-      const packed = this.pairs.counts[i]!;
+      const key = this.pairs.key(i);
+      const packed = this.pairs.count(i);
       const leaves = Math.floor(packed / LEAVE);
-      yield { day: dayFromNumber(Math.floor(key / this.stride)), id: this.ids[key % this.stride] ?? '', joins: packed - leaves * LEAVE, leaves };
+      const number = Math.floor(key / this.stride);
+      if (number !== dayNumber) day = dayFromNumber((dayNumber = number));
+      yield { day, id: this.ids[key % this.stride] ?? '', joins: packed - leaves * LEAVE, leaves };
     }
   }
 }

@@ -80,25 +80,26 @@ function countCells(c: Counts, zone: string, withMissing: boolean, withMembers: 
   );
 }
 
-function table(report: Report): string {
+const ROWS_PER_PIECE = 500;
+
+/** The table of all links, in pieces of a few hundred rows (10,000 rows are about 7 MB of HTML). */
+function* table(report: Report): Generator<string> {
   // Like the terminal table, "missing" only shows when some request went missing: it is rare.
   const withMissing = report.totals.missing > 0;
   const withLimit = report.rows.some((r) => r.maxMembers !== undefined);
   const withMembers = tracksMembership(report.totals);
   const numbers = ['approved', 'declined', 'pending', ...(withMissing ? ['missing'] : []), ...(withMembers ? ['joined', 'left', 'removed', 'members now', 'still in 7d', 'still in 30d'] : []), ...(withLimit ? ['max_members'] : [])];
   const head = [...['id', 'for (id_adress)', 'link'].map((h) => `<th>${esc(h)}</th>`), ...numbers.map((h) => `<th class="num">${esc(h)}</th>`), '<th>first join</th><th>last join</th>'].join('');
-  const body = report.rows
-    .map(
-      (r) =>
+  const row = (r: LinkStats): string =>
         `<tr class="${[r.approved + r.joined === 0 ? 'no-joins' : '', r.overLimit ? 'over-limit' : ''].join(' ').trim()}" data-link="${esc(r.id)}"><td class="id">${esc(r.id)}</td><td class="who">${esc(r.id_adress)}</td>` +
-        `<td class="link">${r.link ? `<code>${esc(r.link)}</code>` : '<span class="muted">no link yet</span>'}</td>${countCells(r, report.zone, withMissing, withMembers, withLimit, r)}</tr>`,
-    )
-    .join('');
+        `<td class="link">${r.link ? `<code>${esc(r.link)}</code>` : '<span class="muted">no link yet</span>'}</td>${countCells(r, report.zone, withMissing, withMembers, withLimit, r)}</tr>`;
+  yield `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>`;
+  for (let i = 0; i < report.rows.length; i += ROWS_PER_PIECE) yield report.rows.slice(i, i + ROWS_PER_PIECE).map(row).join('');
   const u = report.unattributed;
   const foot =
     (events(u) > 0 ? `<tr class="unattributed"><td colspan="3">Links not in the registry (another admin's link, or none)</td>${countCells(u, report.zone, withMissing, withMembers, withLimit)}</tr>` : '') +
     `<tr class="total"><td colspan="3">Total, ${plural(report.rows.length, 'link')}</td>${countCells(report.totals, report.zone, withMissing, withMembers, withLimit)}</tr>`;
-  return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody><tfoot>${foot}</tfoot></table></div>`;
+  yield `</tbody><tfoot>${foot}</tfoot></table></div>`;
 }
 
 function noJoinsList(report: Report): string {
@@ -117,6 +118,11 @@ function dayRange(report: Report): string {
 
 /** The whole page. */
 export function formatHtml(report: Report, options: HtmlOptions): string {
+  return [...htmlPieces(report, options)].join('');
+}
+
+/** The page in pieces, in order, for writing it without holding it whole (see `formatHtml`). */
+export function* htmlPieces(report: Report, options: HtmlOptions): Generator<string> {
   const t = report.totals;
   const sources = options.sources?.length ? ` from ${options.sources.map((s) => `<code>${esc(s)}</code>`).join(' and ')}` : '';
   const { bars: drawn, hidden } = barsFor(report.rows, report.unattributed.approved);
@@ -137,7 +143,7 @@ export function formatHtml(report: Report, options: HtmlOptions): string {
   const scope = [options.since ? `events from ${formatDateTime(options.since, report.zone).slice(0, 16)}` : '', options.until ? `events before ${formatDateTime(options.until, report.zone).slice(0, 16)}` : '', options.chat !== undefined ? `group ${options.chat}` : ''].filter(Boolean);
   const scopeLine = scope.length > 0 ? `<p class="meta scope">Counted: ${esc(scope.join(', '))}; members now are always now.</p>` : '';
   const undated = report.undated > 0 ? `<p class="note">${plural(report.undated, 'approved join')} without a date ${report.undated === 1 ? 'is' : 'are'} not on this chart.</p>` : '';
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -172,7 +178,9 @@ ${members}
 <section>
 <h2>All links</h2>
 ${tracked ? '<p class="hint">Members now: in the group now, each person under the link of their latest join. Still in 7d / 30d: of the people who joined through the link at least 7 / 30 days ago, the share still in.</p>' : ''}
-${table(report)}
+`;
+  yield* table(report);
+  yield `
 ${overNote}
 </section>
 ${noJoinsList(report)}

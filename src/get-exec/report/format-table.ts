@@ -51,11 +51,22 @@ function countCells(c: Counts, show: Shown, zone: string, limit?: LinkStats): st
 
 /** Lays rows out in columns; a row of `null` is a rule. Trailing spaces are trimmed. */
 export function layout(columns: readonly Column[], rows: readonly (readonly string[] | null)[]): string[] {
-  const cells = rows.map((row) => (row === null ? null : columns.map((col, i) => truncate(printable(row[i] ?? ''), col.max))));
-  const widths = columns.map((col, i) => Math.max(displayWidth(col.title), ...cells.map((row) => (row === null ? 0 : displayWidth(row[i]!)))));
+  return [...layoutLines(columns, () => rows)];
+}
+
+/**
+ * `layout` line by line. `rows` is called twice, for the widths and then for the lines, so no row's
+ * cells are kept: 10,000 rows of cells held at once reached the old heap and the run's peak RSS.
+ */
+function* layoutLines(columns: readonly Column[], rows: () => Iterable<readonly string[] | null>): Generator<string> {
+  const fit = (row: readonly string[]) => columns.map((col, i) => truncate(printable(row[i] ?? ''), col.max));
+  const widths = columns.map((col) => displayWidth(col.title));
+  for (const row of rows()) if (row !== null) fit(row).forEach((text, i) => (widths[i] = Math.max(widths[i]!, displayWidth(text))));
   const line = (row: readonly string[]) => row.map((text, i) => pad(text, widths[i]!, columns[i]!.align)).join(GAP).trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join(GAP);
-  return [line(columns.map((c) => c.title)), rule, ...cells.map((row) => (row === null ? rule : line(row)))];
+  yield line(columns.map((c) => c.title));
+  yield rule;
+  for (const row of rows()) yield row === null ? rule : line(fit(row));
 }
 
 /** `1 request`, `2 requests`. */
@@ -71,6 +82,11 @@ function nameList(names: readonly string[], max = NO_JOIN_NAMES): string {
 
 /** The report as lines of text for a terminal. */
 export function formatTable(report: Report): string[] {
+  return [...tableLines(report)];
+}
+
+/** `formatTable` line by line, holding one row's cells at a time. */
+export function* tableLines(report: Report): Generator<string> {
   const withMissing = report.totals.missing > 0;
   const withLimit = report.rows.some((r) => r.maxMembers !== undefined);
   // Without a single membership row the log cannot know who left: members would only repeat the approvals.
@@ -90,15 +106,16 @@ export function formatTable(report: Report): string[] {
     { title: 'last join', align: 'left', max: 16 },
   ];
   const zone = report.zone;
-  const rows: (string[] | null)[] = report.rows.map((r) => [r.id, r.id_adress, r.link, ...countCells(r, show, zone, r)]);
   const u = report.unattributed;
-  const hasUnattributed = events(u) > 0;
-  rows.push(null);
-  if (hasUnattributed) rows.push(['(unattributed)', 'link not in the registry', '', ...countCells(u, show, zone)]);
   const rowWord = report.rows.length === 1 ? 'row' : 'rows';
-  rows.push(['total', `${report.rows.length} ${rowWord}`, '', ...countCells(report.totals, show, zone)]);
-
-  const lines = layout(columns, rows);
+  function* rows(): Generator<string[] | null> {
+    for (const r of report.rows) yield [r.id, r.id_adress, r.link, ...countCells(r, show, zone, r)];
+    yield null;
+    if (events(u) > 0) yield ['(unattributed)', 'link not in the registry', '', ...countCells(u, show, zone)];
+    yield ['total', `${report.rows.length} ${rowWord}`, '', ...countCells(report.totals, show, zone)];
+  }
+  yield* layoutLines(columns, rows);
+  const lines: string[] = [];
   if (report.rows.length === 0) lines.push('the registry has no rows yet');
   else if (report.noJoins.length === 0) lines.push(`every row has at least one join`);
   else {
@@ -112,5 +129,5 @@ export function formatTable(report: Report): string[] {
   if (membership) lines.push('members: in the group now, each person under the link of their latest join; kept 7d/30d: of those who joined through the link at least 7/30 days ago, the share still in');
   else lines.push('members and retention: the join log has no joined, left or removed rows yet (tg-handler writes them from chat_member updates), so they are not shown');
   if (report.undated > 0) lines.push(`${plural(report.undated, 'approved join')} without a date ${report.undated === 1 ? 'is' : 'are'} left out of the joins per day`);
-  return lines;
+  yield* lines;
 }

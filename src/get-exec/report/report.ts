@@ -3,20 +3,21 @@
  * HTML page (always) and the CSV (with --csv). Needs neither the token nor the group: it reads files
  * only. The decisions live in aggregate.ts and the format-*.ts files; this is their I/O.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
 import { ExitError, type DataFileError } from '../../shared/errors.js';
+import type { DataFileWarning } from '../../shared/files/data-file.js';
 import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
 import { readRegistry } from '../../shared/registry/registry.js';
-import { scanJoinLog } from './join-rows.js';
+import { readJoinLog } from './join-rows.js';
 import { displayPath, writeAtomic } from '../../shared/files/store.js';
-import { ReportAccumulator, type Report } from './aggregate.js';
-import { formatCsv, formatDailyCsv } from './format-csv.js';
-import { formatHtml } from './format-html.js';
-import { formatTable, plural } from './format-table.js';
+import { ReportAccumulator, type RegistryRow, type Report } from './aggregate.js';
+import { dailyCsvPieces, formatCsv } from './format-csv.js';
+import { htmlPieces } from './format-html.js';
+import { plural, tableLines } from './format-table.js';
 
 /** The HTML page's default name. */
 export const REPORT_FILE = 'report.html';
@@ -45,14 +46,75 @@ export function defaultHtmlPath(config: Pick<Config, 'linksDir'>): string {
   return path.join(path.dirname(config.linksDir), REPORT_FILE);
 }
 
-async function writeOutput(file: string, text: string | Buffer, what: string): Promise<void> {
+/** An error of the code making an output, not of writing it. */
+class PieceError {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Writes pieces as they come into a temp file beside `file`, then renames it over `file` (fsynced, as
+ * `writeAtomic`): a crash leaves the old file or the new one, and a big output is never held whole.
+ */
+async function writePieces(file: string, pieces: Iterable<Buffer>): Promise<void> {
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // As write-file-atomic does for writeAtomic: a file replaced keeps its mode.
+  const mode = await stat(file).then((s) => s.mode, () => 0o666);
+  try {
+    const handle = await open(temp, 'wx', mode);
+    try {
+      const next = pieces[Symbol.iterator]();
+      for (;;) {
+        let piece: IteratorResult<Buffer>;
+        try {
+          piece = next.next();
+        } catch (error) {
+          // Making the text failed, not writing it: a bug, not a folder to fix (see writeOutput).
+          throw new PieceError(error);
+        }
+        if (piece.done === true) break;
+        await handle.write(piece.value);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
+  // Makes the rename durable; a file system that cannot fsync a folder is let be (as store.ts does).
+  await dir?.sync().catch(() => {});
+  await dir?.close();
+}
+
+function* utf8(pieces: Iterable<string>): Generator<Buffer> {
+  for (const piece of pieces) yield Buffer.from(piece, 'utf8');
+}
+
+async function writeOutput(file: string, text: string | Buffer | Iterable<Buffer>, what: string): Promise<void> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeAtomic(file, text);
+    if (typeof text === 'string' || Buffer.isBuffer(text)) await writeAtomic(file, text);
+    else await writePieces(file, text);
   } catch (error) {
+    if (error instanceof PieceError) throw error.error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ExitError(EXIT_FAILED, `cannot write the ${what} to ${displayPath(file)} (${code}); choose another path or check the folder's permissions`, { cause: error });
   }
+}
+
+/**
+ * The registry's rows the report counts (those of `chat`), with their lines; the rows as read (their
+ * cells and text, about 10 MB for 10,000 rows) are not kept while the join log is read.
+ */
+async function registryRows(file: string, zone: string, chat: string | undefined, defaultChat: string): Promise<{ registry: RegistryRow[]; problems: DataFileError[]; warnings: DataFileWarning[] }> {
+  const invites = await readRegistry(file, zone);
+  const registry = invites.entries
+    .filter((e) => chat === undefined || (e.value.chat_id.trim() || defaultChat) === chat)
+    .map((e) => ({ ...e.value, line: e.row.line }));
+  return { registry, problems: invites.problems, warnings: invites.warnings };
 }
 
 /**
@@ -67,16 +129,13 @@ export async function loadReport(
 ): Promise<{ report: Report; problems: number; sources: string[] }> {
   const invitesPath = path.join(config.dataDir, INVITE_FILE);
   const responsesPath = path.join(config.dataDir, RESPONSE_FILE);
-  const invites = await readRegistry(invitesPath, config.zone);
   const defaultChat = config.chatId === null || config.chatId === undefined ? '' : String(config.chatId);
-  const registry = invites.entries
-    .filter((e) => scope.chat === undefined || (e.value.chat_id.trim() || defaultChat) === scope.chat)
-    .map((e) => ({ ...e.value, line: e.row.line }));
-  const acc = new ReportAccumulator(registry, config.zone, { ...scope, defaultChat });
+  const invites = await registryRows(invitesPath, config.zone, scope.chat, defaultChat);
+  const acc = new ReportAccumulator(invites.registry, config.zone, { ...scope, defaultChat });
   const warnings = [...invites.warnings];
   let logProblems: DataFileError[];
   try {
-    logProblems = await scanJoinLog(responsesPath, displayPath(responsesPath), config.zone, (join) => acc.add(join), (warning) => warnings.push(warning));
+    logProblems = await readJoinLog(responsesPath, displayPath(responsesPath), config.zone, { facts: (f) => acc.addFacts(f), row: (join) => acc.add(join), ownerOf: (link, idLink) => acc.ownerOf(link, idLink) }, (warning) => warnings.push(warning));
   } catch (error) {
     // No join log yet just means nobody asked to join: tg-handler creates it on its first start.
     if ((error as Error).name !== 'DataFileMissingError') throw error;
@@ -99,11 +158,11 @@ export async function loadReport(
 export async function runReport(config: Config, options: ReportOptions, log: Logger, out: (line: string) => void): Promise<{ exitCode: number; htmlPath: string; csvPath?: string; dailyCsvPath?: string }> {
   const scope = { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}), ...(options.chat !== undefined ? { chat: options.chat } : {}), daily: options.dailyCsv !== undefined };
   const { report, problems, sources } = await loadReport(config, options.now, log, scope);
-  for (const line of formatTable(report)) out(line);
+  for (const line of tableLines(report)) out(line);
 
   const cwd = options.cwd ?? process.cwd();
   const htmlPath = options.html !== undefined ? path.resolve(cwd, options.html) : defaultHtmlPath(config);
-  await writeOutput(htmlPath, formatHtml(report, { now: options.now, sources, ...(scope.since ? { since: scope.since } : {}), ...(scope.until ? { until: scope.until } : {}), ...(scope.chat !== undefined ? { chat: scope.chat } : {}) }), 'HTML report');
+  await writeOutput(htmlPath, utf8(htmlPieces(report, { now: options.now, sources, ...(scope.since ? { since: scope.since } : {}), ...(scope.until ? { until: scope.until } : {}), ...(scope.chat !== undefined ? { chat: scope.chat } : {}) })), 'HTML report');
   log.info(`wrote ${displayPath(htmlPath)}`);
   let csvPath: string | undefined;
   if (options.csv !== undefined) {
@@ -114,7 +173,7 @@ export async function runReport(config: Config, options: ReportOptions, log: Log
   let dailyCsvPath: string | undefined;
   if (options.dailyCsv !== undefined) {
     dailyCsvPath = path.resolve(cwd, options.dailyCsv);
-    await writeOutput(dailyCsvPath, formatDailyCsv(report.daily), 'daily CSV');
+    await writeOutput(dailyCsvPath, dailyCsvPieces(report.daily), 'daily CSV');
     log.info(`wrote ${displayPath(dailyCsvPath)}`);
   }
   const withJoins = report.rows.length - report.noJoins.length;

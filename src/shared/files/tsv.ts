@@ -106,10 +106,7 @@ function parseRecord(text: string): Parsed {
   }
 }
 
-function isBlank(cells: readonly string[]): boolean {
-  for (const c of cells) if (c.trim() !== '') return false;
-  return true;
-}
+const isBlank = (cells: readonly string[]): boolean => cells.every((c) => c.trim() === '');
 
 /** The 1-based line (counted from the record's first) and column of `offset` in a record's text. */
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -171,6 +168,14 @@ export class TsvScanner {
       offset = m.index + m[0].length;
       this.takeLine(lineText, m[0]);
     }
+  }
+
+  /** For a caller reading plain lines on a quicker path: skips `count` whole lines (between records); tells the header, the next record's line, and whether a quoted cell is open. */
+  resume(count = 0): { header: TableRow | undefined; line: number; inRecord: boolean } {
+    const inRecord = this.record.length > 0 || this.pending !== '';
+    if (count > 0 && inRecord) throw new Error('TsvScanner.resume: a record is unfinished');
+    this.line += count;
+    return { header: this.header, line: this.line, inRecord };
   }
 
   /** Takes one whole line whose bytes are not UTF-8 (the reader found them): kept exactly, reported once. */
