@@ -43,6 +43,15 @@ export const linkControlStep = () => import('../../get-exec/link-control.js');
 export const qrStep = () => import('../../get-exec/qr.js');
 export const postsStep = () => import('../../get-exec/posts.js');
 
+/**
+ * The after-an-edit check (get-exec/edit-check.ts): the TSV reader and the date reader, no zod; for
+ * an every-minute run whose files changed, before the configuration schema is loaded.
+ */
+export const editCheck = () => import('../../get-exec/edit-check.js');
+
+/** Writing the after-an-edit cache after a full run that had nothing to do. */
+export const editNote = () => import('../../get-exec/edit-note.js');
+
 /** `tg-get members` with the ledger and the join log's appender; no other command needs it. */
 export const membersStep = () => import('../../get-exec/members.js');
 

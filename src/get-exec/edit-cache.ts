@@ -1,0 +1,137 @@
+/**
+ * The after-an-edit cache, data/.tg-get-lines.cache: what a run that found nothing to do learnt of
+ * each line of the registry and the schedule, so that the next run after an edit reads only the
+ * changed lines (edit-check.ts). A cache only: binary, written atomically (a temp file renamed over
+ * it), checked by a SHA-1 of its content; missing, of another version or broken, it is ignored and
+ * the run reads everything, as without it. Deleting it is always safe.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Fingerprint } from '../shared/files/fingerprint.js';
+import type { Snapshot } from './line-diff.js';
+
+/** The file, in the data folder beside the idle note. */
+export const LINE_CACHE_FILE = '.tg-get-lines.cache';
+
+const MAGIC = 'TGLC';
+const VERSION = 1;
+const SUM_BYTES = 20;
+
+/** The registry's lines: 1 where a usable row is (0: a blank line or the header), with hashes of its id and link. */
+export interface RegistryLines {
+  snapshot: Snapshot;
+  kind: Uint8Array;
+  ids: Uint32Array;
+  links: Uint32Array;
+  /** Usable rows: a registry without any is reported at every run, so it is never cached. */
+  entries: number;
+}
+
+/** The schedule's lines: when each waiting post falls due (ms); NaN for a posted or missed row, a blank line, the header. */
+export interface ScheduleLines {
+  snapshot: Snapshot;
+  due: Float64Array;
+}
+
+export interface LineCache {
+  /** The settings key of the run that wrote it (idle-skip.ts `settingsKey`): another key means the full path. */
+  settings: string;
+  zone: string;
+  /** LINKS/ and data/.tg-get-links.json as that run left them. */
+  linksDir: Fingerprint;
+  linkState: Fingerprint;
+  registry: RegistryLines;
+  schedule: ScheduleLines;
+}
+
+interface SnapshotMeta {
+  blockBytes: number;
+  size: number;
+  hashBytes: number;
+  lines: number;
+}
+
+const snapshotMeta = (s: Snapshot): SnapshotMeta => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, lines: s.lineStarts.length });
+
+const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Writes `cache` to `file` atomically. Throws what writing throws. */
+export function writeLineCache(file: string, cache: LineCache): void {
+  const { registry: r, schedule: s } = cache;
+  const meta = { settings: cache.settings, zone: cache.zone, linksDir: cache.linksDir, linkState: cache.linkState, entries: r.entries, registry: snapshotMeta(r.snapshot), schedule: snapshotMeta(s.snapshot) };
+  const json = Buffer.from(JSON.stringify(meta));
+  const top = Buffer.alloc(12);
+  top.write(MAGIC, 0, 'latin1');
+  top.writeUInt32LE(VERSION, 4);
+  top.writeUInt32LE(json.length, 8);
+  const parts = [top, json, r.snapshot.head, r.snapshot.tail, bytesOf(r.snapshot.lineStarts), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.tail, bytesOf(s.snapshot.lineStarts), bytesOf(s.due)];
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(part);
+  parts.push(hash.digest());
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    // No fsync: a cache lost in a power cut is a missing or broken cache, which the checksum catches.
+    writeFileSync(temp, Buffer.concat(parts));
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Nothing was written.
+    }
+    throw error;
+  }
+}
+
+/** Reads sections one after another, each copied out (typed arrays need aligned memory). */
+class Reader {
+  private at: number;
+  constructor(
+    private readonly bytes: Buffer,
+    start: number,
+  ) {
+    this.at = start;
+  }
+  take(length: number): Buffer {
+    if (this.at + length > this.bytes.length) throw new Error('short');
+    const out = Buffer.from(this.bytes.subarray(this.at, this.at + length));
+    this.at += length;
+    return out;
+  }
+  into<T extends Uint32Array | Float64Array>(out: T): T {
+    const length = out.byteLength;
+    if (this.at + length > this.bytes.length) throw new Error('short');
+    Buffer.from(out.buffer).set(this.bytes.subarray(this.at, this.at + length));
+    this.at += length;
+    return out;
+  }
+  get offset(): number {
+    return this.at;
+  }
+}
+
+function snapshotFrom(reader: Reader, meta: SnapshotMeta): Snapshot {
+  return { blockBytes: meta.blockBytes, size: meta.size, head: reader.take(meta.hashBytes), tail: reader.take(meta.hashBytes), lineStarts: reader.into(new Uint32Array(meta.lines)) };
+}
+
+/** Reads the cache; null when it is missing, of another version, or does not check out. */
+export function readLineCache(file: string): LineCache | null {
+  try {
+    const bytes = readFileSync(file);
+    if (bytes.length < 12 + SUM_BYTES || bytes.toString('latin1', 0, 4) !== MAGIC || bytes.readUInt32LE(4) !== VERSION) return null;
+    const body = bytes.subarray(0, bytes.length - SUM_BYTES);
+    if (!createHash('sha1').update(body).digest().equals(bytes.subarray(bytes.length - SUM_BYTES))) return null;
+    const jsonLength = body.readUInt32LE(8);
+    const meta = JSON.parse(body.toString('utf8', 12, 12 + jsonLength)) as Omit<LineCache, 'registry' | 'schedule'> & { entries: number; registry: SnapshotMeta; schedule: SnapshotMeta };
+    const reader = new Reader(body, 12 + jsonLength);
+    const registrySnapshot = snapshotFrom(reader, meta.registry);
+    const lines = meta.registry.lines;
+    const registry: RegistryLines = { snapshot: registrySnapshot, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
+    const scheduleSnapshot = snapshotFrom(reader, meta.schedule);
+    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, due: reader.into(new Float64Array(meta.schedule.lines)) };
+    if (reader.offset !== body.length) return null;
+    return { settings: meta.settings, zone: meta.zone, linksDir: meta.linksDir, linkState: meta.linkState, registry, schedule };
+  } catch {
+    return null;
+  }
+}

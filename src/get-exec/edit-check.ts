@@ -1,0 +1,203 @@
+/**
+ * tg-get right after an edit: the every-minute run whose files changed since the last run that had
+ * nothing to do. Instead of reading and checking every row and opening every QR file, it reads only
+ * the lines that changed (line-diff.ts) against what that run learnt of each line (edit-cache.ts),
+ * and answers "still nothing to do" or "don't know". Anything it does not know for sure sends the run
+ * down the full path, which then gives every message, warning and exit code exactly as without the
+ * cache: a changed line that is not a clean, finished row (bad, warned about, needing a link, a QR
+ * code, a revocation, a send), an id or link another line has, a header, setting, LINKS/ or
+ * data/.tg-get-links.json that changed, a changed range over LINE_LIMIT lines, a record spread over
+ * several lines, a line break that is a lone CR, bytes that are not UTF-8. Loads no zod.
+ */
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Paths } from '../shared/config/paths.js';
+import { fingerprintSync, sameFingerprint } from '../shared/files/fingerprint.js';
+import { rowObject } from '../shared/files/table.js';
+import { TsvScanner, type TableRow } from '../shared/files/tsv.js';
+import { LINE_CACHE_FILE, readLineCache, writeLineCache, type LineCache, type RegistryLines, type ScheduleLines } from './edit-cache.js';
+import type { IdleCheck } from './idle-skip.js';
+import { findRegion, hasLoneCr, takeSnapshot, type Region } from './line-diff.js';
+import { LINK_STATE_FILE, readLinkState, type LinkState } from './link-state.js';
+import { recordedLink, recordedSvgLink, svgFileOf } from './qr-files.js';
+import { quickInvite, quickPost } from './quick-rows.js';
+import { qrFileName } from './safe-name.js';
+
+/** Most changed lines read this way: beyond that, or beyond a tenth of a big file, the full path is as quick. */
+export const LINE_LIMIT = 1_000;
+
+const limitFor = (lines: number): number => Math.min(LINE_LIMIT, Math.max(64, Math.floor(lines / 10)));
+
+/** FNV-1a over a string's UTF-16 units: equal hashes of two ids send the run down the full path, so a collision costs time only. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export const lineCacheFile = (paths: Pick<Paths, 'dataDir'>): string => path.join(paths.dataDir, LINE_CACHE_FILE);
+const linkStateFile = (paths: Pick<Paths, 'dataDir'>): string => path.join(paths.dataDir, LINK_STATE_FILE);
+
+/**
+ * The changed lines' records, read by the one TSV reader after the file's own header; null when they
+ * are not one record a line, or not UTF-8.
+ */
+function readRegion(bytes: Buffer, headerEnd: number, region: Region): { header: TableRow; rows: TableRow[] } | null {
+  if (hasLoneCr(bytes, region.start, region.newEnd)) return null;
+  let text: string;
+  try {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    text = decoder.decode(bytes.subarray(0, headerEnd)) + decoder.decode(bytes.subarray(region.start, region.newEnd));
+  } catch {
+    return null;
+  }
+  const rows: TableRow[] = [];
+  let header: TableRow | undefined;
+  const scanner = new TsvScanner('', (row, head) => {
+    header = head;
+    rows.push(row);
+  });
+  scanner.push(text, true);
+  const frame = scanner.end();
+  header ??= frame.header;
+  if (rows.some((row, i) => row.line !== i + 2 || row.error !== undefined)) return null;
+  return { header, rows };
+}
+
+/** The region of a file that changed, when it can be read line by line here; null: take the full path. */
+function changedLines(snapshot: RegistryLines['snapshot'], bytes: Buffer) {
+  const found = findRegion(snapshot, bytes);
+  if (found === null) return { found, read: { header: null, rows: [] } };
+  const { region } = found;
+  const lines = snapshot.lineStarts.length;
+  if (region.firstLine < 1 || lines < 2) return null;
+  const read = readRegion(bytes, snapshot.lineStarts[1]!, region);
+  if (read === null) return null;
+  const limit = limitFor(lines);
+  if (read.rows.length > limit || region.oldLines > limit) return null;
+  return { found, read };
+}
+
+/** Splices `middle` into `old` in place of `region`'s old lines. */
+function splice<T extends Uint8Array | Uint32Array | Float64Array>(old: T, region: Region, middle: T, make: (n: number) => T): T {
+  const after = region.firstLine + region.oldLines;
+  const out = make(region.firstLine + middle.length + old.length - after);
+  out.set(old.subarray(0, region.firstLine), 0);
+  out.set(middle, region.firstLine);
+  out.set(old.subarray(after), region.firstLine + middle.length);
+  return out;
+}
+
+interface RegistryInputs {
+  zone: string;
+  linksDir: string;
+  /** Read on first use: only a changed registry line needs it. */
+  linkState: () => LinkState;
+}
+
+/** The registry's lines after the edit, when every changed line is a clean row whose link and QR files are current; else null. */
+function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs): RegistryLines | null {
+  const changed = changedLines(old.snapshot, bytes);
+  if (changed === null) return null;
+  if (changed.found === null) return old;
+  const { region, headBlocks, tailBlocks } = changed.found;
+  const { header, rows } = changed.read;
+  const count = rows.length;
+  const kind = new Uint8Array(count);
+  const ids = new Uint32Array(count);
+  const links = new Uint32Array(count);
+  const newIds = new Set<number>();
+  const newLinks = new Set<number>();
+  for (const [i, row] of rows.entries()) {
+    if (row.blank) continue;
+    const invite = quickInvite(rowObject({ header: header! }, row), inputs.zone);
+    if (invite === undefined || invite.revoked || invite.link === '') return null;
+    const told = inputs.linkState()[invite.link];
+    if (told === undefined || told.revoked || told.expire !== invite.expire) return null;
+    const png = path.join(inputs.linksDir, qrFileName(invite.id));
+    if (path.dirname(png) !== path.resolve(inputs.linksDir) || recordedLink(png) !== invite.link || recordedSvgLink(svgFileOf(png)) !== invite.link) return null;
+    kind[i] = 1;
+    ids[i] = hash32(invite.id);
+    links[i] = hash32(invite.link);
+    if (newIds.has(ids[i]!)) return null;
+    newIds.add(ids[i]!);
+    newLinks.add(links[i]!);
+  }
+  const end = region.firstLine + region.oldLines;
+  let entries = old.entries + newIds.size;
+  for (let i = region.firstLine; i < end; i++) {
+    if (old.kind[i] !== 1) continue;
+    entries--;
+    // A link no row has any more is dropped from data/.tg-get-links.json: the full path writes that.
+    if (!newLinks.has(old.links[i]!)) return null;
+  }
+  if (newIds.size > 0) {
+    for (let i = 0; i < old.kind.length; i++) if (old.kind[i] === 1 && (i < region.firstLine || i >= end) && newIds.has(old.ids[i]!)) return null;
+  }
+  if (entries <= 0) return null;
+  return {
+    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    kind: splice(old.kind, region, kind, (n) => new Uint8Array(n)),
+    ids: splice(old.ids, region, ids, (n) => new Uint32Array(n)),
+    links: splice(old.links, region, links, (n) => new Uint32Array(n)),
+    entries,
+  };
+}
+
+/** The schedule's lines after the edit, when every changed line is a clean row, posted, missed or waiting; else null. */
+function scheduleAfter(old: ScheduleLines, bytes: Buffer, zone: string): ScheduleLines | null {
+  const changed = changedLines(old.snapshot, bytes);
+  if (changed === null) return null;
+  if (changed.found === null) return old;
+  const { region, headBlocks, tailBlocks } = changed.found;
+  const { header, rows } = changed.read;
+  const due = new Float64Array(rows.length).fill(Number.NaN);
+  for (const [i, row] of rows.entries()) {
+    if (row.blank) continue;
+    const post = quickPost(rowObject({ header: header! }, row), zone);
+    if (post === undefined || post.kind === 'other') return null;
+    if (post.kind === 'waiting') due[i] = post.dueMs;
+  }
+  return { snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }), due: splice(old.due, region, due, (n) => new Float64Array(n)) };
+}
+
+/** When the first waiting post falls due (ms), null for none; undefined when one is due by `now` (the full path sends it). */
+function nextDue(due: Float64Array, now: number): number | null | undefined {
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < due.length; i++) if (due[i]! < next) next = due[i]!;
+  if (next === Number.POSITIVE_INFINITY) return null;
+  return next > now ? next : undefined;
+}
+
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The after-an-edit check (see the module's comment). Returns when the next post falls due when the
+ * run has nothing to do, after updating the cache to the files as they are now; null when only the
+ * full path can tell.
+ */
+export function checkEdits(check: IdleCheck, paths: Paths, now: Date): { nextDueMs: number | null; changed: boolean } | null {
+  const file = lineCacheFile(paths);
+  const cache = readLineCache(file);
+  if (cache === null || cache.settings !== check.settings) return null;
+  if (!sameFingerprint(cache.linksDir, check.before.links) || !sameFingerprint(cache.linkState, fingerprintSync(linkStateFile(paths)))) return null;
+  const registryBytes = readOrNull(paths.registry);
+  const scheduleBytes = readOrNull(paths.schedule);
+  if (registryBytes === null || scheduleBytes === null) return null;
+  let state: LinkState | undefined;
+  const registry = registryAfter(cache.registry, registryBytes, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) });
+  if (registry === null) return null;
+  const schedule = scheduleAfter(cache.schedule, scheduleBytes, cache.zone);
+  if (schedule === null) return null;
+  const nextDueMs = nextDue(schedule.due, now.getTime());
+  if (nextDueMs === undefined) return null;
+  const changed = registry !== cache.registry || schedule !== cache.schedule;
+  if (changed) writeLineCache(file, { ...cache, registry, schedule });
+  return { nextDueMs, changed };
+}
