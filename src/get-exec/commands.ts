@@ -85,7 +85,8 @@ export async function stepsCommand(
   // every line (edit-check.ts); anything it cannot be sure of takes the full path below.
   const edited = idle === null ? null : await editCheck().then(({ checkEdits }) => checkEdits(idle, paths, now())).catch(() => null);
   if (idle !== null && edited !== null) {
-    const log = createLogger({ level: logLevelOf(options), out: io.out, err: io.err, env, zone: options.tz });
+    const log = createLogger({ level: logLevelOf(options), secrets: known.secrets, out: io.out, err: io.err, env, zone: edited.zone });
+    for (const warning of edited.warnings) log.warn(warning);
     await noteIdle(idle, paths, edited.nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
     log.debug(`${edited.changed ? 'read only the lines changed' : 'the files have the same content'} since the last run that had nothing to do: nothing to do, and no post is due yet`);
     log.debug(summary({ linksMade: 0, linksChanged: 0, linksRevoked: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));

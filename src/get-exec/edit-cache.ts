@@ -17,9 +17,23 @@ const MAGIC = 'TGLC';
 const VERSION = 1;
 const SUM_BYTES = 20;
 
-/** The registry's lines: 1 where a usable row is (0: a blank line or the header), with hashes of its id and link. */
-export interface RegistryLines {
+/** A warning about a usable row (a time a daylight-saving change skips or repeats), printed again at every run. */
+export interface StoredWarning {
+  line: number;
+  column: number;
+  field?: string;
+  problem: string;
+}
+
+/** What both files' parts share: the file's name in messages, and the warnings about its rows, in the order the full path prints them. */
+interface FileLines {
   snapshot: Snapshot;
+  name: string;
+  warnings: StoredWarning[];
+}
+
+/** The registry's lines: 1 where a usable row is (0: a blank line or the header), with hashes of its id and link. */
+export interface RegistryLines extends FileLines {
   kind: Uint8Array;
   ids: Uint32Array;
   links: Uint32Array;
@@ -28,8 +42,7 @@ export interface RegistryLines {
 }
 
 /** The schedule's lines: when each waiting post falls due (ms); NaN for a posted or missed row, a blank line, the header. */
-export interface ScheduleLines {
-  snapshot: Snapshot;
+export interface ScheduleLines extends FileLines {
   due: Float64Array;
 }
 
@@ -45,20 +58,30 @@ export interface LineCache {
 }
 
 interface SnapshotMeta {
+  name: string;
+  warnings: StoredWarning[];
   blockBytes: number;
   size: number;
   hashBytes: number;
   lines: number;
 }
 
-const snapshotMeta = (s: Snapshot): SnapshotMeta => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, lines: s.lineStarts.length });
+const snapshotMeta = (s: Snapshot): Omit<SnapshotMeta, 'name' | 'warnings'> => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, lines: s.lineStarts.length });
 
 const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 /** Writes `cache` to `file` atomically. Throws what writing throws. */
 export function writeLineCache(file: string, cache: LineCache): void {
   const { registry: r, schedule: s } = cache;
-  const meta = { settings: cache.settings, zone: cache.zone, linksDir: cache.linksDir, linkState: cache.linkState, entries: r.entries, registry: snapshotMeta(r.snapshot), schedule: snapshotMeta(s.snapshot) };
+  const meta = {
+    settings: cache.settings,
+    zone: cache.zone,
+    linksDir: cache.linksDir,
+    linkState: cache.linkState,
+    entries: r.entries,
+    registry: { ...snapshotMeta(r.snapshot), name: r.name, warnings: r.warnings },
+    schedule: { ...snapshotMeta(s.snapshot), name: s.name, warnings: s.warnings },
+  };
   const json = Buffer.from(JSON.stringify(meta));
   const top = Buffer.alloc(12);
   top.write(MAGIC, 0, 'latin1');
@@ -126,9 +149,9 @@ export function readLineCache(file: string): LineCache | null {
     const reader = new Reader(body, 12 + jsonLength);
     const registrySnapshot = snapshotFrom(reader, meta.registry);
     const lines = meta.registry.lines;
-    const registry: RegistryLines = { snapshot: registrySnapshot, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
+    const registry: RegistryLines = { snapshot: registrySnapshot, name: meta.registry.name, warnings: meta.registry.warnings, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
     const scheduleSnapshot = snapshotFrom(reader, meta.schedule);
-    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, due: reader.into(new Float64Array(meta.schedule.lines)) };
+    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, name: meta.schedule.name, warnings: meta.schedule.warnings, due: reader.into(new Float64Array(meta.schedule.lines)) };
     if (reader.offset !== body.length) return null;
     return { settings: meta.settings, zone: meta.zone, linksDir: meta.linksDir, linkState: meta.linkState, registry, schedule };
   } catch {

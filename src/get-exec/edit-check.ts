@@ -15,7 +15,8 @@ import type { Paths } from '../shared/config/paths.js';
 import { fingerprintSync, sameFingerprint } from '../shared/files/fingerprint.js';
 import { rowObject } from '../shared/files/table.js';
 import { TsvScanner, type TableRow } from '../shared/files/tsv.js';
-import { LINE_CACHE_FILE, readLineCache, writeLineCache, type LineCache, type RegistryLines, type ScheduleLines } from './edit-cache.js';
+import { formatPosition } from '../shared/errors.js';
+import { LINE_CACHE_FILE, readLineCache, writeLineCache, type RegistryLines, type ScheduleLines, type StoredWarning } from './edit-cache.js';
 import type { IdleCheck } from './idle-skip.js';
 import { findRegion, hasLoneCr, takeSnapshot, type Region } from './line-diff.js';
 import { LINK_STATE_FILE, readLinkState, type LinkState } from './link-state.js';
@@ -78,6 +79,18 @@ function changedLines(snapshot: RegistryLines['snapshot'], bytes: Buffer) {
   return { found, read };
 }
 
+/** The warnings of the lines outside `region`, renumbered; the region's lines have none (a warned row takes the full path). */
+function shiftWarnings(warnings: readonly StoredWarning[], region: Region, newLines: number): StoredWarning[] {
+  const end = region.firstLine + region.oldLines;
+  const shift = newLines - region.oldLines;
+  // `line` is 1-based, the region's line indexes 0-based.
+  return warnings.filter((w) => w.line - 1 < region.firstLine || w.line - 1 >= end).map((w) => (w.line - 1 >= end ? { ...w, line: w.line + shift } : w));
+}
+
+/** The messages the full path prints for `lines`' warnings. */
+const warningMessages = (lines: Pick<RegistryLines, 'name' | 'warnings'>): string[] =>
+  lines.warnings.map((w) => `${formatPosition({ file: lines.name, line: w.line, column: w.column, ...(w.field === undefined ? {} : { field: w.field }) })}: ${w.problem}`);
+
 /** Splices `middle` into `old` in place of `region`'s old lines. */
 function splice<T extends Uint8Array | Uint32Array | Float64Array>(old: T, region: Region, middle: T, make: (n: number) => T): T {
   const after = region.firstLine + region.oldLines;
@@ -137,6 +150,8 @@ function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs
   if (entries <= 0) return null;
   return {
     snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    name: old.name,
+    warnings: shiftWarnings(old.warnings, region, count),
     kind: splice(old.kind, region, kind, (n) => new Uint8Array(n)),
     ids: splice(old.ids, region, ids, (n) => new Uint32Array(n)),
     links: splice(old.links, region, links, (n) => new Uint32Array(n)),
@@ -158,7 +173,12 @@ function scheduleAfter(old: ScheduleLines, bytes: Buffer, zone: string): Schedul
     if (post === undefined || post.kind === 'other') return null;
     if (post.kind === 'waiting') due[i] = post.dueMs;
   }
-  return { snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }), due: splice(old.due, region, due, (n) => new Float64Array(n)) };
+  return {
+    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    name: old.name,
+    warnings: shiftWarnings(old.warnings, region, rows.length),
+    due: splice(old.due, region, due, (n) => new Float64Array(n)),
+  };
 }
 
 /** When the first waiting post falls due (ms), null for none; undefined when one is due by `now` (the full path sends it). */
@@ -177,12 +197,23 @@ function readOrNull(file: string): Buffer | null {
   }
 }
 
+/** What the after-an-edit check found: nothing to do, with the warnings the full path would print. */
+export interface EditCheck {
+  nextDueMs: number | null;
+  /** False when both files hold what they held (only their time stamps changed). */
+  changed: boolean;
+  /** The full path's warnings about usable rows, registry first, each as its message. */
+  warnings: string[];
+  /** The zone of the run that wrote the cache (the settings are the same), for the log's time stamps. */
+  zone: string;
+}
+
 /**
  * The after-an-edit check (see the module's comment). Returns when the next post falls due when the
  * run has nothing to do, after updating the cache to the files as they are now; null when only the
  * full path can tell.
  */
-export function checkEdits(check: IdleCheck, paths: Paths, now: Date): { nextDueMs: number | null; changed: boolean } | null {
+export function checkEdits(check: IdleCheck, paths: Paths, now: Date): EditCheck | null {
   const file = lineCacheFile(paths);
   const cache = readLineCache(file);
   if (cache === null || cache.settings !== check.settings) return null;
@@ -199,5 +230,5 @@ export function checkEdits(check: IdleCheck, paths: Paths, now: Date): { nextDue
   if (nextDueMs === undefined) return null;
   const changed = registry !== cache.registry || schedule !== cache.schedule;
   if (changed) writeLineCache(file, { ...cache, registry, schedule });
-  return { nextDueMs, changed };
+  return { nextDueMs, changed, warnings: [...warningMessages(registry), ...warningMessages(schedule)], zone: cache.zone };
 }

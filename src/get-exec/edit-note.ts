@@ -1,7 +1,7 @@
 /**
  * After a full run that had nothing to do: writes the after-an-edit cache (edit-cache.ts) from the
  * rows that run read, so that the next run after an edit reads only the changed lines
- * (edit-check.ts). Only a clean run is noted: no row with a problem or a warning, every record on
+ * (edit-check.ts). Only a clean run is noted: no row with a problem, every record on
  * one line, no lone CR, at least one usable registry row, and the files unchanged since the run began.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import type { Loaded } from '../shared/files/data-file.js';
 import { fingerprintSync, sameFingerprint } from '../shared/files/fingerprint.js';
 import type { Invite } from '../shared/registry/registry.js';
 import type { ScheduledPost } from '../shared/schedule/schedule.js';
-import { writeLineCache, type RegistryLines, type ScheduleLines } from './edit-cache.js';
+import { writeLineCache, type RegistryLines, type ScheduleLines, type StoredWarning } from './edit-cache.js';
 import { hash32, lineCacheFile } from './edit-check.js';
 import type { IdleCheck } from './idle-skip.js';
 import { takeFingerprints, sameFingerprints } from './idle-state.js';
@@ -26,13 +26,17 @@ export interface CheckedFiles {
 
 /** The snapshot of a file whose every record is one line, as `loaded` read it; null otherwise. */
 function snapshotOf(bytes: Buffer, loaded: Loaded<unknown>): Snapshot | null {
-  if (loaded.problems.length > 0 || loaded.warnings.length > 0 || hasLoneCr(bytes)) return null;
+  if (loaded.problems.length > 0 || hasLoneCr(bytes)) return null;
   const snapshot = takeSnapshot(bytes);
   const { table } = loaded;
   if (table.header.line !== 1 || table.header.raw === null || table.rows.length + 1 !== snapshot.lineStarts.length) return null;
   for (const [i, row] of table.rows.entries()) if (row.line !== i + 2) return null;
   return snapshot;
 }
+
+/** The warnings the full path prints about `loaded`'s usable rows, to be printed again. */
+const warningsOf = (loaded: Loaded<unknown>): StoredWarning[] =>
+  loaded.warnings.map(({ position, problem }) => ({ line: position.line, column: position.column, ...(position.field === undefined ? {} : { field: position.field }), problem }));
 
 /**
  * Writes the cache for the files `checked` holds when the run can be noted (see the module's
@@ -47,13 +51,13 @@ export function noteLines(check: IdleCheck, paths: Paths, zone: string, checked:
   const scheduleSnapshot = snapshotOf(scheduleBytes, checked.schedule);
   if (registrySnapshot === null || scheduleSnapshot === null || checked.registry.entries.length === 0) return;
   const lines = registrySnapshot.lineStarts.length;
-  const registry: RegistryLines = { snapshot: registrySnapshot, kind: new Uint8Array(lines), ids: new Uint32Array(lines), links: new Uint32Array(lines), entries: checked.registry.entries.length };
+  const registry: RegistryLines = { snapshot: registrySnapshot, name: checked.registry.table.file, warnings: warningsOf(checked.registry), kind: new Uint8Array(lines), ids: new Uint32Array(lines), links: new Uint32Array(lines), entries: checked.registry.entries.length };
   for (const { row, value } of checked.registry.entries) {
     registry.kind[row.line - 1] = 1;
     registry.ids[row.line - 1] = hash32(value.id);
     registry.links[row.line - 1] = hash32(value.link.trim());
   }
-  const schedule: ScheduleLines = { snapshot: scheduleSnapshot, due: new Float64Array(scheduleSnapshot.lineStarts.length).fill(Number.NaN) };
+  const schedule: ScheduleLines = { snapshot: scheduleSnapshot, name: checked.schedule.table.file, warnings: warningsOf(checked.schedule), due: new Float64Array(scheduleSnapshot.lineStarts.length).fill(Number.NaN) };
   for (const { row, value } of checked.schedule.entries) {
     if (value.post_status === '') schedule.due[row.line - 1] = value.dt_time.getTime();
     else if (value.post_status !== 'posted' && value.post_status !== 'missed') return;

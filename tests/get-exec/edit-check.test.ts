@@ -81,9 +81,11 @@ async function compare(ws: Workspace, edit: (ws: Workspace) => void): Promise<Ru
   return withCache;
 }
 
+/** A time the clocks repeat in Berlin: a warning at every run, which the shortcut must print too, at its line. */
+const TWICE = '2026-10-25 02:30\tTwice\t\t\t\t';
 const registry = (n: number, eol = '\n') => [INVITE_HEADER, ...Array.from({ length: n }, (_, i) => `row${i}\tr${i}@example.org`)].join(eol) + eol;
 const schedule = (eol = '\n') =>
-  [FULL_HEADER, '2026-02-01 10:00\tDone\t\tposted\t2026-02-01 10:00\t7', ...Array.from({ length: 40 }, (_, i) => `2026-04-${String((i % 28) + 1).padStart(2, '0')} 10:00\tLater ${i}\t\t\t\t`)].join(eol) + eol;
+  [FULL_HEADER, '2026-02-01 10:00\tDone\t\tposted\t2026-02-01 10:00\t7', ...Array.from({ length: 40 }, (_, i) => `2026-04-${String((i % 28) + 1).padStart(2, '0')} 10:00\tLater ${i}\t\t\t\t`), TWICE].join(eol) + eol;
 
 const replaceIn = (file: string, from: string | RegExp, to: string) => (ws: Workspace) => {
   const before = ws.read(file);
@@ -118,6 +120,7 @@ describe('tg-get right after an edit, with and without the cache', () => {
       const ws = await settled(registry(8), schedule());
       const result = await compare(ws, kind.edit);
       expect(result.shortcut).toBe(kind.shortcut);
+      expect(result.out).toMatch(/warning: \S*data\/text_schedule\.txt:\d+:1 \(dt_time\): "2026-10-25 02:30" happens twice/);
       // Either way the next run finds nothing changed, or does what is left.
       if (kind.shortcut === 'edit') expect((await run(ws.dir, emuA)).shortcut).toBe('idle');
     });
