@@ -6,8 +6,9 @@
  * the run reads everything, as without it. Deleting it is always safe.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Fingerprint } from '../shared/files/fingerprint.js';
+import { writeNote } from './cache-file.js';
 import type { Snapshot } from './line-diff.js';
 
 /** The file, in the data folder beside the idle note. */
@@ -91,19 +92,8 @@ export function writeLineCache(file: string, cache: LineCache): void {
   const hash = createHash('sha1');
   for (const part of parts) hash.update(part);
   parts.push(hash.digest());
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    // No fsync: a cache lost in a power cut is a missing or broken cache, which the checksum catches.
-    writeFileSync(temp, Buffer.concat(parts));
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Nothing was written.
-    }
-    throw error;
-  }
+  // No fsync: a cache lost in a power cut is a missing or broken cache, which the checksum catches.
+  writeNote(file, Buffer.concat(parts));
 }
 
 /** Reads sections one after another, each copied out (typed arrays need aligned memory). */

@@ -28,8 +28,9 @@ export const configSchema = () => import('../config/schema.js');
 export const telegramClient = () => import('../telegram/client.js');
 
 /**
- * The file store with write-file-atomic (measured when it still held proper-lockfile too): here +76 ms and +5.0 MB. An idle run
- * needs it only to write its note (get-exec/idle-state.ts).
+ * The file store with write-file-atomic (measured when it still held proper-lockfile too): here +76 ms and +5.0 MB.
+ * get-exec/link-control.ts writes the link state with it; tg-get's own notes (the idle note, the
+ * after-an-edit cache) do without it (get-exec/cache-file.ts).
  */
 export const fileStore = () => import('../files/store.js');
 
