@@ -15,7 +15,7 @@ import type { Snapshot } from './line-diff.js';
 export const LINE_CACHE_FILE = '.tg-get-lines.cache';
 
 const MAGIC = 'TGLC';
-const VERSION = 1;
+const VERSION = 2;
 const SUM_BYTES = 20;
 
 /** A warning about a usable row (a time a daylight-saving change skips or repeats), printed again at every run. */
@@ -64,10 +64,11 @@ interface SnapshotMeta {
   blockBytes: number;
   size: number;
   hashBytes: number;
+  headerBytes: number;
   lines: number;
 }
 
-const snapshotMeta = (s: Snapshot): Omit<SnapshotMeta, 'name' | 'warnings'> => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, lines: s.lineStarts.length });
+const snapshotMeta = (s: Snapshot): Omit<SnapshotMeta, 'name' | 'warnings'> => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, headerBytes: s.header.length, lines: s.lineStarts.length });
 
 const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -88,7 +89,7 @@ export function writeLineCache(file: string, cache: LineCache): void {
   top.write(MAGIC, 0, 'latin1');
   top.writeUInt32LE(VERSION, 4);
   top.writeUInt32LE(json.length, 8);
-  const parts = [top, json, r.snapshot.head, r.snapshot.tail, bytesOf(r.snapshot.lineStarts), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.tail, bytesOf(s.snapshot.lineStarts), bytesOf(s.due)];
+  const parts = [top, json, r.snapshot.head, r.snapshot.tail, r.snapshot.header, bytesOf(r.snapshot.lineStarts), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.tail, s.snapshot.header, bytesOf(s.snapshot.lineStarts), bytesOf(s.due)];
   const hash = createHash('sha1');
   for (const part of parts) hash.update(part);
   parts.push(hash.digest());
@@ -124,7 +125,10 @@ class Reader {
 }
 
 function snapshotFrom(reader: Reader, meta: SnapshotMeta): Snapshot {
-  return { blockBytes: meta.blockBytes, size: meta.size, head: reader.take(meta.hashBytes), tail: reader.take(meta.hashBytes), lineStarts: reader.into(new Uint32Array(meta.lines)) };
+  const head = reader.take(meta.hashBytes);
+  const tail = reader.take(meta.hashBytes);
+  const header = reader.take(meta.headerBytes);
+  return { blockBytes: meta.blockBytes, size: meta.size, head, tail, header, lineStarts: reader.into(new Uint32Array(meta.lines)) };
 }
 
 /** Reads the cache; null when it is missing, of another version, or does not check out. */

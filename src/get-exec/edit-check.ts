@@ -11,6 +11,7 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { qrFiles } from '../shared/cli/lazy.js';
 import type { Paths } from '../shared/config/paths.js';
 import { fingerprintSync, sameFingerprint } from '../shared/files/fingerprint.js';
 import { rowObject } from '../shared/files/table.js';
@@ -20,7 +21,6 @@ import { LINE_CACHE_FILE, readLineCache, writeLineCache, type RegistryLines, typ
 import type { IdleCheck } from './idle-skip.js';
 import { findRegion, hasLoneCr, takeSnapshot, type Region } from './line-diff.js';
 import { LINK_STATE_FILE, readLinkState, type LinkState } from './link-state.js';
-import { recordedLink, recordedSvgLink, svgFileOf } from './qr-files.js';
 import { quickInvite, quickPost } from './quick-rows.js';
 import { qrFileName } from './safe-name.js';
 
@@ -108,8 +108,17 @@ interface RegistryInputs {
   linkState: () => LinkState;
 }
 
-/** The registry's lines after the edit, when every changed line is a clean row whose link and QR files are current; else null. */
-function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs): RegistryLines | null {
+/** A changed registry line's QR files, to be checked for its link. */
+interface QrCheck {
+  png: string;
+  link: string;
+}
+
+/**
+ * The registry's lines after the edit, when every changed line is a clean row whose link is current
+ * (and whose QR files, in `qr`, are still to be checked); else null.
+ */
+function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs, qr: QrCheck[]): RegistryLines | null {
   const changed = changedLines(old.snapshot, bytes);
   if (changed === null) return null;
   if (changed.found === null) return old;
@@ -128,7 +137,8 @@ function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs
     const told = inputs.linkState()[invite.link];
     if (told === undefined || told.revoked || told.expire !== invite.expire) return null;
     const png = path.join(inputs.linksDir, qrFileName(invite.id));
-    if (path.dirname(png) !== path.resolve(inputs.linksDir) || recordedLink(png) !== invite.link || recordedSvgLink(svgFileOf(png)) !== invite.link) return null;
+    if (path.dirname(png) !== path.resolve(inputs.linksDir)) return null;
+    qr.push({ png, link: invite.link });
     kind[i] = 1;
     ids[i] = hash32(invite.id);
     links[i] = hash32(invite.link);
@@ -213,7 +223,7 @@ export interface EditCheck {
  * run has nothing to do, after updating the cache to the files as they are now; null when only the
  * full path can tell.
  */
-export function checkEdits(check: IdleCheck, paths: Paths, now: Date): EditCheck | null {
+export async function checkEdits(check: IdleCheck, paths: Paths, now: Date): Promise<EditCheck | null> {
   const file = lineCacheFile(paths);
   const cache = readLineCache(file);
   if (cache === null || cache.settings !== check.settings) return null;
@@ -222,8 +232,13 @@ export function checkEdits(check: IdleCheck, paths: Paths, now: Date): EditCheck
   const scheduleBytes = readOrNull(paths.schedule);
   if (registryBytes === null || scheduleBytes === null) return null;
   let state: LinkState | undefined;
-  const registry = registryAfter(cache.registry, registryBytes, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) });
+  const qr: QrCheck[] = [];
+  const registry = registryAfter(cache.registry, registryBytes, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) }, qr);
   if (registry === null) return null;
+  if (qr.length > 0) {
+    const { recordedLink, recordedSvgLink, svgFileOf } = await qrFiles();
+    if (qr.some(({ png, link }) => recordedLink(png) !== link || recordedSvgLink(svgFileOf(png)) !== link)) return null;
+  }
   const schedule = scheduleAfter(cache.schedule, scheduleBytes, cache.zone);
   if (schedule === null) return null;
   const nextDueMs = nextDue(schedule.due, now.getTime());

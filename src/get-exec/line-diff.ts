@@ -21,6 +21,8 @@ export interface Snapshot {
   tail: Buffer;
   /** Byte offset where each line starts; line 0 is the header. A line ends after its LF. */
   lineStarts: Uint32Array;
+  /** The first line's bytes (with its LF): the header, which a small file's first block would otherwise always include. */
+  header: Buffer;
 }
 
 /** The changed lines: old lines [firstLine, firstLine + oldLines) became the new file's bytes [start, newEnd). */
@@ -99,7 +101,8 @@ export function takeSnapshot(bytes: Buffer, reuse?: { old: Snapshot; region: Reg
     const after = region.firstLine + middle.length;
     for (let i = lastLine; i < old.lineStarts.length; i++) lineStarts[after + i - lastLine] = old.lineStarts[i]! + shift;
   }
-  return { blockBytes: block, size, head, tail, lineStarts };
+  const headerEnd = lineStarts.length > 1 ? lineStarts[1]! : 0;
+  return { blockBytes: block, size, head, tail, lineStarts, header: Buffer.from(bytes.subarray(0, headerEnd)) };
 }
 
 /** The index of the last line starting at or before `offset`. */
@@ -125,7 +128,8 @@ export function findRegion(old: Snapshot, bytes: Buffer): Found {
   let k = 0;
   while ((k + 1) * block <= min && sameBlock(old.head, k, bytes, k * block, (k + 1) * block)) k++;
   if (old.size === bytes.length && (k * block === min || (k === oldBlocks - 1 && sameBlock(old.head, k, bytes, k * block, min)))) return null;
-  const p = k * block;
+  let p = k * block;
+  if (p < old.header.length && old.header.length <= min && bytes.subarray(0, old.header.length).equals(old.header)) p = old.header.length;
   let m = 0;
   while (m < oldBlocks && p + (m + 1) * block <= min && sameBlock(old.tail, m, bytes, bytes.length - (m + 1) * block, bytes.length - m * block)) m++;
   const s = m * block;

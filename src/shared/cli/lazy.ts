@@ -50,6 +50,9 @@ export const postsStep = () => import('../../get-exec/posts.js');
  */
 export const editCheck = () => import('../../get-exec/edit-check.js');
 
+/** Reading which link a QR file records: the after-an-edit check needs it only for changed registry lines. */
+export const qrFiles = () => import('../../get-exec/qr-files.js');
+
 /** Writing the after-an-edit cache after a full run that had nothing to do. */
 export const editNote = () => import('../../get-exec/edit-note.js');
 
