@@ -15,7 +15,7 @@ import type { Snapshot } from './line-diff.js';
 export const LINE_CACHE_FILE = '.tg-get-lines.cache';
 
 const MAGIC = 'TGLC';
-const VERSION = 2;
+const VERSION = 3;
 const SUM_BYTES = 20;
 
 /** A warning about a usable row (a time a daylight-saving change skips or repeats), printed again at every run. */
@@ -29,6 +29,8 @@ export interface StoredWarning {
 /** What both files' parts share: the file's name in messages, and the warnings about its rows, in the order the full path prints them. */
 interface FileLines {
   snapshot: Snapshot;
+  /** The file's fingerprint when it was read for this snapshot (null when unknown): the same one again means the same bytes, as for the idle note. */
+  fingerprint: Fingerprint;
   name: string;
   warnings: StoredWarning[];
 }
@@ -61,6 +63,7 @@ export interface LineCache {
 interface SnapshotMeta {
   name: string;
   warnings: StoredWarning[];
+  fingerprint: Fingerprint;
   blockBytes: number;
   size: number;
   hashBytes: number;
@@ -68,7 +71,7 @@ interface SnapshotMeta {
   lines: number;
 }
 
-const snapshotMeta = (s: Snapshot): Omit<SnapshotMeta, 'name' | 'warnings'> => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, headerBytes: s.header.length, lines: s.lineStarts.length });
+const snapshotMeta = (s: Snapshot): Omit<SnapshotMeta, 'name' | 'warnings' | 'fingerprint'> => ({ blockBytes: s.blockBytes, size: s.size, hashBytes: s.head.length, headerBytes: s.header.length, lines: s.lineStarts.length });
 
 const bytesOf = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -81,8 +84,8 @@ export function writeLineCache(file: string, cache: LineCache): void {
     linksDir: cache.linksDir,
     linkState: cache.linkState,
     entries: r.entries,
-    registry: { ...snapshotMeta(r.snapshot), name: r.name, warnings: r.warnings },
-    schedule: { ...snapshotMeta(s.snapshot), name: s.name, warnings: s.warnings },
+    registry: { ...snapshotMeta(r.snapshot), name: r.name, warnings: r.warnings, fingerprint: r.fingerprint },
+    schedule: { ...snapshotMeta(s.snapshot), name: s.name, warnings: s.warnings, fingerprint: s.fingerprint },
   };
   const json = Buffer.from(JSON.stringify(meta));
   const top = Buffer.alloc(12);
@@ -143,9 +146,9 @@ export function readLineCache(file: string): LineCache | null {
     const reader = new Reader(body, 12 + jsonLength);
     const registrySnapshot = snapshotFrom(reader, meta.registry);
     const lines = meta.registry.lines;
-    const registry: RegistryLines = { snapshot: registrySnapshot, name: meta.registry.name, warnings: meta.registry.warnings, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
+    const registry: RegistryLines = { snapshot: registrySnapshot, name: meta.registry.name, warnings: meta.registry.warnings, fingerprint: meta.registry.fingerprint, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
     const scheduleSnapshot = snapshotFrom(reader, meta.schedule);
-    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, name: meta.schedule.name, warnings: meta.schedule.warnings, due: reader.into(new Float64Array(meta.schedule.lines)) };
+    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, name: meta.schedule.name, warnings: meta.schedule.warnings, fingerprint: meta.schedule.fingerprint, due: reader.into(new Float64Array(meta.schedule.lines)) };
     if (reader.offset !== body.length) return null;
     return { settings: meta.settings, zone: meta.zone, linksDir: meta.linksDir, linkState: meta.linkState, registry, schedule };
   } catch {

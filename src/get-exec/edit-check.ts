@@ -13,7 +13,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { qrFiles } from '../shared/cli/lazy.js';
 import type { Paths } from '../shared/config/paths.js';
-import { fingerprintSync, sameFingerprint } from '../shared/files/fingerprint.js';
+import { fingerprintSync, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
 import { rowObject } from '../shared/files/table.js';
 import { TsvScanner, type TableRow } from '../shared/files/tsv.js';
 import { formatPosition } from '../shared/errors.js';
@@ -118,10 +118,12 @@ interface QrCheck {
  * The registry's lines after the edit, when every changed line is a clean row whose link is current
  * (and whose QR files, in `qr`, are still to be checked); else null.
  */
-function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs, qr: QrCheck[]): RegistryLines | null {
+function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInputs, qr: QrCheck[]): RegistryLines | null {
+  if (read.same) return old;
+  const { bytes, fingerprint } = read;
   const changed = changedLines(old.snapshot, bytes);
   if (changed === null) return null;
-  if (changed.found === null) return old;
+  if (changed.found === null) return { ...old, fingerprint };
   const { region, headBlocks, tailBlocks } = changed.found;
   const { header, rows } = changed.read;
   const count = rows.length;
@@ -160,6 +162,7 @@ function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs
   if (entries <= 0) return null;
   return {
     snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    fingerprint,
     name: old.name,
     warnings: shiftWarnings(old.warnings, region, count),
     kind: splice(old.kind, region, kind, (n) => new Uint8Array(n)),
@@ -170,10 +173,12 @@ function registryAfter(old: RegistryLines, bytes: Buffer, inputs: RegistryInputs
 }
 
 /** The schedule's lines after the edit, when every changed line is a clean row, posted, missed or waiting; else null. */
-function scheduleAfter(old: ScheduleLines, bytes: Buffer, zone: string): ScheduleLines | null {
+function scheduleAfter(old: ScheduleLines, read: Read, zone: string): ScheduleLines | null {
+  if (read.same) return old;
+  const { bytes, fingerprint } = read;
   const changed = changedLines(old.snapshot, bytes);
   if (changed === null) return null;
-  if (changed.found === null) return old;
+  if (changed.found === null) return { ...old, fingerprint };
   const { region, headBlocks, tailBlocks } = changed.found;
   const { header, rows } = changed.read;
   const due = new Float64Array(rows.length).fill(Number.NaN);
@@ -185,6 +190,7 @@ function scheduleAfter(old: ScheduleLines, bytes: Buffer, zone: string): Schedul
   }
   return {
     snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    fingerprint,
     name: old.name,
     warnings: shiftWarnings(old.warnings, region, rows.length),
     due: splice(old.due, region, due, (n) => new Float64Array(n)),
@@ -199,9 +205,19 @@ function nextDue(due: Float64Array, now: number): number | null | undefined {
   return next > now ? next : undefined;
 }
 
-function readOrNull(file: string): Buffer | null {
+/** A data file as this run sees it: the same version the cache was written for, or its bytes now. */
+type Read = { same: true } | { same: false; bytes: Buffer; fingerprint: Fingerprint };
+
+/**
+ * Reads `file` unless its fingerprint at the run's start is the one the cache was written for (the
+ * idle note's rule: the same inode, size and time mean the same bytes). The bytes read get that
+ * fingerprint only when the file did not change while being read; null when it cannot be read.
+ */
+function readFile(file: string, known: Fingerprint, before: Fingerprint): Read | null {
+  if (known !== null && sameFingerprint(known, before)) return { same: true };
   try {
-    return readFileSync(file);
+    const bytes = readFileSync(file);
+    return { same: false, bytes, fingerprint: sameFingerprint(before, fingerprintSync(file)) ? before : null };
   } catch {
     return null;
   }
@@ -228,22 +244,22 @@ export async function checkEdits(check: IdleCheck, paths: Paths, now: Date): Pro
   const cache = readLineCache(file);
   if (cache === null || cache.settings !== check.settings) return null;
   if (!sameFingerprint(cache.linksDir, check.before.links) || !sameFingerprint(cache.linkState, fingerprintSync(linkStateFile(paths)))) return null;
-  const registryBytes = readOrNull(paths.registry);
-  const scheduleBytes = readOrNull(paths.schedule);
-  if (registryBytes === null || scheduleBytes === null) return null;
+  const registryRead = readFile(paths.registry, cache.registry.fingerprint, check.before.registry);
+  const scheduleRead = readFile(paths.schedule, cache.schedule.fingerprint, check.before.schedule);
+  if (registryRead === null || scheduleRead === null) return null;
   let state: LinkState | undefined;
   const qr: QrCheck[] = [];
-  const registry = registryAfter(cache.registry, registryBytes, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) }, qr);
+  const registry = registryAfter(cache.registry, registryRead, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) }, qr);
   if (registry === null) return null;
   if (qr.length > 0) {
     const { recordedLink, recordedSvgLink, svgFileOf } = await qrFiles();
     if (qr.some(({ png, link }) => recordedLink(png) !== link || recordedSvgLink(svgFileOf(png)) !== link)) return null;
   }
-  const schedule = scheduleAfter(cache.schedule, scheduleBytes, cache.zone);
+  const schedule = scheduleAfter(cache.schedule, scheduleRead, cache.zone);
   if (schedule === null) return null;
   const nextDueMs = nextDue(schedule.due, now.getTime());
   if (nextDueMs === undefined) return null;
-  const changed = registry !== cache.registry || schedule !== cache.schedule;
-  if (changed) writeLineCache(file, { ...cache, registry, schedule });
+  if (registry !== cache.registry || schedule !== cache.schedule) writeLineCache(file, { ...cache, registry, schedule });
+  const changed = registry.snapshot !== cache.registry.snapshot || schedule.snapshot !== cache.schedule.snapshot;
   return { nextDueMs, changed, warnings: [...warningMessages(registry), ...warningMessages(schedule)], zone: cache.zone };
 }

@@ -51,13 +51,13 @@ export function noteLines(check: IdleCheck, paths: Paths, zone: string, checked:
   const scheduleSnapshot = snapshotOf(scheduleBytes, checked.schedule);
   if (registrySnapshot === null || scheduleSnapshot === null || checked.registry.entries.length === 0) return;
   const lines = registrySnapshot.lineStarts.length;
-  const registry: RegistryLines = { snapshot: registrySnapshot, name: checked.registry.table.file, warnings: warningsOf(checked.registry), kind: new Uint8Array(lines), ids: new Uint32Array(lines), links: new Uint32Array(lines), entries: checked.registry.entries.length };
+  const registry: RegistryLines = { snapshot: registrySnapshot, fingerprint: check.before.registry, name: checked.registry.table.file, warnings: warningsOf(checked.registry), kind: new Uint8Array(lines), ids: new Uint32Array(lines), links: new Uint32Array(lines), entries: checked.registry.entries.length };
   for (const { row, value } of checked.registry.entries) {
     registry.kind[row.line - 1] = 1;
     registry.ids[row.line - 1] = hash32(value.id);
     registry.links[row.line - 1] = hash32(value.link.trim());
   }
-  const schedule: ScheduleLines = { snapshot: scheduleSnapshot, name: checked.schedule.table.file, warnings: warningsOf(checked.schedule), due: new Float64Array(scheduleSnapshot.lineStarts.length).fill(Number.NaN) };
+  const schedule: ScheduleLines = { snapshot: scheduleSnapshot, fingerprint: check.before.schedule, name: checked.schedule.table.file, warnings: warningsOf(checked.schedule), due: new Float64Array(scheduleSnapshot.lineStarts.length).fill(Number.NaN) };
   for (const { row, value } of checked.schedule.entries) {
     if (value.post_status === '') schedule.due[row.line - 1] = value.dt_time.getTime();
     else if (value.post_status !== 'posted' && value.post_status !== 'missed') return;
