@@ -19,7 +19,7 @@ import { TsvScanner, type TableRow } from '../shared/files/tsv.js';
 import { formatPosition } from '../shared/errors.js';
 import { LINE_CACHE_FILE, readLineCache, writeLineCache, type RegistryLines, type ScheduleLines, type StoredWarning } from './edit-cache.js';
 import type { IdleCheck } from './idle-skip.js';
-import { findRegion, hasLoneCr, takeSnapshot, type Region } from './line-diff.js';
+import { findRegion, hasLoneCr, lineStartsOf, takeSnapshot, type Region } from './line-diff.js';
 import { LINK_STATE_FILE, readLinkState, type LinkState } from './link-state.js';
 import { quickInvite, quickPost } from './quick-rows.js';
 import { qrFileName } from './safe-name.js';
@@ -61,6 +61,8 @@ function readRegion(bytes: Buffer, headerEnd: number, region: Region): { header:
   scanner.push(text, true);
   const frame = scanner.end();
   header ??= frame.header;
+  // One record a line: a quoted cell over several lines makes fewer records than lines.
+  if (rows.length !== lineStartsOf(bytes, region.start, region.newEnd).length) return null;
   if (rows.some((row, i) => row.line !== i + 2 || row.error !== undefined)) return null;
   return { header, rows };
 }

@@ -84,8 +84,8 @@ async function compare(ws: Workspace, edit: (ws: Workspace) => void): Promise<Ru
 /** A time the clocks repeat in Berlin: a warning at every run, which the shortcut must print too, at its line. */
 const TWICE = '2026-10-25 02:30\tTwice\t\t\t\t';
 const registry = (n: number, eol = '\n') => [INVITE_HEADER, ...Array.from({ length: n }, (_, i) => `row${i}\tr${i}@example.org`)].join(eol) + eol;
-const schedule = (eol = '\n') =>
-  [FULL_HEADER, '2026-02-01 10:00\tDone\t\tposted\t2026-02-01 10:00\t7', ...Array.from({ length: 40 }, (_, i) => `2026-04-${String((i % 28) + 1).padStart(2, '0')} 10:00\tLater ${i}\t\t\t\t`), TWICE].join(eol) + eol;
+const schedule = (eol = '\n', last = TWICE) =>
+  [FULL_HEADER, '2026-02-01 10:00\tDone\t\tposted\t2026-02-01 10:00\t7', ...Array.from({ length: 40 }, (_, i) => `2026-04-${String((i % 28) + 1).padStart(2, '0')} 10:00\tLater ${i}\t\t\t\t`), last].join(eol) + eol;
 
 const replaceIn = (file: string, from: string | RegExp, to: string) => (ws: Workspace) => {
   const before = ws.read(file);
@@ -125,6 +125,11 @@ describe('tg-get right after an edit, with and without the cache', () => {
       if (kind.shortcut === 'edit') expect((await run(ws.dir, emuA)).shortcut).toBe('idle');
     });
   }
+
+  it('a quoted cell over the last two lines of the file: the full path', async () => {
+    const ws = await settled(registry(3), schedule('\n', '2026-05-01 10:00\tLast\t\t\t\t'));
+    expect((await compare(ws, replaceIn(SCHEDULE, 'Last\t', '"Last\nline"\t'))).shortcut).toBeNull();
+  });
 
   it('a CRLF file: an edited line keeps the shortcut, and its line ending', async () => {
     const ws = await settled(registry(5, '\r\n'), schedule('\r\n'));
