@@ -15,7 +15,7 @@ import type { Snapshot } from './line-diff.js';
 export const LINE_CACHE_FILE = '.tg-get-lines.cache';
 
 const MAGIC = 'TGLC';
-const VERSION = 3;
+const VERSION = 4;
 const SUM_BYTES = 20;
 
 /** A warning about a usable row (a time a daylight-saving change skips or repeats), printed again at every run. */
@@ -92,7 +92,7 @@ export function writeLineCache(file: string, cache: LineCache): void {
   top.write(MAGIC, 0, 'latin1');
   top.writeUInt32LE(VERSION, 4);
   top.writeUInt32LE(json.length, 8);
-  const parts = [top, json, r.snapshot.head, r.snapshot.tail, r.snapshot.header, bytesOf(r.snapshot.lineStarts), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.tail, s.snapshot.header, bytesOf(s.snapshot.lineStarts), bytesOf(s.due)];
+  const parts = [top, json, r.snapshot.head, r.snapshot.header, bytesOf(r.snapshot.lineStarts), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.header, bytesOf(s.snapshot.lineStarts), bytesOf(s.due)];
   const hash = createHash('sha1');
   for (const part of parts) hash.update(part);
   parts.push(hash.digest());
@@ -129,9 +129,8 @@ class Reader {
 
 function snapshotFrom(reader: Reader, meta: SnapshotMeta): Snapshot {
   const head = reader.take(meta.hashBytes);
-  const tail = reader.take(meta.hashBytes);
   const header = reader.take(meta.headerBytes);
-  return { blockBytes: meta.blockBytes, size: meta.size, head, tail, header, lineStarts: reader.into(new Uint32Array(meta.lines)) };
+  return { blockBytes: meta.blockBytes, size: meta.size, head, header, lineStarts: reader.into(new Uint32Array(meta.lines)) };
 }
 
 /** Reads the cache; null when it is missing, of another version, or does not check out. */

@@ -126,7 +126,7 @@ function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInputs, q
   const changed = changedLines(old.snapshot, bytes);
   if (changed === null) return null;
   if (changed.found === null) return { ...old, fingerprint };
-  const { region, headBlocks, tailBlocks } = changed.found;
+  const { region, headBlocks, tailFrom } = changed.found;
   const { header, rows } = changed.read;
   const count = rows.length;
   const kind = new Uint8Array(count);
@@ -163,7 +163,7 @@ function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInputs, q
   }
   if (entries <= 0) return null;
   return {
-    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
     fingerprint,
     name: old.name,
     warnings: shiftWarnings(old.warnings, region, count),
@@ -181,7 +181,7 @@ function scheduleAfter(old: ScheduleLines, read: Read, zone: string): ScheduleLi
   const changed = changedLines(old.snapshot, bytes);
   if (changed === null) return null;
   if (changed.found === null) return { ...old, fingerprint };
-  const { region, headBlocks, tailBlocks } = changed.found;
+  const { region, headBlocks, tailFrom } = changed.found;
   const { header, rows } = changed.read;
   const due = new Float64Array(rows.length).fill(Number.NaN);
   for (const [i, row] of rows.entries()) {
@@ -191,7 +191,7 @@ function scheduleAfter(old: ScheduleLines, read: Read, zone: string): ScheduleLi
     if (post.kind === 'waiting') due[i] = post.dueMs;
   }
   return {
-    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailBlocks }),
+    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
     fingerprint,
     name: old.name,
     warnings: shiftWarnings(old.warnings, region, rows.length),

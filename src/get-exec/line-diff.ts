@@ -1,10 +1,11 @@
 /**
  * Which lines of a data file changed since a run checked it, without a copy of the old file: the run
- * keeps a `Snapshot` (a hash of each block of the file counted from its start, one of each block
- * counted from its end, and where each line starts). The next run hashes the new file's blocks from
- * both ends until one differs; what lies between, widened to whole lines, is the changed range, in
- * the old file and in the new. Only those lines need reading; the lines before keep their number,
- * those after shift by the difference. Pure (hashing aside, which is node:crypto).
+ * keeps a `Snapshot` (a hash of each block of the file and where each line starts). The next run
+ * hashes the new file's blocks from the start until one differs, and, since one edit moves what
+ * follows it by the change in size, the old blocks from the end, shifted by that much, until one
+ * differs. What lies between, widened to whole lines, is the changed range, in the old file and in
+ * the new. Only those lines need reading; the lines before keep their number, those after shift by
+ * the difference. Pure (hashing aside, which is node:crypto).
  */
 import { createHash } from 'node:crypto';
 
@@ -15,10 +16,8 @@ const HASH_BYTES = 16;
 export interface Snapshot {
   blockBytes: number;
   size: number;
-  /** Hashes of the blocks from the start (the last may be short), HASH_BYTES each. */
+  /** Hashes of the blocks (the last may be short), HASH_BYTES each. */
   head: Buffer;
-  /** Hashes of the blocks from the end (the last, at the file's start, may be short). */
-  tail: Buffer;
   /** Byte offset where each line starts; line 0 is the header. A line ends after its LF. */
   lineStarts: Uint32Array;
   /** The first line's bytes (with its LF): the header, which a small file's first block would otherwise always include. */
@@ -70,24 +69,31 @@ export function hasLoneCr(bytes: Buffer, from = 0, to = bytes.length): boolean {
   return false;
 }
 
+/** What `findRegion` found besides the region: how many blocks at the start matched, and the first old block of the matched end. */
+export interface Matched {
+  headBlocks: number;
+  /** The first block of the old file that matched at the end (shifted), or the block count when none did. */
+  tailFrom: number;
+}
+
 /**
- * The snapshot of `bytes`. `reuse` (with `region`) takes the unchanged blocks' hashes and line
- * starts from the old snapshot instead of computing them again.
+ * The snapshot of `bytes`. `reuse` (with the region and what matched) takes the unchanged blocks'
+ * hashes and line starts from the old snapshot instead of computing them again.
  */
-export function takeSnapshot(bytes: Buffer, reuse?: { old: Snapshot; region: Region; headBlocks: number; tailBlocks: number }): Snapshot {
+export function takeSnapshot(bytes: Buffer, reuse?: { old: Snapshot; region: Region } & Matched): Snapshot {
   const block = reuse?.old.blockBytes ?? blockBytesFor(bytes.length);
   const size = bytes.length;
   const blocks = blockCount(size, block);
   const head = Buffer.alloc(blocks * HASH_BYTES);
-  const tail = Buffer.alloc(blocks * HASH_BYTES);
   const keepHead = reuse === undefined ? 0 : Math.min(reuse.headBlocks, blocks);
-  const keepTail = reuse === undefined ? 0 : Math.min(reuse.tailBlocks, blocks);
-  if (reuse !== undefined) {
-    reuse.old.head.copy(head, 0, 0, keepHead * HASH_BYTES);
-    reuse.old.tail.copy(tail, 0, 0, keepTail * HASH_BYTES);
-  }
-  for (let i = keepHead; i < blocks; i++) hashInto(head, i, bytes, i * block, Math.min(size, (i + 1) * block));
-  for (let i = keepTail; i < blocks; i++) hashInto(tail, i, bytes, Math.max(0, size - (i + 1) * block), size - i * block);
+  if (reuse !== undefined) reuse.old.head.copy(head, 0, 0, keepHead * HASH_BYTES);
+  // The matched end keeps its hashes when it moved by whole blocks (a change that kept the size: by none).
+  const shift = reuse === undefined ? 0 : size - reuse.old.size;
+  const oldBlocks = reuse === undefined ? 0 : blockCount(reuse.old.size, block);
+  const aligned = reuse !== undefined && shift % block === 0 && reuse.tailFrom < oldBlocks;
+  const tailFrom = aligned ? reuse.tailFrom + shift / block : blocks;
+  if (aligned) reuse.old.head.copy(head, tailFrom * HASH_BYTES, reuse.tailFrom * HASH_BYTES);
+  for (let i = keepHead; i < Math.min(blocks, tailFrom); i++) hashInto(head, i, bytes, i * block, Math.min(size, (i + 1) * block));
   let lineStarts: Uint32Array;
   if (reuse === undefined) lineStarts = Uint32Array.from(lineStartsOf(bytes));
   else {
@@ -97,12 +103,12 @@ export function takeSnapshot(bytes: Buffer, reuse?: { old: Snapshot; region: Reg
     lineStarts = new Uint32Array(region.firstLine + middle.length + (old.lineStarts.length - lastLine));
     lineStarts.set(old.lineStarts.subarray(0, region.firstLine), 0);
     lineStarts.set(middle, region.firstLine);
-    const shift = region.newEnd - region.oldEnd;
+    const moved = region.newEnd - region.oldEnd;
     const after = region.firstLine + middle.length;
-    for (let i = lastLine; i < old.lineStarts.length; i++) lineStarts[after + i - lastLine] = old.lineStarts[i]! + shift;
+    for (let i = lastLine; i < old.lineStarts.length; i++) lineStarts[after + i - lastLine] = old.lineStarts[i]! + moved;
   }
   const headerEnd = lineStarts.length > 1 ? lineStarts[1]! : 0;
-  return { blockBytes: block, size, head, tail, lineStarts, header: Buffer.from(bytes.subarray(0, headerEnd)) };
+  return { blockBytes: block, size, head, lineStarts, header: Buffer.from(bytes.subarray(0, headerEnd)) };
 }
 
 /** The index of the last line starting at or before `offset`. */
@@ -117,8 +123,8 @@ function lineAt(starts: Uint32Array, offset: number): number {
   return lo;
 }
 
-/** What `findRegion` found: null when the file is the same, else the changed lines and how many blocks at each end matched. */
-export type Found = { region: Region; headBlocks: number; tailBlocks: number } | null;
+/** What `findRegion` found: null when the file is the same, else the changed lines and what matched. */
+export type Found = ({ region: Region } & Matched) | null;
 
 /** The lines of `bytes` that differ from the file `old` was taken of (see the module's comment). */
 export function findRegion(old: Snapshot, bytes: Buffer): Found {
@@ -130,9 +136,17 @@ export function findRegion(old: Snapshot, bytes: Buffer): Found {
   if (old.size === bytes.length && (k * block === min || (k === oldBlocks - 1 && sameBlock(old.head, k, bytes, k * block, min)))) return null;
   let p = k * block;
   if (p < old.header.length && old.header.length <= min && bytes.subarray(0, old.header.length).equals(old.header)) p = old.header.length;
-  let m = 0;
-  while (m < oldBlocks && p + (m + 1) * block <= min && sameBlock(old.tail, m, bytes, bytes.length - (m + 1) * block, bytes.length - m * block)) m++;
-  const s = m * block;
+  // From the end: old block j, if unchanged, is now `shift` bytes further on; the last block may be short.
+  const shift = bytes.length - old.size;
+  let tailFrom = oldBlocks;
+  while (tailFrom > 0) {
+    const j = tailFrom - 1;
+    const from = j * block;
+    const to = Math.min(old.size, from + block);
+    if (from < p || from + shift < p || !sameBlock(old.head, j, bytes, from + shift, to + shift)) break;
+    tailFrom = j;
+  }
+  const s = old.size - Math.min(old.size, tailFrom * block);
   const firstLine = old.size === 0 ? 0 : lineAt(old.lineStarts, p);
   const start = old.size === 0 ? 0 : old.lineStarts[firstLine]!;
   let oldEnd = old.size - s;
@@ -148,5 +162,5 @@ export function findRegion(old: Snapshot, bytes: Buffer): Found {
   }
   const lastLine = oldEnd === old.size ? old.lineStarts.length : lineAt(old.lineStarts, oldEnd);
   if (oldEnd !== old.size && old.lineStarts[lastLine] !== oldEnd) throw new Error(`line-diff: ${oldEnd} is not a line start of the old file`);
-  return { region: { firstLine, oldLines: lastLine - firstLine, start, oldEnd, newEnd }, headBlocks: k, tailBlocks: m };
+  return { region: { firstLine, oldLines: lastLine - firstLine, start, oldEnd, newEnd }, headBlocks: k, tailFrom };
 }
