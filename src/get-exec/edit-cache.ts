@@ -15,7 +15,7 @@ import type { Snapshot } from './line-diff.js';
 export const LINE_CACHE_FILE = '.tg-get-lines.cache';
 
 const MAGIC = 'TGLC';
-const VERSION = 4;
+const VERSION = 5;
 const SUM_BYTES = 20;
 
 /** A warning about a usable row (a time a daylight-saving change skips or repeats), printed again at every run. */
@@ -33,6 +33,10 @@ interface FileLines {
   fingerprint: Fingerprint;
   name: string;
   warnings: StoredWarning[];
+  /** A hash of each line's bytes: the changed range's lines that hash alike are the old lines, kept. */
+  hashes: Uint32Array;
+  /** A hash of the cells a usable row's facts come from (0 for other lines): an edited line with the same key keeps them. */
+  keys: Uint32Array;
 }
 
 /** The registry's lines: 1 where a usable row is (0: a blank line or the header), with hashes of its id and link. */
@@ -92,7 +96,7 @@ export function writeLineCache(file: string, cache: LineCache): void {
   top.write(MAGIC, 0, 'latin1');
   top.writeUInt32LE(VERSION, 4);
   top.writeUInt32LE(json.length, 8);
-  const parts = [top, json, r.snapshot.head, r.snapshot.header, bytesOf(r.snapshot.lineStarts), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.header, bytesOf(s.snapshot.lineStarts), bytesOf(s.due)];
+  const parts = [top, json, r.snapshot.head, r.snapshot.header, bytesOf(r.snapshot.lineStarts), bytesOf(r.hashes), bytesOf(r.keys), bytesOf(r.kind), bytesOf(r.ids), bytesOf(r.links), s.snapshot.head, s.snapshot.header, bytesOf(s.snapshot.lineStarts), bytesOf(s.hashes), bytesOf(s.keys), bytesOf(s.due)];
   const hash = createHash('sha1');
   for (const part of parts) hash.update(part);
   parts.push(hash.digest());
@@ -145,9 +149,14 @@ export function readLineCache(file: string): LineCache | null {
     const reader = new Reader(body, 12 + jsonLength);
     const registrySnapshot = snapshotFrom(reader, meta.registry);
     const lines = meta.registry.lines;
-    const registry: RegistryLines = { snapshot: registrySnapshot, name: meta.registry.name, warnings: meta.registry.warnings, fingerprint: meta.registry.fingerprint, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
+    const registryHashes = reader.into(new Uint32Array(lines));
+    const registryKeys = reader.into(new Uint32Array(lines));
+    const registry: RegistryLines = { snapshot: registrySnapshot, hashes: registryHashes, keys: registryKeys, name: meta.registry.name, warnings: meta.registry.warnings, fingerprint: meta.registry.fingerprint, kind: new Uint8Array(reader.take(lines)), ids: reader.into(new Uint32Array(lines)), links: reader.into(new Uint32Array(lines)), entries: meta.entries };
     const scheduleSnapshot = snapshotFrom(reader, meta.schedule);
-    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, name: meta.schedule.name, warnings: meta.schedule.warnings, fingerprint: meta.schedule.fingerprint, due: reader.into(new Float64Array(meta.schedule.lines)) };
+    const scheduleLines = meta.schedule.lines;
+    const scheduleHashes = reader.into(new Uint32Array(scheduleLines));
+    const scheduleKeys = reader.into(new Uint32Array(scheduleLines));
+    const schedule: ScheduleLines = { snapshot: scheduleSnapshot, hashes: scheduleHashes, keys: scheduleKeys, name: meta.schedule.name, warnings: meta.schedule.warnings, fingerprint: meta.schedule.fingerprint, due: reader.into(new Float64Array(meta.schedule.lines)) };
     if (reader.offset !== body.length) return null;
     return { settings: meta.settings, zone: meta.zone, linksDir: meta.linksDir, linkState: meta.linkState, registry, schedule };
   } catch {

@@ -11,97 +11,38 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { qrFiles } from '../shared/cli/lazy.js';
+import { qrFiles, quickRows } from '../shared/cli/lazy.js';
 import type { Paths } from '../shared/config/paths.js';
 import { fingerprintSync, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
 import { rowObject } from '../shared/files/table.js';
-import { TsvScanner, type TableRow } from '../shared/files/tsv.js';
+import type { TableRow } from '../shared/files/tsv.js';
 import { formatPosition } from '../shared/errors.js';
-import { LINE_CACHE_FILE, readLineCache, writeLineCache, type RegistryLines, type ScheduleLines, type StoredWarning } from './edit-cache.js';
+import { changedLines, hash32, splice, warned, warningsAfter } from './changed-lines.js';
+import { LINE_CACHE_FILE, readLineCache, writeLineCache, type RegistryLines, type ScheduleLines } from './edit-cache.js';
 import type { IdleCheck } from './idle-skip.js';
-import { findRegion, hasLoneCr, lineStartsOf, takeSnapshot, type Region } from './line-diff.js';
+import { takeSnapshot } from './line-diff.js';
 import { LINK_STATE_FILE, readLinkState, type LinkState } from './link-state.js';
-import { quickInvite, quickPost } from './quick-rows.js';
 import { qrFileName } from './safe-name.js';
 
-/** Most changed lines read this way: beyond that, or beyond a tenth of a big file, the full path is as quick. */
-export const LINE_LIMIT = 1_000;
+/**
+ * The cells a registry row's facts for the check come from (id, link, dates, limit, status), as one
+ * hash: an edited line with the same key is the same row for tg-get (its other cells are any text).
+ */
+export const registryKey = (values: Readonly<Record<string, string | undefined>>): number =>
+  hash32([values.id, values.link, values.dt_create, values.dt_expire, values.max_members ?? '\u0001', values.link_status ?? '\u0001'].join('\u0000')) || 1;
 
-const limitFor = (lines: number): number => Math.min(LINE_LIMIT, Math.max(64, Math.floor(lines / 10)));
-
-/** FNV-1a over a string's UTF-16 units: equal hashes of two ids send the run down the full path, so a collision costs time only. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+/** The cells a schedule row's state comes from: its time, status and sending time. */
+export const scheduleKey = (values: Readonly<Record<string, string | undefined>>): number =>
+  hash32([values.dt_time ?? '', values.post_status ?? '', values.dt_posted ?? ''].join('\u0000')) || 1;
 
 export const lineCacheFile = (paths: Pick<Paths, 'dataDir'>): string => path.join(paths.dataDir, LINE_CACHE_FILE);
 const linkStateFile = (paths: Pick<Paths, 'dataDir'>): string => path.join(paths.dataDir, LINK_STATE_FILE);
 
-/**
- * The changed lines' records, read by the one TSV reader after the file's own header; null when they
- * are not one record a line, or not UTF-8.
- */
-function readRegion(bytes: Buffer, headerEnd: number, region: Region): { header: TableRow; rows: TableRow[] } | null {
-  if (hasLoneCr(bytes, region.start, region.newEnd)) return null;
-  let text: string;
-  try {
-    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    text = decoder.decode(bytes.subarray(0, headerEnd)) + decoder.decode(bytes.subarray(region.start, region.newEnd));
-  } catch {
-    return null;
-  }
-  const rows: TableRow[] = [];
-  let header: TableRow | undefined;
-  const scanner = new TsvScanner('', (row, head) => {
-    header = head;
-    rows.push(row);
-  });
-  scanner.push(text, true);
-  const frame = scanner.end();
-  header ??= frame.header;
-  // One record a line: a quoted cell over several lines makes fewer records than lines.
-  if (rows.length !== lineStartsOf(bytes, region.start, region.newEnd).length) return null;
-  if (rows.some((row, i) => row.line !== i + 2 || row.error !== undefined)) return null;
-  return { header, rows };
-}
-
-/** The region of a file that changed, when it can be read line by line here; null: take the full path. */
-function changedLines(snapshot: RegistryLines['snapshot'], bytes: Buffer) {
-  const found = findRegion(snapshot, bytes);
-  if (found === null) return { found, read: { header: null, rows: [] } };
-  const { region } = found;
-  const lines = snapshot.lineStarts.length;
-  if (region.firstLine < 1 || lines < 2) return null;
-  const read = readRegion(bytes, snapshot.lineStarts[1]!, region);
-  if (read === null) return null;
-  const limit = limitFor(lines);
-  if (read.rows.length > limit || region.oldLines > limit) return null;
-  return { found, read };
-}
-
-/** The warnings of the lines outside `region`, renumbered; the region's lines have none (a warned row takes the full path). */
-function shiftWarnings(warnings: readonly StoredWarning[], region: Region, newLines: number): StoredWarning[] {
-  const end = region.firstLine + region.oldLines;
-  const shift = newLines - region.oldLines;
-  // `line` is 1-based, the region's line indexes 0-based.
-  return warnings.filter((w) => w.line - 1 < region.firstLine || w.line - 1 >= end).map((w) => (w.line - 1 >= end ? { ...w, line: w.line + shift } : w));
-}
+const rowValues = (header: TableRow, row: TableRow) => rowObject({ header }, row);
 
 /** The messages the full path prints for `lines`' warnings. */
 const warningMessages = (lines: Pick<RegistryLines, 'name' | 'warnings'>): string[] =>
   lines.warnings.map((w) => `${formatPosition({ file: lines.name, line: w.line, column: w.column, ...(w.field === undefined ? {} : { field: w.field }) })}: ${w.problem}`);
-
-/** Splices `middle` into `old` in place of `region`'s old lines. */
-function splice<T extends Uint8Array | Uint32Array | Float64Array>(old: T, region: Region, middle: T, make: (n: number) => T): T {
-  const after = region.firstLine + region.oldLines;
-  const out = make(region.firstLine + middle.length + old.length - after);
-  out.set(old.subarray(0, region.firstLine), 0);
-  out.set(middle, region.firstLine);
-  out.set(old.subarray(after), region.firstLine + middle.length);
-  return out;
-}
 
 interface RegistryInputs {
   zone: string;
@@ -120,23 +61,34 @@ interface QrCheck {
  * The registry's lines after the edit, when every changed line is a clean row whose link is current
  * (and whose QR files, in `qr`, are still to be checked); else null.
  */
-function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInputs, qr: QrCheck[]): RegistryLines | null {
+async function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInputs, qr: QrCheck[]): Promise<RegistryLines | null> {
   if (read.same) return old;
   const { bytes, fingerprint } = read;
-  const changed = changedLines(old.snapshot, bytes);
+  const changed = changedLines(old.snapshot, old.hashes, bytes);
   if (changed === null) return null;
-  if (changed.found === null) return { ...old, fingerprint };
+  if (changed === undefined) return { ...old, fingerprint };
   const { region, headBlocks, tailFrom } = changed.found;
-  const { header, rows } = changed.read;
-  const count = rows.length;
+  const count = changed.rows.length;
   const kind = new Uint8Array(count);
   const ids = new Uint32Array(count);
   const links = new Uint32Array(count);
-  const newIds = new Set<number>();
-  const newLinks = new Set<number>();
-  for (const [i, row] of rows.entries()) {
-    if (row.blank) continue;
-    const invite = quickInvite(rowObject({ header: header! }, row), inputs.zone);
+  const keys = new Uint32Array(count);
+  const fresh = new Set<number>();
+  for (const [i, row] of changed.rows.entries()) {
+    const same = changed.same[i]!;
+    const was = same >= 0 ? same : changed.paired[i]!;
+    const values = same >= 0 || row.blank ? undefined : rowValues(changed.header, row);
+    const key = same >= 0 ? old.keys[same]! : values === undefined ? 0 : registryKey(values);
+    // The same bytes, or the same row for tg-get (its id, link, dates, status): what was checked of it holds.
+    if (same >= 0 || (was >= 0 && old.keys[was] !== 0 && key === old.keys[was] && !warned(old.warnings, was))) {
+      kind[i] = old.kind[was]!;
+      ids[i] = old.ids[was]!;
+      links[i] = old.links[was]!;
+      keys[i] = key;
+      continue;
+    }
+    if (values === undefined) continue;
+    const invite = (await quickRows()).quickInvite(values, inputs.zone);
     if (invite === undefined || invite.revoked || invite.link === '') return null;
     const told = inputs.linkState()[invite.link];
     if (told === undefined || told.revoked || told.expire !== invite.expire) return null;
@@ -146,47 +98,70 @@ function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInputs, q
     kind[i] = 1;
     ids[i] = hash32(invite.id);
     links[i] = hash32(invite.link);
-    if (newIds.has(ids[i]!)) return null;
-    newIds.add(ids[i]!);
-    newLinks.add(links[i]!);
+    keys[i] = key;
+    fresh.add(i);
   }
   const end = region.firstLine + region.oldLines;
-  let entries = old.entries + newIds.size;
+  const regionLinks = new Set<number>();
+  let entries = old.entries;
+  for (let i = 0; i < count; i++) if (kind[i] === 1) (entries++, regionLinks.add(links[i]!));
   for (let i = region.firstLine; i < end; i++) {
     if (old.kind[i] !== 1) continue;
     entries--;
     // A link no row has any more is dropped from data/.tg-get-links.json: the full path writes that.
-    if (!newLinks.has(old.links[i]!)) return null;
-  }
-  if (newIds.size > 0) {
-    for (let i = 0; i < old.kind.length; i++) if (old.kind[i] === 1 && (i < region.firstLine || i >= end) && newIds.has(old.ids[i]!)) return null;
+    if (!regionLinks.has(old.links[i]!)) return null;
   }
   if (entries <= 0) return null;
-  return {
+  const after = {
     snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
     fingerprint,
     name: old.name,
-    warnings: shiftWarnings(old.warnings, region, count),
+    warnings: warningsAfter(old.warnings, changed),
+    hashes: splice(old.hashes, region, changed.hashes, (n) => new Uint32Array(n)),
+    keys: splice(old.keys, region, keys, (n) => new Uint32Array(n)),
     kind: splice(old.kind, region, kind, (n) => new Uint8Array(n)),
     ids: splice(old.ids, region, ids, (n) => new Uint32Array(n)),
     links: splice(old.links, region, links, (n) => new Uint32Array(n)),
     entries,
   };
+  // An id must name one row: a freshly read row's id may not be any other row's.
+  if (fresh.size > 0) {
+    const freshIds = new Set([...fresh].map((i) => ids[i]!));
+    let seen = 0;
+    for (let i = 0; i < after.kind.length; i++) if (after.kind[i] === 1 && freshIds.has(after.ids[i]!)) seen++;
+    if (seen !== freshIds.size || freshIds.size !== fresh.size) return null;
+  }
+  return after;
 }
 
 /** The schedule's lines after the edit, when every changed line is a clean row, posted, missed or waiting; else null. */
-function scheduleAfter(old: ScheduleLines, read: Read, zone: string): ScheduleLines | null {
+async function scheduleAfter(old: ScheduleLines, read: Read, zone: string): Promise<ScheduleLines | null> {
   if (read.same) return old;
   const { bytes, fingerprint } = read;
-  const changed = changedLines(old.snapshot, bytes);
+  const changed = changedLines(old.snapshot, old.hashes, bytes);
   if (changed === null) return null;
-  if (changed.found === null) return { ...old, fingerprint };
+  if (changed === undefined) return { ...old, fingerprint };
   const { region, headBlocks, tailFrom } = changed.found;
-  const { header, rows } = changed.read;
-  const due = new Float64Array(rows.length).fill(Number.NaN);
-  for (const [i, row] of rows.entries()) {
+  const due = new Float64Array(changed.rows.length).fill(Number.NaN);
+  const keys = new Uint32Array(changed.rows.length);
+  for (const [i, row] of changed.rows.entries()) {
+    const same = changed.same[i]!;
+    if (same >= 0) {
+      due[i] = old.due[same]!;
+      keys[i] = old.keys[same]!;
+      continue;
+    }
     if (row.blank) continue;
-    const post = quickPost(rowObject({ header: header! }, row), zone);
+    const values = rowValues(changed.header, row);
+    keys[i] = scheduleKey(values);
+    const was = changed.paired[i]!;
+    if (was >= 0 && old.keys[was] !== 0 && keys[i] === old.keys[was] && !warned(old.warnings, was)) {
+      // Its time and status are as they were, and were read then: only the one rule on the other cells is left.
+      if ((values.text ?? '').trim() === '' && (values.file_path ?? '').trim() === '') return null;
+      due[i] = old.due[was]!;
+      continue;
+    }
+    const post = (await quickRows()).quickPost(values, zone);
     if (post === undefined || post.kind === 'other') return null;
     if (post.kind === 'waiting') due[i] = post.dueMs;
   }
@@ -194,7 +169,9 @@ function scheduleAfter(old: ScheduleLines, read: Read, zone: string): ScheduleLi
     snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
     fingerprint,
     name: old.name,
-    warnings: shiftWarnings(old.warnings, region, rows.length),
+    warnings: warningsAfter(old.warnings, changed),
+    hashes: splice(old.hashes, region, changed.hashes, (n) => new Uint32Array(n)),
+    keys: splice(old.keys, region, keys, (n) => new Uint32Array(n)),
     due: splice(old.due, region, due, (n) => new Float64Array(n)),
   };
 }
@@ -251,13 +228,13 @@ export async function checkEdits(check: IdleCheck, paths: Paths, now: Date): Pro
   if (registryRead === null || scheduleRead === null) return null;
   let state: LinkState | undefined;
   const qr: QrCheck[] = [];
-  const registry = registryAfter(cache.registry, registryRead, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) }, qr);
+  const registry = await registryAfter(cache.registry, registryRead, { zone: cache.zone, linksDir: paths.linksDir, linkState: () => (state ??= readLinkState(linkStateFile(paths))) }, qr);
   if (registry === null) return null;
   if (qr.length > 0) {
     const { recordedLink, recordedSvgLink, svgFileOf } = await qrFiles();
     if (qr.some(({ png, link }) => recordedLink(png) !== link || recordedSvgLink(svgFileOf(png)) !== link)) return null;
   }
-  const schedule = scheduleAfter(cache.schedule, scheduleRead, cache.zone);
+  const schedule = await scheduleAfter(cache.schedule, scheduleRead, cache.zone);
   if (schedule === null) return null;
   const nextDueMs = nextDue(schedule.due, now.getTime());
   if (nextDueMs === undefined) return null;

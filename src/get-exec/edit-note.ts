@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../shared/config/paths.js';
 import type { Loaded } from '../shared/files/data-file.js';
+import { rowObject } from '../shared/files/table.js';
 import { fingerprintSync, sameFingerprint } from '../shared/files/fingerprint.js';
 import type { Invite } from '../shared/registry/registry.js';
 import type { ScheduledPost } from '../shared/schedule/schedule.js';
 import { writeLineCache, type RegistryLines, type ScheduleLines, type StoredWarning } from './edit-cache.js';
-import { hash32, lineCacheFile } from './edit-check.js';
+import { hash32, lineHashes } from './changed-lines.js';
+import { lineCacheFile, registryKey, scheduleKey } from './edit-check.js';
 import type { IdleCheck } from './idle-skip.js';
 import { takeFingerprints, sameFingerprints } from './idle-state.js';
 import { hasLoneCr, takeSnapshot, type Snapshot } from './line-diff.js';
@@ -51,14 +53,25 @@ export function noteLines(check: IdleCheck, paths: Paths, zone: string, checked:
   const scheduleSnapshot = snapshotOf(scheduleBytes, checked.schedule);
   if (registrySnapshot === null || scheduleSnapshot === null || checked.registry.entries.length === 0) return;
   const lines = registrySnapshot.lineStarts.length;
-  const registry: RegistryLines = { snapshot: registrySnapshot, fingerprint: check.before.registry, name: checked.registry.table.file, warnings: warningsOf(checked.registry), kind: new Uint8Array(lines), ids: new Uint32Array(lines), links: new Uint32Array(lines), entries: checked.registry.entries.length };
+  const registry: RegistryLines = {
+    snapshot: registrySnapshot,
+    hashes: lineHashes(registryBytes, registrySnapshot.lineStarts, registryBytes.length),
+    keys: new Uint32Array(lines),
+    fingerprint: check.before.registry, name: checked.registry.table.file, warnings: warningsOf(checked.registry), kind: new Uint8Array(lines), ids: new Uint32Array(lines), links: new Uint32Array(lines), entries: checked.registry.entries.length };
   for (const { row, value } of checked.registry.entries) {
     registry.kind[row.line - 1] = 1;
     registry.ids[row.line - 1] = hash32(value.id);
     registry.links[row.line - 1] = hash32(value.link.trim());
+    registry.keys[row.line - 1] = registryKey(rowObject(checked.registry.table, row));
   }
-  const schedule: ScheduleLines = { snapshot: scheduleSnapshot, fingerprint: check.before.schedule, name: checked.schedule.table.file, warnings: warningsOf(checked.schedule), due: new Float64Array(scheduleSnapshot.lineStarts.length).fill(Number.NaN) };
+  const scheduleLines = scheduleSnapshot.lineStarts.length;
+  const schedule: ScheduleLines = {
+    snapshot: scheduleSnapshot,
+    hashes: lineHashes(scheduleBytes, scheduleSnapshot.lineStarts, scheduleBytes.length),
+    keys: new Uint32Array(scheduleLines),
+    fingerprint: check.before.schedule, name: checked.schedule.table.file, warnings: warningsOf(checked.schedule), due: new Float64Array(scheduleSnapshot.lineStarts.length).fill(Number.NaN) };
   for (const { row, value } of checked.schedule.entries) {
+    schedule.keys[row.line - 1] = scheduleKey(rowObject(checked.schedule.table, row));
     if (value.post_status === '') schedule.due[row.line - 1] = value.dt_time.getTime();
     else if (value.post_status !== 'posted' && value.post_status !== 'missed') return;
   }

@@ -53,6 +53,9 @@ export const editCheck = () => import('../../get-exec/edit-check.js');
 /** Reading which link a QR file records: the after-an-edit check needs it only for changed registry lines. */
 export const qrFiles = () => import('../../get-exec/qr-files.js');
 
+/** The after-an-edit check's row tests with the date reader (dayjs, and the zone's data on first use: about 50 ms): only for a changed row whose dates or status changed. */
+export const quickRows = () => import('../../get-exec/quick-rows.js');
+
 /** Writing the after-an-edit cache after a full run that had nothing to do. */
 export const editNote = () => import('../../get-exec/edit-note.js');
 
