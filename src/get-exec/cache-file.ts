@@ -4,13 +4,14 @@
  * write-file-atomic to load (about 40 ms of a run that has nothing to do): a note lost in a power
  * cut is a missing or unreadable note, and the run then simply reads everything.
  */
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, unlinkSync, writeFileSync, writevSync } from 'node:fs';
 
-/** Replaces `file` with `content` atomically (see the module's comment). Throws what writing throws. */
-export function writeNote(file: string, content: string | Uint8Array): void {
+/** Replaces `file` with `content` (text, or pieces written one after another) atomically (see the module's comment). Throws what writing throws. */
+export function writeNote(file: string, content: string | readonly Uint8Array[]): void {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, content);
+    if (typeof content === 'string') writeFileSync(temp, content);
+    else writePieces(temp, content);
     renameSync(temp, file);
   } catch (error) {
     try {
@@ -19,5 +20,28 @@ export function writeNote(file: string, content: string | Uint8Array): void {
       // Nothing was written.
     }
     throw error;
+  }
+}
+
+/** Writes `pieces` to a new `file` without joining them first. */
+function writePieces(file: string, pieces: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    let left = pieces.filter((p) => p.byteLength > 0);
+    while (left.length > 0) {
+      let written = writevSync(fd, left);
+      // A short write: carry on from where it stopped.
+      const rest: Uint8Array[] = [];
+      for (const piece of left) {
+        if (written >= piece.byteLength) written -= piece.byteLength;
+        else {
+          rest.push(piece.subarray(written));
+          written = 0;
+        }
+      }
+      left = rest;
+    }
+  } finally {
+    closeSync(fd);
   }
 }

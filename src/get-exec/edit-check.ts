@@ -18,7 +18,7 @@ import { rowObject } from '../shared/files/table.js';
 import type { TableRow } from '../shared/files/tsv.js';
 import { formatPosition } from '../shared/errors.js';
 import { changedLines, hash32, splice, warned, warningsAfter } from './changed-lines.js';
-import { LINE_CACHE_FILE, readLineCache, writeLineCache, type RegistryLines, type ScheduleLines } from './edit-cache.js';
+import { readLineCache, REGISTRY_CACHE_FILE, SCHEDULE_CACHE_FILE, writeLineCache, type CacheFiles, type RegistryLines, type ScheduleLines } from './edit-cache.js';
 import type { IdleCheck } from './idle-skip.js';
 import { takeSnapshot } from './line-diff.js';
 import { LINK_STATE_FILE, readLinkState, type LinkState } from './link-state.js';
@@ -35,7 +35,7 @@ export const registryKey = (values: Readonly<Record<string, string | undefined>>
 export const scheduleKey = (values: Readonly<Record<string, string | undefined>>): number =>
   hash32([values.dt_time ?? '', values.post_status ?? '', values.dt_posted ?? ''].join('\u0000')) || 1;
 
-export const lineCacheFile = (paths: Pick<Paths, 'dataDir'>): string => path.join(paths.dataDir, LINE_CACHE_FILE);
+export const cacheFiles = (paths: Pick<Paths, 'dataDir'>): CacheFiles => ({ registry: path.join(paths.dataDir, REGISTRY_CACHE_FILE), schedule: path.join(paths.dataDir, SCHEDULE_CACHE_FILE) });
 const linkStateFile = (paths: Pick<Paths, 'dataDir'>): string => path.join(paths.dataDir, LINK_STATE_FILE);
 
 const rowValues = (header: TableRow, row: TableRow) => rowObject({ header }, row);
@@ -219,8 +219,8 @@ export interface EditCheck {
  * full path can tell.
  */
 export async function checkEdits(check: IdleCheck, paths: Paths, now: Date): Promise<EditCheck | null> {
-  const file = lineCacheFile(paths);
-  const cache = readLineCache(file);
+  const files = cacheFiles(paths);
+  const cache = readLineCache(files);
   if (cache === null || cache.settings !== check.settings) return null;
   if (!sameFingerprint(cache.linksDir, check.before.links) || !sameFingerprint(cache.linkState, fingerprintSync(linkStateFile(paths)))) return null;
   const registryRead = readFile(paths.registry, cache.registry.fingerprint, check.before.registry);
@@ -238,7 +238,7 @@ export async function checkEdits(check: IdleCheck, paths: Paths, now: Date): Pro
   if (schedule === null) return null;
   const nextDueMs = nextDue(schedule.due, now.getTime());
   if (nextDueMs === undefined) return null;
-  if (registry !== cache.registry || schedule !== cache.schedule) writeLineCache(file, { ...cache, registry, schedule });
+  if (registry !== cache.registry || schedule !== cache.schedule) writeLineCache(files, { ...cache, registry, schedule }, { registry: registry !== cache.registry, schedule: schedule !== cache.schedule });
   const changed = registry.snapshot !== cache.registry.snapshot || schedule.snapshot !== cache.schedule.snapshot;
   return { nextDueMs, changed, warnings: [...warningMessages(registry), ...warningMessages(schedule)], zone: cache.zone };
 }

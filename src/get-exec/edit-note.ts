@@ -14,7 +14,7 @@ import type { Invite } from '../shared/registry/registry.js';
 import type { ScheduledPost } from '../shared/schedule/schedule.js';
 import { writeLineCache, type RegistryLines, type ScheduleLines, type StoredWarning } from './edit-cache.js';
 import { hash32, lineHashes } from './changed-lines.js';
-import { lineCacheFile, registryKey, scheduleKey } from './edit-check.js';
+import { cacheFiles, registryKey, scheduleKey } from './edit-check.js';
 import type { IdleCheck } from './idle-skip.js';
 import { takeFingerprints, sameFingerprints } from './idle-state.js';
 import { hasLoneCr, takeSnapshot, type Snapshot } from './line-diff.js';
@@ -77,5 +77,5 @@ export function noteLines(check: IdleCheck, paths: Paths, zone: string, checked:
   }
   const linkState = fingerprintSync(path.join(paths.dataDir, LINK_STATE_FILE));
   if (!sameFingerprint(check.before.links, fingerprintSync(paths.linksDir))) return;
-  writeLineCache(lineCacheFile(paths), { settings: check.settings, zone, linksDir: check.before.links, linkState, registry, schedule });
+  writeLineCache(cacheFiles(paths), { settings: check.settings, zone, linksDir: check.before.links, linkState, registry, schedule });
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { BotApiEmulator } from '../../src/emulator/index.js';
 import { main } from '../../src/get-exec/main.js';
-import { LINE_CACHE_FILE } from '../../src/get-exec/edit-cache.js';
+import { REGISTRY_CACHE_FILE, SCHEDULE_CACHE_FILE } from '../../src/get-exec/edit-cache.js';
 import { cliEnv, INVITE_HEADER, LEGACY, SCHEDULE_HEADER, startEmulator, Workspace } from './helpers.js';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
@@ -62,7 +62,7 @@ async function settled(invites: string, schedule: string): Promise<Workspace> {
   const ws = new Workspace({ invites, schedule });
   folders.push(ws);
   for (let i = 0; i < 3; i++) await run(ws.dir, emuA);
-  expect(readdirSync(ws.path('data'))).toContain(LINE_CACHE_FILE);
+  expect(readdirSync(ws.path('data'))).toEqual(expect.arrayContaining([REGISTRY_CACHE_FILE, SCHEDULE_CACHE_FILE]));
   expect((await run(ws.dir, emuA)).shortcut).toBe('idle');
   return ws;
 }
@@ -73,7 +73,7 @@ async function compare(ws: Workspace, edit: (ws: Workspace) => void): Promise<Ru
   const copy = new Workspace();
   folders.push(copy);
   cpSync(ws.dir, copy.dir, { recursive: true });
-  for (const note of [LINE_CACHE_FILE, '.tg-get-state.json']) rmSync(copy.path('data', note), { force: true });
+  for (const note of [REGISTRY_CACHE_FILE, SCHEDULE_CACHE_FILE, '.tg-get-state.json']) rmSync(copy.path('data', note), { force: true });
   const withCache = await run(ws.dir, emuA);
   const without = await run(copy.dir, emuB);
   expect(without.shortcut).toBeNull();
@@ -151,7 +151,7 @@ describe('tg-get right after an edit, with and without the cache', () => {
 
   it('a broken or foreign cache is ignored: the full path, then a new cache', async () => {
     const ws = await settled(registry(3), schedule());
-    const cache = ws.path('data', LINE_CACHE_FILE);
+    const cache = ws.path('data', SCHEDULE_CACHE_FILE);
     const bytes = readFileSync(cache);
     bytes[bytes.length >> 1]! ^= 0xff;
     writeFileSync(cache, bytes);
