@@ -45,8 +45,8 @@ export const qrStep = () => import('../../get-exec/qr.js');
 export const postsStep = () => import('../../get-exec/posts.js');
 
 /**
- * The after-an-edit check (get-exec/edit-check.ts): the TSV reader and the date reader, no zod; for
- * an every-minute run whose files changed, before the configuration schema is loaded.
+ * The after-an-edit check (get-exec/edit-check.ts) with the TSV reader, no zod: for an every-minute
+ * run whose files changed, before the configuration schema is loaded.
  */
 export const editCheck = () => import('../../get-exec/edit-check.js');
 
