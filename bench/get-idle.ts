@@ -68,7 +68,8 @@ export async function measureIdle(scenario: IdleScenario, say: (line: string) =>
     say(`  drawing ${scenario.registryRows} QR codes with "tg-get qr" (set-up)`);
     const setup = await runNode([binPath('tg-get'), 'qr', ...common], { env, cwd: dir });
     if (setup.code !== 0) throw new Error(`set-up "tg-get qr" exited ${setup.code}: ${setup.stderr.slice(-2000)}`);
-    const check = await runNode([binPath('tg-get'), ...common], { env, cwd: dir });
+    // --verbose for the summary line (a run with nothing to do prints it only then); untimed.
+    const check = await runNode([binPath('tg-get'), ...common, '--verbose'], { env, cwd: dir });
     const summaryLine = lastLine(check.stdout);
     if (check.code !== 0) problems.push(`idle tg-get exited ${check.code}: ${lastLine(check.stderr)}`);
     if (!/0 links made, 0 QR codes written, 0 posts sent, 0 rows failed/.test(summaryLine)) problems.push(`idle run was not idle: "${summaryLine}"`);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loggerFor, logLevelOf, secretsOf, type Io } from '../shared/cli/cli.js';
 import type { RunResult } from '../shared/cli/exit.js';
-import { membersStep, pendingModule, reportModule } from '../shared/cli/lazy.js';
+import { editCheck, editNote, membersStep, pendingModule, reportModule } from '../shared/cli/lazy.js';
 import { createLogger } from '../shared/cli/log.js';
 import { loadConfig, readRawSettings, type Env } from '../shared/config/load.js';
 import { pathsOf, resolveDirs } from '../shared/config/paths.js';
@@ -30,6 +30,8 @@ export interface MainDeps {
   lockWaitMs?: number;
   /** The age after which a killed run's lock on a data file is taken over (shared/files/lock.ts). */
   lockStaleMs?: number;
+  /** Told when an every-minute run took a shortcut: nothing changed (idle-skip.ts), or only lines that leave nothing to do (edit-check.ts). */
+  onShortcut?: (which: 'idle' | 'edit') => void;
 }
 
 /** Secrets learnt while a command runs, for `main` to keep out of a failure's message. */
@@ -76,6 +78,19 @@ export async function stepsCommand(
     // Cron runs this every minute: silent unless --verbose, or the journal fills with it.
     log.debug('nothing changed since the last run that had nothing to do, and no post is due yet');
     log.debug(summary({ linksMade: 0, linksChanged: 0, linksRevoked: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
+    deps.onShortcut?.('idle');
+    return { rowsFailed: 0, stopped: false, unusable: [] };
+  }
+  // Right after an edit: only the changed lines are read, against what the last such run learnt of
+  // every line (edit-check.ts); anything it cannot be sure of takes the full path below.
+  const edited = idle === null ? null : await editCheck().then(({ checkEdits }) => checkEdits(idle, paths, now())).catch(() => null);
+  if (idle !== null && edited !== null) {
+    const log = createLogger({ level: logLevelOf(options), secrets: known.secrets, out: io.out, err: io.err, env, zone: edited.zone });
+    for (const warning of edited.warnings) log.warn(warning);
+    await noteIdle(idle, paths, edited.nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
+    log.debug(`${edited.changed ? 'read only the lines changed' : 'the files have the same content'} since the last run that had nothing to do: nothing to do, and no post is due yet`);
+    log.debug(summary({ linksMade: 0, linksChanged: 0, linksRevoked: 0, qrWritten: 0, postsSent: 0, rowsFailed: 0 }, false, false));
+    deps.onShortcut?.('edit');
     return { rowsFailed: 0, stopped: false, unusable: [] };
   }
   // Both are checked before either is reported, so one run names every problem.
@@ -100,10 +115,15 @@ export async function stepsCommand(
   });
   if (dryRun) log.info('dry run: nothing is sent to Telegram and no file is changed');
   const sheet = stepOptions.value.sheet === null ? null : path.resolve(io.cwd, stepOptions.value.sheet);
-  const { nextDueMs, unusable } = await runSteps(ctx, steps, { ...stepOptions.value, sheet });
+  const { nextDueMs, unusable, checked } = await runSteps(ctx, steps, { ...stepOptions.value, sheet });
   const stopped = ctx.stopping();
   if (idle !== null && nextDueMs !== undefined && !stopped && nothingDone(ctx.tally)) {
     await noteIdle(idle, paths, nextDueMs).catch((error: unknown) => log.debug(`idle state not written: ${(error as Error).message}`));
+    if (checked !== undefined) {
+      await editNote()
+        .then(({ noteLines }) => noteLines(idle, paths, config.zone, checked))
+        .catch((error: unknown) => log.debug(`after-an-edit cache not written: ${(error as Error).message}`));
+    }
   }
   // A run that did nothing says so only with --verbose; a dry run, a stop, an outage always tell.
   const line = summary(ctx.tally, dryRun, stopped, ctx.outage);

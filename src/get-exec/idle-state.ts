@@ -6,8 +6,8 @@
  * loads none of the parsing code. Any edit, new file, deleted QR code or due post means a full run.
  */
 import { readFileSync } from 'node:fs';
-import { fileStore } from '../shared/cli/lazy.js';
 import type { Paths } from '../shared/config/paths.js';
+import { writeNote } from './cache-file.js';
 const VERSION = 1;
 
 import { fingerprintSync, sameFingerprint, type Fingerprint } from '../shared/files/fingerprint.js';
@@ -55,6 +55,5 @@ export function readState(file: string): IdleState | null {
 
 /** Records in `file` (Paths.idleState) that a run with these fingerprints had nothing to do. */
 export async function writeState(file: string, state: Omit<IdleState, 'version'>): Promise<void> {
-  const { writeAtomic } = await fileStore();
-  await writeAtomic(file, `${JSON.stringify({ version: VERSION, ...state })}\n`);
+  writeNote(file, `${JSON.stringify({ version: VERSION, ...state })}\n`);
 }

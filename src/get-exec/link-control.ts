@@ -10,7 +10,6 @@
  * and nothing is called. Edits and revocations are idempotent in Telegram, so two runs at once do no
  * harm; the last to write the file wins, with the same content.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileStore } from '../shared/cli/lazy.js';
 import { parseChatId } from '../shared/config/schema.js';
@@ -22,18 +21,9 @@ import { isRevoked, type Invite } from '../shared/registry/registry.js';
 import { NetworkError } from '../shared/telegram/errors.js';
 import { reportProblems, type StepContext } from './context.js';
 import { describeFailure, isFatal } from './failures.js';
+import { LINK_STATE_FILE, readLinkState, type LinkState, type Told } from './link-state.js';
 
-/** The file, in the data folder beside the idle note. */
-export const LINK_STATE_FILE = '.tg-get-links.json';
-
-/** What Telegram was last told about one link: its expiry (Unix seconds, null for none), and whether it was revoked. */
-export interface Told {
-  expire: number | null;
-  revoked: boolean;
-}
-
-/** Links by URL. */
-export type LinkState = Record<string, Told>;
+export { LINK_STATE_FILE, readLinkState, type LinkState, type Told } from './link-state.js';
 
 export type ControlJob =
   | { kind: 'expire'; entry: Entry<Invite>; chat: number | string; from: number | null; to: number | null }
@@ -93,16 +83,6 @@ export function planControl(entries: readonly Entry<Invite>[], state: Readonly<L
     }
   }
   return plan;
-}
-
-/** Reads the file; a missing or unreadable one is empty (every link is then noted as its row shows). */
-export function readLinkState(file: string): LinkState {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { links?: LinkState };
-    return parsed.links ?? {};
-  } catch {
-    return {};
-  }
 }
 
 async function writeLinkState(file: string, state: LinkState): Promise<void> {

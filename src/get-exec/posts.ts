@@ -50,8 +50,9 @@ const uncertainAdvice = 'look in the group: if it is there, set post_status to p
 /**
  * The posts step. Returns when the next waiting row falls due (ms, or null for none) when the step
  * found nothing to do and changed nothing; undefined when it worked or was left to another run.
+ * `onChecked` gets the schedule as read when the step had nothing to do.
  */
-export async function sendPosts(ctx: StepContext, options: PostsOptions): Promise<number | null | undefined> {
+export async function sendPosts(ctx: StepContext, options: PostsOptions, onChecked?: (loaded: Loaded<ScheduledPost>) => void): Promise<number | null | undefined> {
   const file = ctx.paths.schedule;
   const spec = scheduleSpec(ctx.config.zone);
   const plan = (loaded: Loaded<ScheduledPost>) => planPosts(loaded.entries, { now: ctx.now(), maxLateMs: options.maxLateMs, retryUncertain: options.retryUncertain });
@@ -71,6 +72,7 @@ export async function sendPosts(ctx: StepContext, options: PostsOptions): Promis
   if (result !== null && !worked) {
     const postPlan = plan(result);
     report(ctx, result, postPlan);
+    onChecked?.(result);
     if (ctx.dryRun) describeDryRun(ctx, result, postPlan);
     // Uncertain rows wait for the admin: keep the reminder coming every run rather than go quiet.
     return postPlan.uncertain.length > 0 ? undefined : postPlan.nextDueMs;

@@ -3,7 +3,7 @@
  * row's id printed under the code, drawn when a file is missing or records another link; a revoked
  * row's files are removed. Files are replaced atomically, so a reader never sees half a picture.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { isRevoked, type Invite } from '../shared/registry/registry.js';
@@ -11,45 +11,11 @@ import type { Entry, Loaded } from '../shared/files/data-file.js';
 import { displayPath } from '../shared/files/store.js';
 import { quote } from '../shared/quote.js';
 import type { StepContext } from './context.js';
-import { readQrLink, readSvgLink, renderQrPng, renderQrSvg } from './qr-image.js';
+import { renderQrPng, renderQrSvg } from './qr-image.js';
+import { recordedLink, recordedSvgLink, svgFileOf } from './qr-files.js';
 import { qrFileName } from './safe-name.js';
 
 export { writeSheet } from './qr-sheet.js';
-
-/** Bytes read from the start of an existing PNG: ours put the link's chunk right after the header. */
-const HEAD_BYTES = 2048;
-/** One buffer for every head read: the checks run one after another. */
-const head = Buffer.alloc(HEAD_BYTES);
-
-/**
- * What `parse` reads from the first bytes of an existing file, or null when there is no file or it
- * is not one of ours. Synchronous on purpose: an idle run checks thousands of files, and one small
- * read each is quickest without a trip through the thread pool.
- */
-function fromHead(file: string, parse: (bytes: Buffer) => string | null): string | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    return parse(head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0)));
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The link recorded in an existing QR file, or null. */
-const recordedLink = (file: string): string | null => fromHead(file, readQrLink);
-
-/** The link recorded in an existing SVG of ours, or null. */
-const recordedSvgLink = (file: string): string | null => fromHead(file, (bytes) => readSvgLink(bytes.toString('utf8')));
-
-/** The labelled SVG beside a row's PNG: LINKS/<id>.svg. */
-const svgFileOf = (pngFile: string): string => pngFile.replace(/\.png$/, '.svg');
 
 /** Removes the QR files of a revoked row: a printed code of a dead link helps no one. Returns what was (or would be) removed. */
 function removeRevoked(ctx: StepContext, file: string): string[] {

@@ -9,6 +9,7 @@ import { linkControlStep, linksStep, postsStep, qrStep } from '../shared/cli/laz
 import { DataFileError, DataFileMissingError } from '../shared/errors.js';
 import { reportProblems, reportWarnings, type StepContext, type Tally } from './context.js';
 import type { Outage } from './failures.js';
+import type { CheckedFiles } from './edit-note.js';
 import type { StepOptions } from './step-options.js';
 
 export type Step = 'links' | 'qr' | 'posts';
@@ -21,6 +22,8 @@ export interface StepsResult {
   nextDueMs: number | null | undefined;
   /** The data files a step could not use at all (DataFileError, DataFileMissingError). */
   unusable: Error[];
+  /** The registry and the schedule as the steps last read them, when both were read and nothing was done to them. */
+  checked?: CheckedFiles;
 }
 
 /** Runs a step; a data file that is missing or unreadable fails that step only, and is noted in `unusable`. */
@@ -39,12 +42,15 @@ async function guarded<T>(ctx: StepContext, unusable: Error[], fn: () => Promise
 /** Runs the chosen steps in order; stops before the posts when asked to stop. */
 export async function runSteps(ctx: StepContext, steps: readonly Step[], options: StepOptions): Promise<StepsResult> {
   const unusable: Error[] = [];
+  let registryRead: CheckedFiles['registry'] | undefined;
+  let scheduleRead: CheckedFiles['schedule'] | undefined;
   if (steps.includes('links') || steps.includes('qr')) {
     const { loadRegistry, makeLinks, plan } = await linksStep();
     const { writeQrCodes, writeSheet } = await qrStep();
     await guarded(ctx, unusable, async () => {
       const registry = steps.includes('links') ? await makeLinks(ctx, options) : await loadRegistry(ctx);
       if (registry === null) return;
+      registryRead = registry;
       if (registry.entries.length === 0 && registry.problems.length === 0) {
         ctx.log.info(`${registry.table.file} has no invitees yet: add one row per invitee (id, then their address), and tg-get makes their links`);
       }
@@ -63,9 +69,9 @@ export async function runSteps(ctx: StepContext, steps: readonly Step[], options
   let nextDueMs: number | null | undefined;
   if (steps.includes('posts') && !ctx.stopping()) {
     const { sendPosts } = await postsStep();
-    nextDueMs = await guarded(ctx, unusable, () => sendPosts(ctx, options));
+    nextDueMs = await guarded(ctx, unusable, () => sendPosts(ctx, options, (loaded) => (scheduleRead = loaded)));
   }
-  return { nextDueMs, unusable };
+  return { nextDueMs, unusable, ...(registryRead && scheduleRead ? { checked: { registry: registryRead, schedule: scheduleRead } } : {}) };
 }
 
 /** True when a run made, changed, wrote, sent and failed nothing. */

@@ -54,3 +54,17 @@ describe('tg-get every minute with nothing to do', () => {
     expect(heavy(idle.loaded)).toEqual([]);
   });
 });
+
+describe('tg-get right after an edit that leaves nothing to do', () => {
+  it('reads the changed lines without zod, telegraf, the QR library or any step module', async () => {
+    await recordedRun(); // makes the link and its QR code
+    await recordedRun(); // finds nothing to do, and notes it with the after-an-edit cache
+    ws.write('data/text_schedule.txt', `${SCHEDULE_HEADER}\n2099-01-01 10:00\tLater, edited\t\n`);
+    const edited = await recordedRun();
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toContain('read only the lines changed since the last run that had nothing to do');
+    // The TSV reader reads the changed lines; nothing else of the full path's is loaded.
+    expect(heavy(edited.loaded).filter((url) => !url.endsWith('/dist/shared/files/tsv.js'))).toEqual([]);
+    expect(edited.loaded.some((url) => url.endsWith('/dist/get-exec/edit-check.js'))).toBe(true);
+  });
+});

@@ -28,8 +28,9 @@ export const configSchema = () => import('../config/schema.js');
 export const telegramClient = () => import('../telegram/client.js');
 
 /**
- * The file store with write-file-atomic (measured when it still held proper-lockfile too): here +76 ms and +5.0 MB. An idle run
- * needs it only to write its note (get-exec/idle-state.ts).
+ * The file store with write-file-atomic (measured when it still held proper-lockfile too): here +76 ms and +5.0 MB.
+ * get-exec/link-control.ts writes the link state with it; tg-get's own notes (the idle note, the
+ * after-an-edit cache) do without it (get-exec/cache-file.ts).
  */
 export const fileStore = () => import('../files/store.js');
 
@@ -42,6 +43,21 @@ export const linksStep = () => import('../../get-exec/links.js');
 export const linkControlStep = () => import('../../get-exec/link-control.js');
 export const qrStep = () => import('../../get-exec/qr.js');
 export const postsStep = () => import('../../get-exec/posts.js');
+
+/**
+ * The after-an-edit check (get-exec/edit-check.ts) with the TSV reader, no zod: for an every-minute
+ * run whose files changed, before the configuration schema is loaded.
+ */
+export const editCheck = () => import('../../get-exec/edit-check.js');
+
+/** Reading which link a QR file records: the after-an-edit check needs it only for changed registry lines. */
+export const qrFiles = () => import('../../get-exec/qr-files.js');
+
+/** The after-an-edit check's row tests with the date reader (dayjs, and the zone's data on first use: about 50 ms): only for a changed row whose dates or status changed. */
+export const quickRows = () => import('../../get-exec/quick-rows.js');
+
+/** Writing the after-an-edit cache after a full run that had nothing to do. */
+export const editNote = () => import('../../get-exec/edit-note.js');
 
 /** `tg-get members` with the ledger and the join log's appender; no other command needs it. */
 export const membersStep = () => import('../../get-exec/members.js');
