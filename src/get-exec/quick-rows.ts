@@ -5,21 +5,12 @@
  * words the problem. tests/get-exec/quick-rows.test.ts holds these equal to the schemas in
  * shared/registry/registry.ts and shared/schedule/schedule.ts: a row either test accepts, both do.
  */
-import { parseDateTimeFit, toUnixSeconds } from '../shared/dates.js';
-import { characterCount } from '../shared/quote.js';
+import { toUnixSeconds } from '../shared/dates.js';
+import { quickDate, quickInviteCells } from '../shared/registry/row-rules.js';
+import { POST_STATUSES } from '../shared/schedule/post-status.js';
 
-// The schemas' own rules (registry.ts: LINK_NAME_MAX, linkPattern, LINK_STATUSES; schedule.ts: POST_STATUSES).
-const LINK_NAME_MAX = 32;
-const LINK_PATTERN = /^(https?:\/\/|tg:\/\/)\S+$/;
 const DONE_STATUSES: ReadonlySet<string> = new Set(['posted', 'missed']);
-const ALL_STATUSES: ReadonlySet<string> = new Set(['', 'sending', 'posted', 'uncertain', 'missed']);
-
-/** A date cell that reads without a warning: blank is null; undefined when the schema fails or warns. */
-function exactDate(text: string, zone: string): Date | null | undefined {
-  if (text.trim() === '') return null;
-  const parsed = parseDateTimeFit(text, zone);
-  return parsed === null || parsed.fit.kind !== 'exact' ? undefined : parsed.date;
-}
+const ALL_STATUSES: ReadonlySet<string> = new Set(POST_STATUSES);
 
 /** What the after-an-edit check needs of a registry row. */
 export interface QuickInvite {
@@ -33,18 +24,9 @@ export interface QuickInvite {
 
 /** A registry row's fields when `inviteSchema` accepts it with no warning, else undefined. Pure. */
 export function quickInvite(values: Readonly<Record<string, string | undefined>>, zone: string): QuickInvite | undefined {
-  const id = values.id ?? '';
-  if (id.trim() === '' || characterCount(id) > LINK_NAME_MAX) return undefined;
-  const link = (values.link ?? '').trim();
-  if (link !== '' && !LINK_PATTERN.test(link)) return undefined;
-  if (exactDate(values.dt_create ?? '', zone) === undefined) return undefined;
-  const expire = exactDate(values.dt_expire ?? '', zone);
-  if (expire === undefined) return undefined;
-  const members = values.max_members;
-  if (members !== undefined && members.trim() !== '' && !(/^\d{1,9}$/.test(members.trim()) && Number(members) >= 1)) return undefined;
-  const status = (values.link_status ?? '').trim().toLowerCase();
-  if (status !== '' && status !== 'revoked') return undefined;
-  return { id, link, expire: expire === null ? null : toUnixSeconds(expire), revoked: status === 'revoked' };
+  const checked = quickInviteCells((column) => values[column] ?? '', zone);
+  if (checked === undefined) return undefined;
+  return { id: values.id ?? '', link: (values.link ?? '').trim(), expire: checked.dtExpire === null ? null : toUnixSeconds(checked.dtExpire), revoked: checked.status === 'revoked' };
 }
 
 /** What the after-an-edit check needs of a schedule row: done (posted, missed), or waiting for its time. */
@@ -58,9 +40,9 @@ export function quickPost(values: Readonly<Record<string, string | undefined>>, 
   if (!ALL_STATUSES.has(status)) return undefined;
   const time = values.dt_time ?? '';
   if (time.trim() === '') return undefined;
-  const due = exactDate(time, zone);
+  const due = quickDate(time, zone);
   if (due === undefined || due === null) return undefined;
-  if (exactDate(values.dt_posted ?? '', zone) === undefined) return undefined;
+  if (quickDate(values.dt_posted ?? '', zone) === undefined) return undefined;
   if (text.trim() === '' && file.trim() === '') return undefined;
   if (DONE_STATUSES.has(status)) return { kind: 'done' };
   // `sending` and `uncertain` rows are for the full run to report and mark.

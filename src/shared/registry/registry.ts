@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { parseDateTimeFit } from '../dates.js';
 import { cellStart, emptyTable } from '../files/table.js';
 import { dateCell } from '../files/cells.js';
 import { headerProblem, loadFile, validateRow, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
@@ -13,34 +12,26 @@ import { readTable } from '../files/store.js';
 import type { Table, TableRow } from '../files/tsv.js';
 import { characterCount, quote } from '../quote.js';
 import { LinkIndex } from './match.js';
+import { LINK_NAME_MAX, LINK_STATUSES, fitsLinkName, isLinkCell, isMaxMembersCell, maxMembersOf, quickInviteCells } from './row-rules.js';
 
-/**
- * Telegram's limit for an invite link's name, which is the row's `id`: 32 characters as Telegram
- * counts them (Unicode code points: TDLib cuts a name to 32 of them), so 32 emoji are 32, not 64.
- */
-export const LINK_NAME_MAX = 32;
-
-const linkPattern = /^(https?:\/\/|tg:\/\/)\S+$/;
+export { LINK_NAME_MAX, LINK_STATUSES } from './row-rules.js';
 
 /** The legacy columns, in the legacy order (the registry has no columns of ours). */
 const inviteColumns = (zone: string) => ({
   id: z
     .string()
     .refine((s) => s.trim() !== '', { error: 'is empty; give each row a unique name of 1-32 characters (it becomes the invite link name)' })
-    .refine((s) => characterCount(s) <= LINK_NAME_MAX, {
+    .refine(fitsLinkName, {
       error: (issue) => `${quote(String(issue.input))} is ${characterCount(String(issue.input))} characters; Telegram allows at most ${LINK_NAME_MAX} for a link name: shorten it`,
     }),
   id_adress: z.string(),
   link_path: z.string(),
   chat_id: z.string(),
   id_link: z.string(),
-  link: z.string().refine((s) => s.trim() === '' || linkPattern.test(s.trim()), { error: 'is not an invite link (https://t.me/+...); leave it blank and tg-get makes one' }),
+  link: z.string().refine(isLinkCell, { error: 'is not an invite link (https://t.me/+...); leave it blank and tg-get makes one' }),
   dt_create: dateCell(zone),
   dt_expire: dateCell(zone),
 });
-
-/** A row's `link_status`: blank for a working link, `revoked` to have tg-get revoke it. */
-export const LINK_STATUSES = ['', 'revoked'] as const;
 
 /**
  * Columns an admin adds at the end of the header when needed: a file without them reads as blank
@@ -51,10 +42,10 @@ export const LINK_STATUSES = ['', 'revoked'] as const;
 const optionalColumns = () => ({
   max_members: z
     .string()
-    .refine((s) => s.trim() === '' || (/^\d{1,9}$/.test(s.trim()) && Number(s) >= 1), {
+    .refine(isMaxMembersCell, {
       error: (issue) => `"${String(issue.input)}" is not a number of people; write a whole number, 1 or more (1 for a personal link), or leave it blank for no limit`,
     })
-    .transform((s) => (s.trim() === '' ? undefined : Number(s.trim())))
+    .transform(maxMembersOf)
     .optional(),
   link_status: z
     .string()
@@ -127,45 +118,30 @@ const columnsAt = (header: readonly string[]): ColumnsAt => Object.fromEntries(S
 
 const cellAt = (row: TableRow, index: number): string => (index < 0 ? '' : (row.cells[index] ?? ''));
 
-/** A date cell as `dateCell` reads it when it needs no word to the admin: null when blank, undefined when the schema must decide. */
-function quickDate(text: string, zone: string): Date | null | undefined {
-  if (text.trim() === '') return null;
-  const parsed = parseDateTimeFit(text, zone);
-  // A time a daylight-saving change skips or repeats goes through the schema, which warns about it.
-  return parsed === null || parsed.fit.kind !== 'exact' ? undefined : parsed.date;
-}
-
 /**
  * A registry row's value when every cell passes `inviteSchema` as it is (the same value, keys and
  * all), else undefined: the schema then decides, with its messages and warnings. Pure. Reading
  * 10,000 rows through zod made most of tg-handler's start-up garbage (BENCHMARKS.md, issue 15).
  */
 export function quickInvite(row: TableRow, at: ColumnsAt, zone: string): Invite | undefined {
-  const id = cellAt(row, at.id);
-  const link = cellAt(row, at.link).trim();
-  if (id.trim() === '' || characterCount(id) > LINK_NAME_MAX || (link !== '' && !linkPattern.test(link))) return undefined;
-  const dtCreate = quickDate(cellAt(row, at.dt_create), zone);
-  const dtExpire = quickDate(cellAt(row, at.dt_expire), zone);
-  if (dtCreate === undefined || dtExpire === undefined) return undefined;
-  const status = cellAt(row, at.link_status).trim().toLowerCase();
-  if (status !== '' && status !== 'revoked') return undefined;
+  const cell = (column: string): string => cellAt(row, at[column as keyof ColumnsAt] ?? -1);
+  const checked = quickInviteCells(cell, zone);
+  if (checked === undefined) return undefined;
   const value: Invite = {
-    id,
-    id_adress: cellAt(row, at.id_adress),
-    link_path: cellAt(row, at.link_path),
-    chat_id: cellAt(row, at.chat_id),
-    id_link: cellAt(row, at.id_link),
-    link: cellAt(row, at.link),
-    dt_create: dtCreate,
-    dt_expire: dtExpire,
-    link_status: status as Invite['link_status'],
+    id: cell('id'),
+    id_adress: cell('id_adress'),
+    link_path: cell('link_path'),
+    chat_id: cell('chat_id'),
+    id_link: cell('id_link'),
+    link: cell('link'),
+    dt_create: checked.dtCreate,
+    dt_expire: checked.dtExpire,
+    link_status: checked.status,
   };
   // The column is optional: the schema gives the key only when the header has it.
   if (at.max_members < 0) return value;
-  const max = cellAt(row, at.max_members).trim();
-  if (max !== '' && !(/^\d{1,9}$/.test(max) && Number(max) >= 1)) return undefined;
   const { link_status, ...rest } = value;
-  return { ...rest, max_members: max === '' ? undefined : Number(max), link_status };
+  return { ...rest, max_members: maxMembersOf(cell('max_members')), link_status };
 }
 
 /**

@@ -7,14 +7,9 @@ import { z } from 'zod';
 import { requiredDateCell, dateCell } from '../files/cells.js';
 import type { FileSpec } from '../files/data-file.js';
 import { quote } from '../quote.js';
+import { POST_STATUSES } from './post-status.js';
 
-/**
- * What happened to a row. '' is due (or not yet due). `sending` is written BEFORE the call to Telegram:
- * if the process dies during the call, the next run finds `sending` and treats the row as `uncertain`,
- * never sending it again on its own.
- */
-export const POST_STATUSES = ['', 'sending', 'posted', 'uncertain', 'missed'] as const;
-export type PostStatus = (typeof POST_STATUSES)[number];
+export { POST_STATUSES, type PostStatus } from './post-status.js';
 
 /** The legacy columns, in the legacy order. */
 const legacyColumns = (zone: string) => ({
