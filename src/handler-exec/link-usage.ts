@@ -91,8 +91,16 @@ export class LinkUsage {
       this.counts.set(id, { cap, link, people: new Set(people) });
       this.counted.set(id, { id, id_link, link });
     }
-    this.stale = this.expected.filter((invite) => !this.covers(invite, limitOf(invite, this.fallback)!));
-    for (const invite of this.stale) {
+    this.stale = [];
+    for (const invite of this.expected) {
+      const limit = limitOf(invite, this.fallback)!;
+      const count = this.counts.get(invite.id);
+      if (count !== undefined && this.covers(invite, limit)) {
+        // Counted in file order for a higher limit: its first `limit` people are the count for this one.
+        if (count.cap > limit) this.counts.set(invite.id, { cap: limit, link: count.link, people: new Set([...count.people].slice(0, limit)) });
+        continue;
+      }
+      this.stale.push(invite);
       this.counts.delete(invite.id);
       this.counted.delete(invite.id);
     }
