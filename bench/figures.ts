@@ -166,6 +166,9 @@ export function startupFigures(runs: readonly StartupRun[]): Figure[] {
     ['appended', `tg-handler restart after another program appended rows, ${rows}`],
     ['first', `tg-handler first start (no snapshot: reads it all), ${rows}`],
     ['legacy', `tg-handler first start on a legacy ${rows} (header rewrite)`],
+    ['queue-restart', `tg-handler restart with ADMIN_CHAT_ID and max_members, ${rows}`],
+    ['queue-appended', `tg-handler restart with ADMIN_CHAT_ID and max_members after appended rows, ${rows}`],
+    ['queue-first', `tg-handler first start with ADMIN_CHAT_ID and max_members, ${rows}`],
   ];
   for (const [which, label] of described) {
     const list = of(which);
@@ -173,6 +176,8 @@ export function startupFigures(runs: readonly StartupRun[]): Figure[] {
     out.push(info(`${label}: ready, peak RSS (median of ${list.length}; highest)`, `${fmt.ms(median(list.map((r) => r.readyMs)))}${ratio(list)}, ${fmt.mib(peak(list))}`));
   }
   const legacy = of('legacy');
+  const queue = of('queue-restart');
+  if (queue.length > 0) out.push(atMost(`tg-handler restart with ADMIN_CHAT_ID and max_members, ${rows}: spawn to first getUpdates (median of ${queue.length})`, median(queue.map((r) => r.readyMs)), 1000, fmt.ms));
   if (legacy.length > 0) out.push(atMost(`tg-handler first start on a legacy ${rows}: peak RSS (highest of ${legacy.length})`, peak(legacy), 150 * 1024, fmt.mib));
   if (bare.length > 0) out.push(info(`yardstick: bare telegraf bot, no files: spawn to first getUpdates, peak RSS (median of ${bare.length})`, `${fmt.ms(median(bare.map((r) => r.readyMs)))}, ${fmt.mib(median(bare.map((r) => r.peakRssKiB ?? Number.NaN)))}`));
   return out;

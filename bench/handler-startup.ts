@@ -6,7 +6,10 @@
  * 1,000 membership rows appended as `tg-get members` would, and the restart after them (the
  * snapshot plus the rows after it). Also a first start on a legacy log (the legacy columns only, so
  * the header is rewritten in front of every row), and the yardstick of the round: the bare telegraf
- * bot (bench/bare-bot.ts) started the same way, with no files at all.
+ * bot (bench/bare-bot.ts) started the same way, with no files at all. The `queue` kind runs the
+ * three starts of the current layout as a real deployment does: the review queue on (ADMIN_CHAT_ID,
+ * an admin's private chat at the emulator) and personal links (max_members on every 100th link),
+ * so the held requests and the links' counts are made at start too.
  */
 import { appendFile, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +19,15 @@ import { Running, childEnv, readPeakRssKiB } from './child.js';
 import { fakeLinks, GROUP, inviteId, RESPONSE_HEADER, registryText, responseRows } from './data.js';
 
 /** first: no snapshot; restart: after a SIGTERM; appended: after a SIGTERM and rows another program appended; legacy: first start on a legacy log. */
-export type StartupCase = 'first' | 'restart' | 'appended' | 'legacy' | 'bare';
+export type StartupCase = 'first' | 'restart' | 'appended' | 'legacy' | 'bare' | 'queue-first' | 'queue-restart' | 'queue-appended';
+
+/** Every this many registry rows, one has max_members in the `queue` kind. */
+const LIMITED_EVERY = 100;
+/** The `queue` kind's registry: the same links, a max_members column, every 100th link limited to 5 people. */
+function limitedRegistry(links: readonly string[]): string {
+  const [header, ...rows] = registryText(links).trimEnd().split('\n');
+  return `${[`${header!}\tmax_members`, ...rows.map((row, i) => `${row}\t${i % LIMITED_EVERY === 0 ? '5' : ''}`)].join('\n')}\n`;
+}
 
 export interface StartupRun {
   case: StartupCase;
@@ -72,10 +83,10 @@ const delay = (ms: number) => new Promise<null>((resolve) => setTimeout(() => re
  * arrival time is read once the stop ended it. The peak RSS is taken before the stop (whose snapshot
  * write is not start-up).
  */
-async function timedStart(emu: BotApiEmulator, args: string[], which: StartupCase, nodeFlags: readonly string[]): Promise<{ readyMs: number; peakRssKiB: number | null; problems: string[] }> {
+async function timedStart(emu: BotApiEmulator, args: string[], which: StartupCase, nodeFlags: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ readyMs: number; peakRssKiB: number | null; problems: string[] }> {
   const t0 = Date.now();
   const ready = emu.waitForCall('getUpdates', (call) => call.at >= t0, 600_000);
-  const running = Running.start(args, { env: childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), nodeFlags });
+  const running = Running.start(args, { env: { ...childEnv({ token: emu.token, apiRoot: emu.apiRoot, chatId: GROUP }), ...extraEnv }, nodeFlags });
   try {
     await running.waitForLine(/started as/, 600_000);
     await Promise.race([ready, delay(300)]);
@@ -92,23 +103,25 @@ async function timedStart(emu: BotApiEmulator, args: string[], which: StartupCas
 
 /**
  * One round of a kind: `current` gives the first start, the restart and the restart after appended
- * rows (one folder, in that order); `legacy` a first start on a legacy log; `bare` the yardstick.
+ * rows (one folder, in that order); `queue` the same with the review queue and personal links on;
+ * `legacy` a first start on a legacy log; `bare` the yardstick.
  */
-export async function measureStartup(kind: 'current' | 'legacy' | 'bare', round: number, logRows: number, registryLinks: number, nodeFlags: readonly string[]): Promise<StartupRun[]> {
+export async function measureStartup(kind: 'current' | 'queue' | 'legacy' | 'bare', round: number, logRows: number, registryLinks: number, nodeFlags: readonly string[]): Promise<StartupRun[]> {
   const { emu, dir, program, close } = await openBenchGroup('tg-bench-startup-');
   try {
     const links = fakeLinks(registryLinks);
-    await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
+    await writeFile(path.join(dir, 'invite_data.txt'), kind === 'queue' ? limitedRegistry(links) : registryText(links));
     const log = path.join(dir, 'responde_data.txt');
     if (kind !== 'bare') await writeLog(log, logRows, links, kind === 'legacy');
     const args = program(kind === 'bare');
-    const run = async (which: StartupCase): Promise<StartupRun> => ({ case: which, round, logRows, ...(await timedStart(emu, args, which, nodeFlags)) });
-    if (kind !== 'current') return [await run(kind)];
-    const first = await run('first');
-    const restart = await run('restart');
+    const env: NodeJS.ProcessEnv = kind === 'queue' ? { ADMIN_CHAT_ID: String(emu.addPrivateChat({ id: 1900, first_name: 'Mo', username: 'mod' })) } : {};
+    const run = async (which: StartupCase): Promise<StartupRun> => ({ case: which, round, logRows, ...(await timedStart(emu, args, which, nodeFlags, env)) });
+    if (kind === 'legacy' || kind === 'bare') return [await run(kind)];
+    const [first, restart, appended] = kind === 'queue' ? (['queue-first', 'queue-restart', 'queue-appended'] as const) : (['first', 'restart', 'appended'] as const);
+    const runs = [await run(first), await run(restart)];
     await appendFile(log, membershipRows(APPENDED_ROWS, links));
-    const appended = await run('appended');
-    return [first, restart, appended];
+    runs.push(await run(appended));
+    return runs;
   } finally {
     await close(undefined);
   }

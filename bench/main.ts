@@ -151,7 +151,7 @@ async function main(): Promise<number> {
       const flags = serviceNodeFlags('tg-handler');
       // The cases alternate in each round, so a change in the machine's load hits all alike.
       for (let run = 1; run <= sizes.startupRuns; run++) {
-        for (const kind of ['current', 'legacy', 'bare'] as const) {
+        for (const kind of ['current', 'queue', 'legacy', 'bare'] as const) {
           for (const s of await measureStartup(kind, run, sizes.startupRows, sizes.registryLinks, flags)) {
             results.startup?.push(s);
             say(`  round ${run}, ${s.case}: ready in ${fmt.ms(s.readyMs)}, peak RSS ${fmt.mib(s.peakRssKiB)} (load ${os.loadavg()[0]!.toFixed(2)})${s.problems.map((p) => ` !! ${p}`).join('')}`);

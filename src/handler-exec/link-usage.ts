@@ -8,7 +8,10 @@
  */
 import type { Logger } from '../shared/cli/log.js';
 import { DataFileMissingError, messageOf } from '../shared/errors.js';
-import { LinkIndex } from '../shared/registry/match.js';
+import type { TableRow } from '../shared/files/tsv.js';
+import type { SavedFold } from '../shared/join-log/ledger-cache.js';
+import { logRows } from '../shared/join-log/pending.js';
+import { LinkIndex, type LinkRow } from '../shared/registry/match.js';
 import { indexed, scanRegistry, type IndexedInvite } from '../shared/registry/registry.js';
 import type { LogRow } from '../shared/join-log/pending.js';
 
@@ -26,6 +29,15 @@ interface Count {
   people: Set<string>;
 }
 
+/** A count as a snapshot keeps it: the registry row's link fields, the limit it was made for, the people. */
+export interface SavedCount {
+  id: string;
+  id_link: string;
+  link: string;
+  cap: number;
+  people: string[];
+}
+
 /** The limit of a registry row: its own max_members, else the default (--max-members), else none. Pure. */
 export function limitOf(invite: Pick<IndexedInvite, 'max_members'>, fallback: number | undefined): number | undefined {
   return invite.max_members ?? fallback;
@@ -37,8 +49,11 @@ export class LinkUsage {
   /** Counts being made: a second request through the same link waits for the first count. */
   private readonly counting = new Map<string, Promise<void>>();
   /** The counted invites, to match rows written later to their link. */
-  private readonly counted = new Map<string, IndexedInvite>();
-  private matcher = new LinkIndex<IndexedInvite>([]);
+  private readonly counted = new Map<string, LinkRow>();
+  private matcher = new LinkIndex<LinkRow>([]);
+  /** The limited invites of `expect`, and those of them a restored state did not count as they are now. */
+  private expected: IndexedInvite[] = [];
+  private stale: IndexedInvite[] = [];
 
   constructor(
     private readonly scan: LogScan,
@@ -49,6 +64,66 @@ export class LinkUsage {
   async prime(invites: Iterable<IndexedInvite>): Promise<void> {
     const limited = [...invites].filter((invite) => limitOf(invite, this.fallback) !== undefined);
     if (limited.length > 0) await this.count(limited);
+  }
+
+  /**
+   * Before the one read of the log at start: the limited invites of `invites` are counted from the
+   * rows `noted` hears from now on (the whole log, or the snapshot's counts restored plus what follows).
+   */
+  expect(invites: Iterable<IndexedInvite>): void {
+    this.expected = [...invites].filter((invite) => limitOf(invite, this.fallback) !== undefined);
+    for (const invite of this.expected) {
+      this.counts.set(invite.id, { cap: limitOf(invite, this.fallback)!, link: invite.link.trim(), people: new Set() });
+      this.counted.set(invite.id, invite);
+    }
+    this.matcher = new LinkIndex([...this.counted.values()]);
+  }
+
+  /**
+   * Takes the counts of `state` (a snapshot's, true of the log up to its offset) in place of every
+   * count; an expected invite they do not count for its limit and URL now is left to `settle`.
+   */
+  restore(state: readonly SavedCount[]): void {
+    this.counts.clear();
+    this.counted.clear();
+    for (const { id, id_link, link, cap, people } of state) {
+      this.counts.set(id, { cap, link, people: new Set(people) });
+      this.counted.set(id, { id, id_link, link });
+    }
+    this.stale = [];
+    for (const invite of this.expected) {
+      const limit = limitOf(invite, this.fallback)!;
+      const count = this.counts.get(invite.id);
+      if (count !== undefined && this.covers(invite, limit)) {
+        // Counted in file order for a higher limit: its first `limit` people are the count for this one.
+        if (count.cap > limit) this.counts.set(invite.id, { cap: limit, link: count.link, people: new Set([...count.people].slice(0, limit)) });
+        continue;
+      }
+      this.stale.push(invite);
+      this.counts.delete(invite.id);
+      this.counted.delete(invite.id);
+    }
+    this.matcher = new LinkIndex([...this.counted.values()]);
+  }
+
+  /** Counts, in one read of the log, the expected invites `restore` could not take from the snapshot. */
+  async settle(): Promise<void> {
+    const stale = this.stale;
+    this.stale = [];
+    if (stale.length > 0) await this.count(stale);
+  }
+
+  /** Every count as it stands (copies), for a snapshot or another LinkUsage's `restore`. */
+  state(): SavedCount[] {
+    return [...this.counts].map(([id, count]) => {
+      const row = this.counted.get(id)!;
+      return { id, id_link: row.id_link, link: row.link, cap: count.cap, people: [...count.people] };
+    });
+  }
+
+  /** The log is read again from its start: every count starts empty (the links stay counted). */
+  forget(): void {
+    for (const count of this.counts.values()) count.people.clear();
   }
 
   /**
@@ -80,7 +155,7 @@ export class LinkUsage {
   private async ensure(invite: IndexedInvite, limit: number): Promise<Count> {
     for (;;) {
       const count = this.counts.get(invite.id);
-      if (count !== undefined && count.cap >= limit && count.link === invite.link.trim()) return count;
+      if (count !== undefined && this.covers(invite, limit)) return count;
       let running = this.counting.get(invite.id);
       if (running === undefined) {
         running = this.count([invite]).finally(() => this.counting.delete(invite.id));
@@ -88,6 +163,12 @@ export class LinkUsage {
       }
       await running;
     }
+  }
+
+  /** There is a count of `invite` as its URL is now, made for `limit` or a higher one. */
+  private covers(invite: IndexedInvite, limit: number): boolean {
+    const count = this.counts.get(invite.id);
+    return count !== undefined && count.cap >= limit && count.link === invite.link.trim();
   }
 
   private async count(invites: IndexedInvite[]): Promise<void> {
@@ -104,6 +185,34 @@ export class LinkUsage {
       this.counted.set(invite.id, invite);
     }
     this.matcher = new LinkIndex([...this.counted.values()]);
+  }
+}
+
+/** A LinkUsage kept from the rows tg-handler's LedgerFile reads, and carried by its snapshot. */
+export class UsageFold implements SavedFold {
+  private readonly toRow: ReturnType<typeof logRows>;
+
+  constructor(readonly usage: LinkUsage, name: string) {
+    this.toRow = logRows(name, CAME_IN);
+  }
+
+  row(row: TableRow, header: TableRow): void {
+    const values = this.toRow(row, header);
+    if (values !== undefined) this.usage.noted(values);
+  }
+
+  reset(): void {
+    this.usage.forget();
+  }
+
+  save(): SavedCount[] {
+    return this.usage.state();
+  }
+
+  restore(data: unknown): boolean {
+    if (!Array.isArray(data)) return false;
+    this.usage.restore(data as SavedCount[]);
+    return true;
   }
 }
 

@@ -31,8 +31,8 @@ import { LedgerFile } from '../shared/join-log/ledger-file.js';
 import { LedgerCache } from '../shared/join-log/ledger-cache.js';
 import { ReviewQueue } from './review-queue.js';
 import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
-import { eachLogRow, readPending } from '../shared/join-log/pending.js';
-import { LinkUsage, limitedInvites } from './link-usage.js';
+import { eachLogRow, PendingFold, type LogRow } from '../shared/join-log/pending.js';
+import { LinkUsage, limitedInvites, UsageFold } from './link-usage.js';
 import { ALLOWED_UPDATES, runBot } from './run-bot.js';
 import { updateGuard } from './update-shape.js';
 import { LogGate, type HoldBackoff } from './log-gate.js';
@@ -152,9 +152,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     instance = await acquireInstanceLock(paths.dataDir, config.token.split(':')[0] ?? '');
     const review = parseReviewOptions(options);
     const menu = await loadMenu(menuFile, shown(menuFile));
-    const usage = new LinkUsage((onRow) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow), review.maxMembers);
-    await usage.prime(await limitedInvites(paths.registry, shown(paths.registry), config.zone, review.maxMembers, logger));
-    const pending = config.adminChatId === undefined && !review.checkRequester ? undefined : await readPending(paths.joinLog, shown(paths.joinLog));
+    const scanLog = (onRow: (row: LogRow) => void) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow);
+    // Counted and held from the same one read of the join log as the ledger (or its snapshot and what follows).
+    const filedUsage = new UsageFold(new LinkUsage(scanLog, review.maxMembers), shown(paths.joinLog));
+    filedUsage.usage.expect(await limitedInvites(paths.registry, shown(paths.registry), config.zone, review.maxMembers, logger));
+    const filedPending = new PendingFold(shown(paths.joinLog));
     const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger, now: () => now().getTime() });
     await registry.start();
     if (registry.size === 0) logger.warn(`${shown(paths.registry)} has no invite links yet: run tg-get to make them; until then every join request is ${options.unknownLinks === 'decline' ? 'declined' : 'left to an admin'}`);
@@ -168,9 +170,17 @@ export async function main(argv: string[], env: Record<string, string | undefine
     };
     // One read of the join log for the keys and the ledger, or only what follows the snapshot.
     const ledgerFile = new LedgerFile(paths.joinLog, shown(paths.joinLog), config.zone, config.chatId === null ? '' : String(config.chatId));
-    const cache = new LedgerCache(paths.ledgerCache, paths.joinLog);
+    ledgerFile.follow(filedUsage);
+    ledgerFile.follow(filedPending);
+    const cache = new LedgerCache(paths.ledgerCache, paths.joinLog, Date.now, { usage: filedUsage, pending: filedPending });
     const { log, problems } = await ResponseLog.open(paths.joinLog, shown(paths.joinLog), config.zone, { now, beforeWrite: reachTelegram, ledger: ledgerFile, resume: () => cache.resume(ledgerFile) });
     logger.debug(`join log: ${cache.outcome}`);
+    // A limit or URL the snapshot did not count for is counted now, with a read of its own.
+    await filedUsage.usage.settle();
+    // The bot's own state starts as the file's and then follows what it writes (onRecord below).
+    const usage = new LinkUsage(scanLog, review.maxMembers);
+    usage.restore(filedUsage.usage.state());
+    const pending = config.adminChatId === undefined && !review.checkRequester ? undefined : filedPending.held.copy();
     await reachTelegram();
     for (const problem of problems) logger.warn(`${problem.message} (the row stays as it is)`);
     const members = MembershipLog.over(ledgerFile, log);

@@ -3,6 +3,7 @@
  * files, the counts read back from the join log after a restart.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { appendFileSync } from 'node:fs';
 import type { EmulatorUser } from '../../src/emulator/index.js';
 import { anna, boris, GROUP, INVITE_HEADER, inviteLine, InProcess, startHandler, Testbed } from './helpers.js';
 
@@ -70,6 +71,34 @@ describe('a personal link (max_members 1)', () => {
     run = await startHandler(world);
     await request(boris, link);
     expect(decisions()).toEqual([[String(anna.id), 'approve', ''], [String(boris.id), 'pending', 'link-used']]);
+    expect(world.emu.callCount('approveChatJoinRequest')).toBe(1);
+  });
+
+  test('a restart from the ledger snapshot: the link is still full, a new person is held, not approved', async () => {
+    const link = await registry('1');
+    run = await startHandler(world, ['-v']);
+    await request(anna, link);
+    expect(await run.stop()).toBe(0);
+    run = await startHandler(world, ['-v']);
+    expect(run.output).toMatch(/join log: went on from the snapshot/);
+    await request(boris, link);
+    expect(decisions()).toEqual([[String(anna.id), 'approve', ''], [String(boris.id), 'pending', 'link-used']]);
+    expect(world.emu.callCount('approveChatJoinRequest')).toBe(1);
+    expect(world.emu.pendingJoinRequests(GROUP).map((r) => r.userId)).toEqual([boris.id]);
+  });
+
+  test('a restart from the snapshot counts the rows another program appended meanwhile (max_members 2)', async () => {
+    const link = await registry('2');
+    run = await startHandler(world, ['-v']);
+    await request(anna, link);
+    expect(await run.stop()).toBe(0);
+    // Carl joined through the link while the bot was down; `tg-get members` wrote his row.
+    const annaRow = world.read('data/responde_data.txt').trimEnd().split('\n').at(-1)!;
+    appendFileSync(world.path('data', 'responde_data.txt'), `${annaRow.replace(`\t${anna.id}\t`, `\t${carl.id}\t`).replace('\tapprove\t', '\tjoined\t')}\n`);
+    run = await startHandler(world, ['-v']);
+    expect(run.output).toMatch(/join log: went on from the snapshot/);
+    await request(boris, link);
+    expect(decisions()).toEqual([[String(anna.id), 'approve', ''], [String(carl.id), 'joined', ''], [String(boris.id), 'pending', 'link-used']]);
     expect(world.emu.callCount('approveChatJoinRequest')).toBe(1);
   });
 

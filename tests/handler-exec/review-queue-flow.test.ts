@@ -3,6 +3,7 @@
  * against the emulator: cards for held requests, presses by admins and others, and the join log.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { appendFileSync } from 'node:fs';
 import type { EmulatorUser } from '../../src/emulator/index.js';
 import { anna, boris, Child, GROUP, INVITE_HEADER, inviteLine, InProcess, Testbed } from './helpers.js';
 
@@ -18,7 +19,11 @@ beforeEach(async () => {
   run = undefined;
 });
 
+/** Bins a test started: killed if the test failed before stopping them. */
+const children: Child[] = [];
+
 afterEach(async () => {
+  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   if (run !== undefined) {
     await run.stop();
     expect(run.output).not.toContain(world.emu.token);
@@ -199,6 +204,53 @@ describe('presses', () => {
 });
 
 describe('a restart', () => {
+  test('from the ledger snapshot (bin): a request held before the stop is still held and decided with its row; one another program decided meanwhile is not', async () => {
+    const foreign = world.emu.addForeignLink(GROUP, { name: 'from-maria' });
+    const carl: EmulatorUser = { id: 4203, first_name: 'Carl' };
+    const adminChat = world.emu.addPrivateChat(mod);
+    const env = world.env({ ADMIN_CHAT_ID: String(adminChat) });
+    const first = new Child(world, ['-v'], env);
+    children.push(first);
+    await first.waitFor(/started as/);
+    // Recent requests (the bin runs on the real clock): their keys are inside the redelivery window.
+    const date = Math.floor(Date.now() / 1000) - 60;
+    world.emu.requestJoin({ chatId: GROUP, user: boris, inviteLink: foreign, date });
+    world.emu.requestJoin({ chatId: GROUP, user: carl, inviteLink: foreign, date: date + 1 });
+    await first.waitFor(/card for user 4203/);
+    await world.emu.waitForIdle();
+    first.process.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    // While the bot is down an admin declines Carl in Telegram and `tg-get pending` writes the row.
+    world.emu.adminDeclines(GROUP, carl.id, mod);
+    const held = world.read('data/responde_data.txt').trimEnd().split('\n').find((l) => l.includes('\t4203\t'))!;
+    appendFileSync(world.path('data', 'responde_data.txt'), `${held.replace('\tpending\t', '\tdecline\t')}\n`);
+
+    const second = new Child(world, ['-v'], env);
+    children.push(second);
+    await second.waitFor(/started as/);
+    expect(second.out).toMatch(/join log: went on from the snapshot/);
+    // Carl's card is the newest: his request is decided, nothing is called, no row is written.
+    await press(mod.id, mod, 'Approve');
+    expect(answers()).toEqual(['This request has already been decided.']);
+    expect(world.emu.callCount('approveChatJoinRequest')).toBe(0);
+    const borisCard = world.emu.messages(adminChat).find((m) => m.text?.includes('id 4202'))!;
+    const keyboard = (borisCard.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+    const approve = keyboard.flat().find((b) => b.text.includes('Approve'))!;
+    world.emu.pressButtonIn(adminChat, mod, borisCard.message_id, approve.callback_data);
+    await second.waitFor(/review queue: user 4202 .*-> approved/);
+    second.process.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    expect(world.emu.isMember(GROUP, boris.id)).toBe(true);
+    expect(world.emu.isMember(GROUP, carl.id)).toBe(false);
+    // The approve row has the held row's link, reason and name: the held request came from the snapshot.
+    expect(world.responses().map((r) => [r.id_tg, r.tg_responde_status, r.decided_by, r.id_link, r.reason, r.tg_f_name])).toEqual([
+      ['4202', 'pending', '', 'from-maria', 'unknown-link', 'Boris'],
+      ['4203', 'pending', '', 'from-maria', 'unknown-link', 'Carl'],
+      ['4203', 'decline', '', 'from-maria', 'unknown-link', 'Carl'],
+      ['4202', 'approve', String(mod.id), 'from-maria', 'unknown-link', 'Boris'],
+    ]);
+  });
+
   test('a card sent before a restart is acted on by the bin started again, with the link from the join log', async () => {
     const foreign = world.emu.addForeignLink(GROUP, { name: 'from-maria' });
     const adminChat = world.emu.addPrivateChat(mod);

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { ResponseLog } from './append.js';
-import type { LedgerFile } from './ledger-file.js';
+import type { LedgerFile, LogFold } from './ledger-file.js';
 import { loadSnapshot, writeSnapshot } from './ledger-snapshot.js';
 import type { SavedStart } from './log-reader.js';
 import type { MembershipLog } from './membership-log.js';
@@ -19,6 +19,14 @@ const DUE_AFTER_MS = 3600_000;
 /** After a start that read the whole log, the first snapshot is written this soon (after start-up, not during it). */
 const FIRST_AFTER_MS = 30_000;
 
+/** A fold the snapshot carries: its state as JSON, and back. */
+export interface SavedFold extends LogFold {
+  /** The state folded so far, as JSON (small: it is written with every snapshot). */
+  save(): unknown;
+  /** Takes back what `save` gave (the state up to the snapshot's offset); false when it cannot. */
+  restore(data: unknown): boolean;
+}
+
 /** tg-handler's ledger snapshot: `resume` at start, `save` at stop, `keepFresh` while running. */
 export class LedgerCache {
   /** What start-up did, for the log: went on from the snapshot, or read the whole log and why. */
@@ -31,6 +39,7 @@ export class LedgerCache {
     readonly cacheFile: string,
     private readonly logFile: string,
     private readonly clock: () => number = Date.now,
+    private readonly folds: Record<string, SavedFold> = {},
   ) {}
 
   /** For ResponseLog.open: restores `source` from the snapshot when it is good for the file, and returns the log's part of it; else null. */
@@ -40,7 +49,13 @@ export class LedgerCache {
       this.outcome = `read the whole join log: ${found.reason}`;
       return null;
     }
-    const { ledger, position, saved } = found.snapshot;
+    const { ledger, position, saved, folds } = found.snapshot;
+    for (const [name, fold] of Object.entries(this.folds)) {
+      if (fold.restore(folds[name])) continue;
+      for (const done of Object.values(this.folds)) done.reset();
+      this.outcome = `read the whole join log: the snapshot's ${name} could not be used`;
+      return null;
+    }
     source.restore(ledger, position);
     this.savedSize = position.offset;
     this.savedAt = this.clock();
@@ -51,7 +66,8 @@ export class LedgerCache {
   /** Writes a snapshot of the ledger as the file has it now and of `log`'s keys (see MembershipLog.snapshot). */
   save(members: MembershipLog, log: ResponseLog): Promise<void> {
     return members.snapshot((ledger, position) => {
-      writeSnapshot(this.cacheFile, this.logFile, ledger, position, log.saved());
+      const folds = Object.fromEntries(Object.entries(this.folds).map(([name, fold]) => [name, fold.save()]));
+      writeSnapshot(this.cacheFile, this.logFile, ledger, position, log.saved(), folds);
       this.savedSize = position.offset;
       this.savedAt = this.clock();
     });

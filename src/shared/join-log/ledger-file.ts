@@ -47,6 +47,17 @@ function renumbered(row: TableRow, by: number): TableRow {
 /** Hears every row a `LedgerFile` reads (numbered as in the whole file), the ledger's or not. */
 export type RowListener = (row: TableRow, header: TableRow) => void;
 
+/**
+ * State kept from the same rows as the ledger (tg-handler's held requests, its personal links'
+ * counts), so start-up reads the file once and a snapshot can carry it too.
+ */
+export interface LogFold {
+  /** Hears each row read, in file order (at start also a torn last line, heard again once whole). */
+  row(row: TableRow, header: TableRow): void;
+  /** The file is read again from its first byte: forget what was folded. */
+  reset(): void;
+}
+
 /** Where a `LedgerFile` has read up to: what a snapshot must hold to go on from there. */
 export interface LedgerPosition {
   /** Bytes read: the file's first `offset` bytes, whole lines only. */
@@ -79,6 +90,7 @@ export class LedgerFile {
   private current = new Ledger();
   private at: LedgerPosition = { offset: 0, headerText: null, nextLine: 1, identity: '' };
   private listener: RowListener | undefined;
+  private readonly folds: LogFold[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
   /**
@@ -109,8 +121,14 @@ export class LedgerFile {
     this.listener = listener;
   }
 
-  /** Forgets everything: the next `catchUp` reads the file from its start into a new ledger. */
+  /** Hands every row read from now on to `fold` too, and has it forget with the ledger (see `reset`). */
+  follow(fold: LogFold): void {
+    this.folds.push(fold);
+  }
+
+  /** Forgets everything (the folds too): the next `catchUp` reads the file from its start into a new ledger. */
   reset(): void {
+    for (const fold of this.folds) fold.reset();
     this.current = new Ledger();
     this.at = { offset: 0, headerText: null, nextLine: 1, identity: '' };
   }
@@ -170,6 +188,7 @@ export class LedgerFile {
       const scanner = new TsvScanner(this.name, (row, header) => {
         columns ??= columnsOf(header.cells);
         this.listener?.(renumbered(row, by), header);
+        for (const fold of this.folds) fold.row(row, header);
         if (row.eol === '') return;
         last = row;
         if (row.blank || row.error !== undefined) return;

@@ -1,6 +1,7 @@
 /**
  * tg-handler's snapshot of what it read from the join log (data/.tg-handler-ledger): the ledger's
- * typed arrays as bytes, the recent redelivery keys and problems, and where in which file reading
+ * typed arrays as bytes, the recent redelivery keys and problems, what other folds of the same rows
+ * keep (the held requests, the personal links' counts: see LogFold), and where in which file reading
  * stopped, so a restart reads only what was appended since instead of the whole history.
  *
  * A cache, never a source of truth: it is used only when it is whole (its own SHA-1 matches) and
@@ -27,7 +28,7 @@ import type { LedgerPosition } from './ledger-file.js';
 import type { SavedStart } from './log-reader.js';
 
 /** Bumped whenever what is written changes: a snapshot of another version is not read. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const MAGIC = Buffer.from('TGLEDGER', 'latin1');
 /** Bytes hashed at the file's start and before the offset. */
 const CHECK_BYTES = 1 << 16;
@@ -46,6 +47,7 @@ interface Meta {
   version: number;
   log: LogMark;
   saved: SavedStart;
+  folds: Record<string, unknown>;
   ledger: Omit<LedgerParts, 'table' | 'userOf' | 'chatOf' | 'linkOf' | 'sinceOf' | 'joinedOf' | 'flagsOf'> & { capacity: number; tableLength: number };
 }
 
@@ -54,6 +56,8 @@ export interface Snapshot {
   ledger: Ledger;
   position: LedgerPosition;
   saved: SavedStart;
+  /** Each fold's state as its `save` gave it, by name. */
+  folds: Record<string, unknown>;
 }
 
 type ArrayName = 'table' | 'userOf' | 'chatOf' | 'linkOf' | 'sinceOf' | 'joinedOf' | 'flagsOf';
@@ -161,7 +165,7 @@ export function loadSnapshot(cacheFile: string, logFile: string): { snapshot: Sn
     readFully(fd, digest, at);
     if (!hash.digest().equals(digest)) return { reason: 'the snapshot is damaged (checksum)' };
     const ledger = Ledger.fromParts({ ...(parts as LedgerParts), ...meta.ledger });
-    return { snapshot: { ledger, position: meta.log.position, saved: meta.saved } };
+    return { snapshot: { ledger, position: meta.log.position, saved: meta.saved, folds: meta.folds ?? {} } };
   } catch (error) {
     return { reason: `the snapshot cannot be used (${(error as Error).message})` };
   } finally {
@@ -177,13 +181,13 @@ function put(fd: number, hash: Hash, bytes: Uint8Array): void {
 }
 
 /**
- * Writes the snapshot of `ledger` (read from `logFile` up to `position`) and of the log's `saved`
- * start to `cacheFile`: into a temp file beside it, renamed over it, so a crash leaves the old
+ * Writes the snapshot of `ledger` (read from `logFile` up to `position`), of the log's `saved`
+ * start and of the `folds` of the same rows (JSON) to `cacheFile`: into a temp file beside it, renamed over it, so a crash leaves the old
  * snapshot or the new one (no fsync: a snapshot lost to a power cut only costs one whole read).
  * Synchronous on purpose: nothing may change the ledger while its arrays are written. Throws what
  * writing throws (the temp file is removed).
  */
-export function writeSnapshot(cacheFile: string, logFile: string, ledger: Ledger, position: LedgerPosition, saved: SavedStart): void {
+export function writeSnapshot(cacheFile: string, logFile: string, ledger: Ledger, position: LedgerPosition, saved: SavedStart, folds: Record<string, unknown> = {}): void {
   const logFd = openSync(logFile, 'r');
   let mark: LogMark;
   try {
@@ -192,7 +196,7 @@ export function writeSnapshot(cacheFile: string, logFile: string, ledger: Ledger
     closeSync(logFd);
   }
   const { table, userOf, chatOf, linkOf, sinceOf, joinedOf, flagsOf, ...names } = ledger.toParts();
-  const meta: Meta = { version: SNAPSHOT_VERSION, log: mark, saved, ledger: { ...names, capacity: flagsOf.length, tableLength: table.length } };
+  const meta: Meta = { version: SNAPSHOT_VERSION, log: mark, saved, folds, ledger: { ...names, capacity: flagsOf.length, tableLength: table.length } };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
   const head = Buffer.alloc(MAGIC.length + 8);
   MAGIC.copy(head);

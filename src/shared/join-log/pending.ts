@@ -6,7 +6,8 @@
 import { DataFileMissingError } from '../errors.js';
 import { readTable } from '../files/store.js';
 import { cell, emptyTable } from '../files/table.js';
-import type { Table } from '../files/tsv.js';
+import type { Table, TableRow } from '../files/tsv.js';
+import type { SavedFold } from './ledger-cache.js';
 import { responseSpec, type ResponseCells } from './schema.js';
 
 /** A join-log row, every cell as text (blank when the file has no such column). */
@@ -41,6 +42,18 @@ export class PendingRequests {
     return this.held.get(personKey(chatId, userId));
   }
 
+  /** Another set holding the same requests (in the same order), to go on apart from this one. */
+  copy(): PendingRequests {
+    const copy = new PendingRequests();
+    for (const row of this.held.values()) copy.note(row);
+    return copy;
+  }
+
+  /** Forgets every held request. */
+  clear(): void {
+    this.held.clear();
+  }
+
   /** Every held request, oldest row first. */
   list(): LogRow[] {
     return [...this.held.values()];
@@ -56,19 +69,72 @@ function personKey(chatId: string, userId: string): string {
 }
 
 /**
+ * Turns the scanner's rows into `LogRow`s, for a reader that hands rows with their header (the
+ * shared reader, LedgerFile). With `statuses`, only rows of those statuses (trimmed) are turned, the
+ * others give undefined, as blank rows do: most of a long log is rows a fold does not look at.
+ */
+export function logRows(name: string, statuses?: ReadonlySet<string>): (row: TableRow, header: TableRow) => LogRow | undefined {
+  let table: Table = emptyTable(name, []);
+  let seen: TableRow | undefined;
+  let status = -1;
+  return (row, header) => {
+    if (seen !== header) {
+      seen = header;
+      table = emptyTable(name, header.cells);
+      status = header.cells.findIndex((column) => column.trim() === 'tg_responde_status');
+    }
+    if (row.blank) return undefined;
+    if (statuses !== undefined && !statuses.has(status < 0 ? '' : (row.cells[status] ?? '').trim())) return undefined;
+    const values = {} as LogRow;
+    for (const column of COLUMNS) values[column] = cell(table, row, column);
+    return values;
+  };
+}
+
+/**
+ * The held requests as a fold of the rows tg-handler's LedgerFile reads (whole log, or what follows
+ * its snapshot), carried by the snapshot: what `readPending` gives, without a read of its own.
+ */
+export class PendingFold implements SavedFold {
+  readonly held = new PendingRequests();
+  private readonly toRow: ReturnType<typeof logRows>;
+
+  constructor(name: string) {
+    this.toRow = logRows(name, new Set(['pending', ...SETTLING]));
+  }
+
+  row(row: TableRow, header: TableRow): void {
+    const values = this.toRow(row, header);
+    if (values !== undefined) this.held.note(values);
+  }
+
+  reset(): void {
+    this.held.clear();
+  }
+
+  save(): LogRow[] {
+    return this.held.list();
+  }
+
+  restore(data: unknown): boolean {
+    if (!Array.isArray(data)) return false;
+    this.held.clear();
+    for (const row of data as LogRow[]) this.held.note(row);
+    return true;
+  }
+}
+
+/**
  * Calls `onRow` with each non-blank row of the join log at `file` (shown as `name`), in file order,
  * cells by column name; a missing file has no rows. Keeps nothing. Throws DataFileError when the
  * file is not UTF-8.
  */
 export async function eachLogRow(file: string, name: string, onRow: (row: LogRow) => void): Promise<void> {
-  let table: Table | undefined;
+  const toRow = logRows(name);
   try {
     await readTable(file, name, responseSpec('UTC').expected, (row, header) => {
-      table ??= emptyTable(name, header.cells);
-      if (row.blank) return;
-      const values = {} as LogRow;
-      for (const column of COLUMNS) values[column] = cell(table, row, column);
-      onRow(values);
+      const values = toRow(row, header);
+      if (values !== undefined) onRow(values);
     });
   } catch (error) {
     if (!(error instanceof DataFileMissingError)) throw error;
