@@ -70,8 +70,10 @@ async function openSource(ctx: StepContext): Promise<Source> {
       close: async () => {},
     };
   }
-  const { log } = await ResponseLog.open(file, name, zone, { now: ctx.now });
-  const members = await MembershipLog.open(file, name, zone, log, { defaultChat, lockWaitMs: ctx.lockWaitMs });
+  // One read of the join log for both the redelivery keys and the ledger, as tg-handler starts.
+  const source = new LedgerFile(file, name, zone, defaultChat);
+  const { log } = await ResponseLog.open(file, name, zone, { now: ctx.now, ledger: source });
+  const members = MembershipLog.over(source, log, { defaultChat, lockWaitMs: ctx.lockWaitMs });
   return {
     people: [...members.ledger.entries()],
     // Decided again on the ledger as the file has it then: tg-handler may have recorded the leave meanwhile.
