@@ -17,7 +17,7 @@ import { fingerprintSync, sameFingerprint, type Fingerprint } from '../shared/fi
 import { rowObject } from '../shared/files/table.js';
 import type { TableRow } from '../shared/files/tsv.js';
 import { formatPosition } from '../shared/errors.js';
-import { changedLines, hash32, splice, warned, warningsAfter } from './changed-lines.js';
+import { changedLines, hash32, splice, warned, warningsAfter, type ChangedLines } from './changed-lines.js';
 import { readLineCache, REGISTRY_CACHE_FILE, SCHEDULE_CACHE_FILE, writeLineCache, type CacheFiles, type RegistryLines, type ScheduleLines } from './edit-cache.js';
 import type { IdleCheck } from './idle-skip.js';
 import { takeSnapshot } from './line-diff.js';
@@ -55,6 +55,19 @@ interface RegistryInputs {
 interface QrCheck {
   png: string;
   link: string;
+}
+
+/** What both files' lines share after the edit: the renewed snapshot, the warnings, and each line's hash and key. */
+function renewed(old: RegistryLines | ScheduleLines, bytes: Buffer, fingerprint: Fingerprint, changed: ChangedLines, keys: Uint32Array) {
+  const { region, headBlocks, tailFrom } = changed.found;
+  return {
+    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
+    fingerprint,
+    name: old.name,
+    warnings: warningsAfter(old.warnings, changed),
+    hashes: splice(old.hashes, region, changed.hashes, (n) => new Uint32Array(n)),
+    keys: splice(old.keys, region, keys, (n) => new Uint32Array(n)),
+  };
 }
 
 /**
@@ -113,12 +126,7 @@ async function registryAfter(old: RegistryLines, read: Read, inputs: RegistryInp
   }
   if (entries <= 0) return null;
   const after = {
-    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
-    fingerprint,
-    name: old.name,
-    warnings: warningsAfter(old.warnings, changed),
-    hashes: splice(old.hashes, region, changed.hashes, (n) => new Uint32Array(n)),
-    keys: splice(old.keys, region, keys, (n) => new Uint32Array(n)),
+    ...renewed(old, bytes, fingerprint, changed, keys),
     kind: splice(old.kind, region, kind, (n) => new Uint8Array(n)),
     ids: splice(old.ids, region, ids, (n) => new Uint32Array(n)),
     links: splice(old.links, region, links, (n) => new Uint32Array(n)),
@@ -166,12 +174,7 @@ async function scheduleAfter(old: ScheduleLines, read: Read, zone: string): Prom
     if (post.kind === 'waiting') due[i] = post.dueMs;
   }
   return {
-    snapshot: takeSnapshot(bytes, { old: old.snapshot, region, headBlocks, tailFrom }),
-    fingerprint,
-    name: old.name,
-    warnings: warningsAfter(old.warnings, changed),
-    hashes: splice(old.hashes, region, changed.hashes, (n) => new Uint32Array(n)),
-    keys: splice(old.keys, region, keys, (n) => new Uint32Array(n)),
+    ...renewed(old, bytes, fingerprint, changed, keys),
     due: splice(old.due, region, due, (n) => new Float64Array(n)),
   };
 }

@@ -11,6 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parseDateTimeFit } from '../../shared/dates.js';
 import { headerProblem, validateRow, type DataFileWarning } from '../../shared/files/data-file.js';
 import { emptyTable } from '../../shared/files/table.js';
+import { byteLines } from '../../shared/files/store.js';
 import { TsvScanner, type Table, type TableRow } from '../../shared/files/tsv.js';
 import { DataFileMissingError, type DataFileError } from '../../shared/errors.js';
 import { RESPONSE_STATUSES, responseSpec, UNIX_TIME, USER_ID, type ResponseStatus } from '../../shared/join-log/schema.js';
@@ -170,20 +171,6 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
   }
   broken ??= header.cells.length === 0 ? undefined : headerProblem(name, header.cells, spec);
   return broken === undefined ? problems : [broken];
-}
-
-/** Splits bytes into lines, each with its line ending (as store.ts does for a piece that is not all UTF-8). */
-function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
-  let start = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b !== 10 && b !== 13) continue;
-    const crlf = b === 13 && bytes[i + 1] === 10;
-    yield [bytes.subarray(start, i), crlf ? '\r\n' : b === 10 ? '\n' : '\r'];
-    if (crlf) i++;
-    start = i + 1;
-  }
-  if (start < bytes.length) yield [bytes.subarray(start), ''];
 }
 
 /** The row `JoinSink.facts` gets, as a `JoinRow` (a new object). */

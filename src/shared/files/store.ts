@@ -31,8 +31,8 @@ export function lastLineEnd(bytes: Buffer): number {
   return cr >= 0 ? cr + 1 : 0;
 }
 
-/** Splits bytes into lines, each with its line ending. */
-function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
+/** Splits bytes into lines, each with its line ending (CRLF, LF or a lone CR; '' for a last line without one). */
+export function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
