@@ -124,8 +124,14 @@ export function writesToJournal(env: Readonly<Record<string, string | undefined>
   });
 }
 
-/** `YYYY-MM-DD HH:mm:ss` in `zone` (the system's when undefined or unknown). */
-function localClock(zone: string | undefined): (date: Date) => string {
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `YYYY-MM-DD HH:mm:ss` of `date` in the process's own zone (TZ), from the Date's local fields. */
+const processClock = (date: Date): string =>
+  `${String(date.getFullYear()).padStart(4, '0')}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+
+/** `YYYY-MM-DD HH:mm:ss` of `date` in `zone` through Intl (the system's zone when `zone` is unknown). */
+function zoneClock(zone: string | undefined): (date: Date) => string {
   const fields = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
   let format: Intl.DateTimeFormat;
   try {
@@ -134,16 +140,30 @@ function localClock(zone: string | undefined): (date: Date) => string {
     // A bad zone is reported by the configuration check; a log line must still be written.
     format = new Intl.DateTimeFormat('en-US', fields);
   }
+  return (date) => {
+    const part: Record<string, string> = {};
+    for (const { type, value } of format.formatToParts(date)) part[type] = value;
+    return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+  };
+}
+
+/**
+ * `YYYY-MM-DD HH:mm:ss` in `zone` (the system's when undefined or unknown). When `zone` is the
+ * process's own (TZ, as the settings usually give it), the Date's local fields say the same without
+ * an Intl formatter, whose first use costs a one-shot run about 12 ms and tg-handler about 6 MB of
+ * RSS (ICU's data, BENCHMARKS.md); otherwise the formatter is made when the first line is written.
+ */
+function localClock(zone: string | undefined): (date: Date) => string {
+  let clock: ((date: Date) => string) | undefined = zone === undefined || zone === process.env.TZ ? processClock : undefined;
   // Lines come in bursts (one per join request): the text of a second is made once.
   let second = Number.NaN;
   let text = '';
   return (date) => {
     const at = Math.floor(date.getTime() / 1000);
     if (at === second) return text;
-    const part: Record<string, string> = {};
-    for (const { type, value } of format.formatToParts(date)) part[type] = value;
+    clock ??= zoneClock(zone);
     second = at;
-    text = `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+    text = clock(date);
     return text;
   };
 }

@@ -70,6 +70,35 @@ describe('the terminal layout', () => {
     expect(lines).toEqual(['out 2026-01-05 09:00:00 x']);
   });
 
+  it('writes the same time from the process zone (TZ) as through Intl, across summer-time changes', async () => {
+    // A real process each (jest's sandbox does not change the zone when TZ is set): the logger of
+    // the built module, zone Europe/Berlin, once with TZ the same (the Date's own fields) and once
+    // with TZ=UTC (Intl). Every 97 minutes through 2026, and each second around Berlin's two changes.
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'shared', 'cli', 'log.js'))});
+      const moments = [];
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 97 * 60000) moments.push(t);
+      for (const change of [Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 9, 25, 1)]) for (let t = change - 3000; t <= change + 3000; t += 1000) moments.push(t);
+      let at = 0;
+      const lines = [];
+      const logger = createLogger({ zone: 'Europe/Berlin', now: () => new Date(at), out: (line) => lines.push(line) });
+      for (const t of moments) { at = t; logger.info('x'); }
+      process.stdout.write(JSON.stringify(lines));`;
+    const run = (tz: string) =>
+      new Promise<string[]>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '', TZ: tz }, stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`exit ${code}`))));
+      });
+    const [fromTz, throughIntl] = await Promise.all([run('Europe/Berlin'), run('UTC')]);
+    expect(fromTz.length).toBeGreaterThan(5_000);
+    expect(fromTz).toEqual(throughIntl);
+    expect(fromTz).toContain('2026-03-29 03:00:00 x');
+    expect(fromTz).toContain('2026-10-25 02:59:59 x');
+  });
+
   it('drops the time when asked (timestamps: false) and hides the token', () => {
     const { logger, lines } = capture({ timestamps: false, secrets: [TOKEN] });
     logger.info(`with ${TOKEN}`);
