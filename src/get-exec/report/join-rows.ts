@@ -11,7 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parseDateTimeFit } from '../../shared/dates.js';
 import { headerProblem, validateRow, type DataFileWarning } from '../../shared/files/data-file.js';
 import { emptyTable } from '../../shared/files/table.js';
-import { byteLines } from '../../shared/files/store.js';
+import { feed } from '../../shared/files/store.js';
 import { TsvScanner, type Table, type TableRow } from '../../shared/files/tsv.js';
 import { DataFileMissingError, type DataFileError } from '../../shared/errors.js';
 import { RESPONSE_STATUSES, responseSpec, UNIX_TIME, USER_ID, type ResponseStatus } from '../../shared/join-log/schema.js';
@@ -97,24 +97,11 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
   /** The quick reader: undefined until the header is read (and for good when it lacks a required column). */
   let plain: PlainJoinLine | undefined;
   let inRecord = false;
-  // A line (or, at a CR, lines) the quick reader does not take: to the scanner, as store.ts's `feed` hands it.
+  // A line (or, at a CR, lines) the quick reader does not take: to the scanner, by store.ts's `feed`.
   const slow = (bytes: Buffer, atLineEnd: boolean): void => {
     if (skipped > 0) scanner.resume(skipped);
     skipped = 0;
-    try {
-      scanner.push(decoder.decode(bytes), atLineEnd);
-    } catch {
-      for (const [line, eol] of byteLines(bytes)) {
-        let text: string;
-        try {
-          text = decoder.decode(line);
-        } catch {
-          scanner.pushUndecodable(Buffer.from(line), eol);
-          continue;
-        }
-        scanner.push(text + eol, atLineEnd || eol !== '');
-      }
-    }
+    feed(scanner, decoder, bytes, atLineEnd);
     const state = scanner.resume();
     inRecord = state.inRecord;
     if (plain === undefined && state.header !== undefined && !inRecord && headerProblem(name, state.header.cells, spec) === undefined) {

@@ -32,7 +32,7 @@ export function lastLineEnd(bytes: Buffer): number {
 }
 
 /** Splits bytes into lines, each with its line ending (CRLF, LF or a lone CR; '' for a last line without one). */
-export function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
+function* byteLines(bytes: Buffer): Generator<[Buffer, string]> {
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];

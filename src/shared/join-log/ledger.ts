@@ -273,11 +273,9 @@ export class Ledger {
   private intern(link: string): number {
     const known = this.linkIds.get(link);
     if (known !== undefined) return known;
-    const id = this.links.length;
     const copy = detach(link);
-    this.links.push(copy);
-    this.linkIds.set(copy, id);
-    return id;
+    this.linkIds.set(copy, this.links.push(copy) - 1);
+    return this.links.length - 1;
   }
 }
 

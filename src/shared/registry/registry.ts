@@ -5,11 +5,10 @@
  */
 import { z } from 'zod';
 import { DataFileError } from '../errors.js';
-import { cellStart, emptyTable } from '../files/table.js';
+import { cellStart } from '../files/table.js';
 import { dateCell } from '../files/cells.js';
-import { headerProblem, loadFile, validateRow, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
-import { readTable } from '../files/store.js';
-import type { Table, TableRow } from '../files/tsv.js';
+import { loadFile, scanFile, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
+import type { TableRow } from '../files/tsv.js';
 import { characterCount, quote } from '../quote.js';
 import { LinkIndex } from './match.js';
 import { LINK_NAME_MAX, LINK_STATUSES, fitsLinkName, isLinkCell, isMaxMembersCell, maxMembersOf, quickInviteCells } from './row-rules.js';
@@ -149,37 +148,17 @@ export function quickInvite(row: TableRow, at: ColumnsAt, zone: string): Invite 
  * schema: the same entries, problems and warnings, and zod runs only for a row that needs its
  * message (or warning). Throws as `scanFile` does.
  */
-export async function scanRegistry(
+export function scanRegistry(
   file: string,
   name: string,
   zone: string,
   onEntry: (entry: Entry<Invite>) => DataFileError | undefined,
   onWarning: (warning: DataFileWarning) => void = () => {},
 ): Promise<DataFileError[]> {
-  const spec = inviteSpec(zone);
-  const problems: DataFileError[] = [];
-  let checker: Table | undefined;
-  let at: ColumnsAt | undefined;
-  let broken: DataFileError | undefined;
-  const frame = await readTable(file, name, spec.expected, (row, header) => {
-    if (checker === undefined) {
-      checker = emptyTable(name, header.cells);
-      at = columnsAt(header.cells);
-      broken = headerProblem(name, header.cells, spec);
-    }
-    if (broken !== undefined || row.blank) return;
-    const quick = row.error === undefined ? quickInvite(row, at!, zone) : undefined;
-    const checked = quick !== undefined ? { value: quick, warnings: [] } : validateRow(checker, row, spec);
-    if (checked === null) return;
-    if ('problems' in checked) problems.push(...checked.problems);
-    else {
-      const problem = onEntry({ row, value: checked.value });
-      if (problem !== undefined) problems.push(problem);
-      else checked.warnings.forEach(onWarning);
-    }
+  return scanFile(file, name, inviteSpec(zone), onEntry, onWarning, (header) => {
+    const at = columnsAt(header);
+    return (row) => quickInvite(row, at, zone);
   });
-  broken ??= frame.header.cells.length === 0 ? undefined : headerProblem(name, frame.header.cells, spec);
-  return broken === undefined ? problems : [broken];
 }
 
 /** What tg-handler keeps of a registry row: what its decisions, rows, log lines and review cards use. */
