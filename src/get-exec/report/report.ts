@@ -3,7 +3,7 @@
  * HTML page (always) and the CSV (with --csv). Needs neither the token nor the group: it reads files
  * only. The decisions live in aggregate.ts and the format-*.ts files; this is their I/O.
  */
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT_FAILED, EXIT_OK } from '../../shared/cli/exit.js';
 import type { Config } from '../../shared/config/schema.js';
@@ -13,7 +13,7 @@ import type { Logger } from '../../shared/cli/log.js';
 import { INVITE_FILE, RESPONSE_FILE } from '../../shared/files/names.js';
 import { readRegistry } from '../../shared/registry/registry.js';
 import { readJoinLog } from './join-rows.js';
-import { displayPath, writeAtomic } from '../../shared/files/store.js';
+import { displayPath, writeAtomic, writePieces } from '../../shared/files/store.js';
 import { ReportAccumulator, type RegistryRow, type Report } from './aggregate.js';
 import { dailyCsvPieces, formatCsv } from './format-csv.js';
 import { htmlPieces } from './format-html.js';
@@ -51,42 +51,20 @@ class PieceError {
   constructor(readonly error: unknown) {}
 }
 
-/**
- * Writes pieces as they come into a temp file beside `file`, then renames it over `file` (fsynced, as
- * `writeAtomic`): a crash leaves the old file or the new one, and a big output is never held whole.
- */
-async function writePieces(file: string, pieces: Iterable<Buffer>): Promise<void> {
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  // As write-file-atomic does for writeAtomic: a file replaced keeps its mode.
-  const mode = await stat(file).then((s) => s.mode, () => 0o666);
-  try {
-    const handle = await open(temp, 'wx', mode);
+/** The pieces, with an error of the code making one turned into a PieceError (a bug, see writeOutput). */
+function* guarded(pieces: Iterable<Buffer>): Generator<Buffer> {
+  const next = pieces[Symbol.iterator]();
+  for (;;) {
+    let piece: IteratorResult<Buffer>;
     try {
-      const next = pieces[Symbol.iterator]();
-      for (;;) {
-        let piece: IteratorResult<Buffer>;
-        try {
-          piece = next.next();
-        } catch (error) {
-          // Making the text failed, not writing it: a bug, not a folder to fix (see writeOutput).
-          throw new PieceError(error);
-        }
-        if (piece.done === true) break;
-        await handle.write(piece.value);
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
+      piece = next.next();
+    } catch (error) {
+      // Making the text failed, not writing it: a bug, not a folder to fix.
+      throw new PieceError(error);
     }
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
+    if (piece.done === true) return;
+    yield piece.value;
   }
-  const dir = await open(path.dirname(file), 'r').catch(() => undefined);
-  // Makes the rename durable; a file system that cannot fsync a folder is let be (as store.ts does).
-  await dir?.sync().catch(() => {});
-  await dir?.close();
 }
 
 function* utf8(pieces: Iterable<string>): Generator<Buffer> {
@@ -97,7 +75,7 @@ async function writeOutput(file: string, text: string | Buffer | Iterable<Buffer
   try {
     await mkdir(path.dirname(file), { recursive: true });
     if (typeof text === 'string' || Buffer.isBuffer(text)) await writeAtomic(file, text);
-    else await writePieces(file, text);
+    else await writePieces(file, guarded(text));
   } catch (error) {
     if (error instanceof PieceError) throw error.error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;

@@ -3,7 +3,7 @@
  * its head only, atomically. Locking is in lock.ts, appending whole lines in append-log.ts.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { DataFileMissingError } from '../errors.js';
@@ -139,24 +139,17 @@ function fsyncDir(dir: string): void {
 }
 
 /**
- * Replaces the first `headBytes` bytes of a file with `head`, copying the rest 64 KiB at a time into
- * a temp file that is then renamed over it (fsynced, as `writeAtomic`): a crash leaves the old file
- * or the new one, and a file of any size costs one piece of memory.
+ * Writes `pieces` as they come into a temp file beside `file`, then renames it over `file` (fsynced,
+ * as `writeAtomic`): a crash leaves the old file or the new one, and a big file is never held whole.
+ * `mode`: the new file's (default: the replaced file's, as write-file-atomic keeps it). What the
+ * pieces throw is thrown as it is, after the temp file is removed.
  */
-export async function replaceHead(file: string, headBytes: number, head: string): Promise<void> {
+export async function writePieces(file: string, pieces: Iterable<Buffer> | AsyncIterable<Buffer>, mode?: number): Promise<void> {
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const source = await open(file, 'r');
   try {
-    const target = await open(temp, 'wx', (await source.stat()).mode);
+    const target = await open(temp, 'wx', mode ?? (await stat(file).then((s) => s.mode, () => 0o666)));
     try {
-      await target.write(Buffer.from(head, 'utf8'));
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      for (let position = headBytes; ; ) {
-        const { bytesRead } = await source.read(buffer, 0, buffer.length, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        await target.write(buffer, 0, bytesRead);
-      }
+      for await (const piece of pieces) await target.write(piece);
       await target.sync();
     } finally {
       await target.close();
@@ -165,8 +158,30 @@ export async function replaceHead(file: string, headBytes: number, head: string)
   } catch (error) {
     await unlink(temp).catch(() => {});
     throw error;
+  }
+  fsyncDir(path.dirname(file));
+}
+
+/**
+ * Replaces the first `headBytes` bytes of a file with `head`, copying the rest 64 KiB at a time
+ * (`writePieces`): a crash leaves the old file or the new one, and a file of any size costs one
+ * piece of memory.
+ */
+export async function replaceHead(file: string, headBytes: number, head: string): Promise<void> {
+  const source = await open(file, 'r');
+  async function* copy(): AsyncGenerator<Buffer> {
+    yield Buffer.from(head, 'utf8');
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (let position = headBytes; ; ) {
+      const { bytesRead } = await source.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  }
+  try {
+    await writePieces(file, copy(), (await source.stat()).mode);
   } finally {
     await source.close();
   }
-  fsyncDir(path.dirname(file));
 }
