@@ -11,7 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { parseDateTimeFit } from '../../shared/dates.js';
 import { headerProblem, validateRow, type DataFileWarning } from '../../shared/files/data-file.js';
 import { emptyTable } from '../../shared/files/table.js';
-import { feed } from '../../shared/files/store.js';
+import { feed, readWholeLines } from '../../shared/files/store.js';
 import { TsvScanner, type Table, type TableRow } from '../../shared/files/tsv.js';
 import { DataFileMissingError, type DataFileError } from '../../shared/errors.js';
 import { RESPONSE_STATUSES, responseSpec, UNIX_TIME, USER_ID, type ResponseStatus } from '../../shared/join-log/schema.js';
@@ -48,17 +48,6 @@ export interface JoinSink {
   ownerOf?: (link: string, idLink: string) => number;
 }
 
-/** Bytes read at a time, as `readTable` (store.ts) reads. */
-const CHUNK_BYTES = 1 << 16;
-
-/** Where the last whole line of `bytes` ends: after its last LF, or after a CR that is not the last byte (as `readTable`). */
-function lastLineEnd(bytes: Buffer): number {
-  const lf = bytes.lastIndexOf(10);
-  if (lf >= 0) return lf + 1;
-  const cr = bytes.lastIndexOf(13, bytes.length - 2);
-  return cr >= 0 ? cr + 1 : 0;
-}
-
 /**
  * Hands every usable join-log row to `sink` as it is read, holding no more than `readTable` does, and
  * returns the problems as `scanFile(file, name, responseSpec(zone), ...)` would: each unusable row's,
@@ -67,7 +56,7 @@ function lastLineEnd(bytes: Buffer): number {
  * quoted cell is open, goes through `TsvScanner` as `readTable` would hand it on (whole lines, a line
  * that is not UTF-8 as its bytes), so line numbers and errors are the scanner's. Throws as `scanFile` does.
  */
-export async function readJoinLog(file: string, name: string, zone: string, sink: JoinSink, onWarning: (warning: DataFileWarning) => void = () => {}, chunkBytes = CHUNK_BYTES): Promise<DataFileError[]> {
+export async function readJoinLog(file: string, name: string, zone: string, sink: JoinSink, onWarning: (warning: DataFileWarning) => void = () => {}, chunkBytes?: number): Promise<DataFileError[]> {
   const spec = responseSpec(zone);
   const problems: DataFileError[] = [];
   let checker: Table | undefined;
@@ -108,9 +97,10 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
       plain = new PlainJoinLine(columnsOf(state.header.cells), state.header.cells.length, zone, sink.ownerOf);
     }
   };
-  const lines = (bytes: Buffer, cut: number): void => {
+  const lines = (bytes: Buffer): void => {
+    const cut = bytes.length;
     // One check of the piece instead of one per line; in a piece that is not all UTF-8, each line is checked.
-    const utf8 = isUtf8(bytes.subarray(0, cut));
+    const utf8 = isUtf8(bytes);
     for (let start = 0; start < cut; ) {
       const lf = bytes.indexOf(10, start);
       if (lf < 0 || lf >= cut) {
@@ -136,21 +126,8 @@ export async function readJoinLog(file: string, name: string, zone: string, sink
   }
   let header: TableRow;
   try {
-    // One buffer for the whole file: an unfinished line moves to its start and the next piece is read
-    // after it (a new Buffer per piece was 2,200 short-lived 64 KiB allocations outside the heap).
-    let buffer = Buffer.allocUnsafe(chunkBytes * 2);
-    let carry = 0;
-    for (let position = 0; ; ) {
-      if (buffer.length - carry < chunkBytes) buffer = Buffer.concat([buffer.subarray(0, carry)], carry + chunkBytes * 2);
-      const { bytesRead } = await handle.read(buffer, carry, chunkBytes, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const bytes = buffer.subarray(0, carry + bytesRead);
-      const cut = lastLineEnd(bytes);
-      if (cut > 0) lines(bytes, cut);
-      carry = bytes.copy(buffer, 0, cut);
-    }
-    if (carry > 0) slow(Buffer.from(buffer.subarray(0, carry)), false);
+    const carry = await readWholeLines(handle, 0, lines, chunkBytes);
+    if (carry.length > 0) slow(carry, false);
     if (skipped > 0) scanner.resume(skipped);
     header = scanner.end().header;
   } finally {

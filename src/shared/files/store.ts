@@ -70,6 +70,29 @@ export function feed(scanner: TsvScanner, decoder: { decode(bytes: Uint8Array): 
 }
 
 /**
+ * Reads `handle` from `position` to its end `chunkBytes` (64 KiB) at a time and hands `onLines` the
+ * whole lines of each piece (bytes ending at a line end; a CRLF split between pieces waits for its
+ * LF). `onLines` must not keep the bytes: one buffer serves the whole file (a new Buffer per piece
+ * was 2,200 short-lived 64 KiB allocations outside the heap for a 146 MB log). Resolves with what
+ * follows the last line end: a last line without one, or a line still being written.
+ */
+export async function readWholeLines(handle: FileHandle, position: number, onLines: (lines: Buffer) => void, chunkBytes = CHUNK_BYTES): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(chunkBytes * 2);
+  let carry = 0;
+  for (;;) {
+    // An unfinished line moves to the buffer's start and the next piece is read after it.
+    if (buffer.length - carry < chunkBytes) buffer = Buffer.concat([buffer.subarray(0, carry)], carry + chunkBytes * 2);
+    const { bytesRead } = await handle.read(buffer, carry, chunkBytes, position);
+    if (bytesRead === 0) return Buffer.from(buffer.subarray(0, carry));
+    position += bytesRead;
+    const bytes = buffer.subarray(0, carry + bytesRead);
+    const cut = lastLineEnd(bytes);
+    if (cut > 0) onLines(bytes.subarray(0, cut));
+    carry = bytes.copy(buffer, 0, cut);
+  }
+}
+
+/**
  * The one reader of a data file: reads it 64 KiB at a time and hands each record to `onRow` as the
  * `TsvScanner` completes it, keeping nothing but an unfinished line, so a file of any size costs
  * the memory of one piece. `name` stands for the file in messages. Throws DataFileMissingError
@@ -86,17 +109,7 @@ export async function readTable(file: string, name: string, expected: string, on
   try {
     const scanner = new TsvScanner(name, onRow);
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let carry = Buffer.alloc(0);
-    for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const bytes = carry.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
-      const cut = lastLineEnd(bytes);
-      if (cut > 0) feed(scanner, decoder, bytes.subarray(0, cut), true);
-      carry = Buffer.from(bytes.subarray(cut));
-    }
+    const carry = await readWholeLines(handle, 0, (lines) => feed(scanner, decoder, lines, true));
     if (carry.length > 0) feed(scanner, decoder, carry, false);
     return scanner.end();
   } finally {

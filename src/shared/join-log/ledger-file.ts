@@ -6,12 +6,9 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { DataFileError } from '../errors.js';
-import { feed, lastLineEnd } from '../files/store.js';
+import { feed, readWholeLines } from '../files/store.js';
 import { TsvScanner, type TableFrame, type TableRow } from '../files/tsv.js';
 import { eventDate, Ledger } from './ledger.js';
-
-/** Bytes read at a time: as the shared reader (store.ts), so reading makes little garbage at once. */
-const CHUNK_BYTES = 1 << 16;
 
 /** The columns the ledger reads, by index in the file's header (-1 when the header lacks it). */
 interface Columns {
@@ -203,19 +200,10 @@ export class LedgerFile {
       });
       const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
       if (this.at.headerText !== null) scanner.push(this.at.headerText, true);
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      let carry = Buffer.alloc(0);
-      let position = this.at.offset;
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        const bytes = carry.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
-        const cut = lastLineEnd(bytes);
-        if (cut > 0) feed(scanner, decoder, bytes.subarray(0, cut), true);
-        this.at.offset += cut;
-        carry = Buffer.from(bytes.subarray(cut));
-      }
+      const carry = await readWholeLines(handle, this.at.offset, (lines) => {
+        feed(scanner, decoder, lines, true);
+        this.at.offset += lines.length;
+      });
       // A CR as the very last byte ends a line (an old Mac file); anything else left is a line still being written.
       if (carry.length > 0 && carry[carry.length - 1] === 13) {
         feed(scanner, decoder, carry, true);
