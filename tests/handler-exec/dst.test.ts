@@ -13,10 +13,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) {
-    child.process.kill('SIGKILL');
-    await child.exited;
-  }
+  await child?.kill();
   await world.close();
 });
 

@@ -148,6 +148,13 @@ export class Child {
     this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
+  /** Kills it (SIGKILL) if it still runs, and waits for its end: for a test's clean-up after a failure. */
+  async kill(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    this.process.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Resolves once stdout+stderr match `pattern` `count` times; rejects after `timeoutMs`. */
   waitFor(pattern: RegExp, count = 1, timeoutMs = 10_000): Promise<void> {
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);

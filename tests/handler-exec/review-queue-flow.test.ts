@@ -23,7 +23,7 @@ beforeEach(async () => {
 const children: Child[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  for (const child of children.splice(0)) await child.kill();
   if (run !== undefined) {
     await run.stop();
     expect(run.output).not.toContain(world.emu.token);
