@@ -6,13 +6,11 @@
  * row, once at start for the links the registry limits then, and once more for a link that gets a
  * limit (or a higher one) later.
  */
-import type { Logger } from '../shared/cli/log.js';
-import { DataFileMissingError, messageOf } from '../shared/errors.js';
 import type { TableRow } from '../shared/files/tsv.js';
 import type { SavedFold } from '../shared/join-log/ledger-cache.js';
 import { logRows } from '../shared/join-log/pending.js';
 import { LinkIndex, type LinkRow } from '../shared/registry/match.js';
-import { indexed, scanRegistry, type IndexedInvite } from '../shared/registry/registry.js';
+import type { IndexedInvite } from '../shared/registry/registry.js';
 import type { LogRow } from '../shared/join-log/pending.js';
 
 /** The statuses that mean a person came in through the row's link. */
@@ -214,20 +212,4 @@ export class UsageFold implements SavedFold {
     this.usage.restore(data as SavedCount[]);
     return true;
   }
-}
-
-/** The registry's usable rows with a limit (their own, or `fallback`), read row by row; none when the file is missing. */
-export async function limitedInvites(file: string, name: string, zone: string, fallback: number | undefined, logger: Logger): Promise<IndexedInvite[]> {
-  const limited: IndexedInvite[] = [];
-  try {
-    // Problems are RegistryWatch's to report; a row it cannot use is not counted either.
-    await scanRegistry(file, name, zone, (entry) => {
-      if (limitOf(entry.value, fallback) !== undefined) limited.push(indexed(entry.value));
-      return undefined;
-    });
-  } catch (error) {
-    // RegistryWatch says what is wrong with the file; its links are counted on their first request.
-    if (!(error instanceof DataFileMissingError)) logger.debug(`personal links: not counted at start (${messageOf(error)})`);
-  }
-  return limited;
 }

@@ -32,7 +32,7 @@ import { LedgerCache } from '../shared/join-log/ledger-cache.js';
 import { ReviewQueue } from './review-queue.js';
 import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
 import { eachLogRow, PendingFold, type LogRow } from '../shared/join-log/pending.js';
-import { LinkUsage, limitedInvites, UsageFold } from './link-usage.js';
+import { LinkUsage, limitOf, UsageFold } from './link-usage.js';
 import { ALLOWED_UPDATES, runBot } from './run-bot.js';
 import { updateGuard } from './update-shape.js';
 import { LogGate, type HoldBackoff } from './log-gate.js';
@@ -152,14 +152,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     instance = await acquireInstanceLock(paths.dataDir, config.token.split(':')[0] ?? '');
     const review = parseReviewOptions(options);
     const menu = await loadMenu(menuFile, shown(menuFile));
-    const scanLog = (onRow: (row: LogRow) => void) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow);
-    // Counted and held from the same one read of the join log as the ledger (or its snapshot and what follows).
-    const filedUsage = new UsageFold(new LinkUsage(scanLog, review.maxMembers), shown(paths.joinLog));
-    filedUsage.usage.expect(await limitedInvites(paths.registry, shown(paths.registry), config.zone, review.maxMembers, logger));
-    const filedPending = new PendingFold(shown(paths.joinLog));
     const registry = new RegistryWatch({ file: paths.registry, name: shown(paths.registry), zone: config.zone, logger, now: () => now().getTime() });
     await registry.start();
     if (registry.size === 0) logger.warn(`${shown(paths.registry)} has no invite links yet: run tg-get to make them; until then every join request is ${options.unknownLinks === 'decline' ? 'declined' : 'left to an admin'}`);
+    const scanLog = (onRow: (row: LogRow) => void) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow);
+    // Counted and held from the same one read of the join log as the ledger (or its snapshot and what follows).
+    const filedUsage = new UsageFold(new LinkUsage(scanLog, review.maxMembers), shown(paths.joinLog));
+    filedUsage.usage.expect(registry.rows.filter((invite) => limitOf(invite, review.maxMembers) !== undefined));
+    const filedPending = new PendingFold(shown(paths.joinLog));
     // The files are checked first, then Telegram is reached, and only then is the join log created or
     // its header brought up to date: a start that cannot reach Telegram, or is refused, changes no
     // file. launch() keeps the botInfo set here. No handler timeout: a request held while the join log

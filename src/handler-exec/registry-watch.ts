@@ -88,6 +88,11 @@ export class RegistryWatch implements Registry {
     await this.refresh(true);
   }
 
+  /** The usable rows as last read (revoked rows and later rows with a taken id left out), in file order. */
+  get rows(): readonly IndexedInvite[] {
+    return this.index.rows;
+  }
+
   /** How many rows with a link the index holds. */
   get size(): number {
     return this.index.size;

@@ -22,8 +22,12 @@ export class LinkIndex<T extends LinkRow> {
    */
   private readonly byName = new Map<string, T>();
 
+  /** Every row given, in order. */
+  readonly rows: readonly T[];
+
   constructor(rows: Iterable<T>) {
     const withIds: T[] = [];
+    this.rows = withIds;
     for (const row of rows) {
       const link = row.link.trim();
       if (link !== '' && !this.byLink.has(link)) this.byLink.set(link, row);
