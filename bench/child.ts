@@ -43,9 +43,9 @@ export function profileChildrenInto(dir: string): void {
   setBinNodeFlags(['--cpu-prof', '--cpu-prof-dir', dir]);
 }
 
-/** The node flags for running `args`: the bench's extra flags for our bins only, then `own`. */
+/** The node flags for running `args`: the bench's extra flags for our bins and the yardstick bot only (so a profile of each can be compared), then `own`. */
 function withFlags(args: readonly string[], own: readonly string[] = []): string[] {
-  const bin = args[0] !== undefined && args[0].startsWith(path.join(binRoot, 'bin'));
+  const bin = args[0] !== undefined && (args[0].startsWith(path.join(binRoot, 'bin')) || args[0].endsWith('bare-bot.js'));
   return bin ? [...extraNodeFlags, ...own, ...args] : [...own, ...args];
 }
 
