@@ -3,6 +3,7 @@
  * onto a torn one: a file that does not end with a line ending (an editor's save, a crash or a full
  * disk in the middle of a write) gets one before the next line.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { displayPath } from './store.js';
 import { TickBatches, type Batched } from './tick-batches.js';
@@ -85,13 +86,14 @@ export class AppendLog {
     let written = 0;
     try {
       // A crash of ours, an editor's save or a failed batch may have left half a line.
-      start = this.checkTail ? await settledEnd(this.handle) : { size: (await this.handle.stat()).size, whole: true };
+      // The size (for a roll-back) and the write are taken synchronously: both only touch the page
+      // cache, and each round trip through the thread pool delayed the batch by a turn of a busy event
+      // loop (3-4 ms each in a burst, BENCHMARKS.md), while the rows of the next batch, and with them
+      // telegraf's next getUpdates, wait for this one. Only the flush to the disk is awaited.
+      start = this.checkTail ? await settledEnd(this.handle) : { size: fstatSync(this.handle.fd).size, whole: true };
       this.checkTail = true;
       const data = Buffer.from((start.whole ? '' : this.eol) + texts.join(''), 'utf8');
-      while (written < data.length) {
-        const { bytesWritten } = await this.handle.write(data, written, data.length - written);
-        written += bytesWritten;
-      }
+      while (written < data.length) written += writeSync(this.handle.fd, data, written, data.length - written);
       await this.handle.datasync();
       this.checkTail = false;
       for (const entry of batch) entry.resolve();
