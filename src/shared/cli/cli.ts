@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_DIRS } from '../config/paths.js';
+import { writeLine } from './line-out.js';
 import { createLogger, type Logger } from './log.js';
 
 /** The version printed by --version, from package.json. */
@@ -34,11 +35,11 @@ export interface Io {
   err: (line: string) => void;
 }
 
-/** The Io of this process: its working directory, stdout and stderr. */
+/** The Io of this process: its working directory, stdout and stderr (written once per turn of the event loop, see line-out.ts). */
 export const processIo = (): Io => ({
   cwd: process.cwd(),
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => writeLine(process.stdout, line),
+  err: (line) => writeLine(process.stderr, line),
 });
 
 /** The log level the options ask for, known before the configuration is checked. */

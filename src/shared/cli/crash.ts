@@ -5,6 +5,7 @@
  * exit-code table and the same redaction as every log line, and the process ends with the table's code.
  */
 import { reportFailure } from './exit.js';
+import { flushLines } from './line-out.js';
 import { rememberedSecrets, writesToJournal } from './log.js';
 
 /** journald's priority prefix for an error (syslog 3), when stderr goes to the journal. */
@@ -19,6 +20,8 @@ export function guardCrashes(env: Readonly<Record<string, string | undefined>> =
   const fail = (error: unknown): void => {
     let code = 70;
     try {
+      // What the program printed in this turn goes out before the report of what ended it.
+      flushLines();
       code = reportFailure(error, { err: (line) => process.stderr.write(`${line.split('\n').map((part) => `${prefix}${part}`).join('\n')}\n`) }, rememberedSecrets());
     } finally {
       process.exit(code);
