@@ -57,13 +57,26 @@ export function decide(request: RequestFacts, invite: IndexedInvite | undefined,
 
 export { settledStatus } from '../shared/telegram/settle.js';
 
+/**
+ * The dt_tg_responde cell of the last second asked for. A burst writes thousands of rows within a few
+ * seconds, two per request (the draft the gate sizes, then the row), and each cell was a format and a
+ * parse back (formatDateTimeCell looks for a DST overlap): 1.2% of a burst. The text depends only on
+ * the second and the zone: a zone's offset changes at whole seconds.
+ */
+let lastCell = { second: Number.NaN, zone: '', text: '' };
+function responseCell(now: Date, zone: string): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastCell.second || zone !== lastCell.zone) lastCell = { second, zone, text: formatDateTimeCell(now, zone) };
+  return lastCell.text;
+}
+
 /** The join-log row for a request; `reason` says why a request was held or declined. Pure. */
 export function responseRow(request: ChatJoinRequest, invite: IndexedInvite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
   const { from } = request;
   return {
     id_link: invite !== undefined ? invite.id_link.trim() || invite.id : (request.invite_link?.name ?? ''),
     ...personCells(from),
-    dt_tg_responde: formatDateTimeCell(now, zone),
+    dt_tg_responde: responseCell(now, zone),
     tg_responde_status: status,
     link: invite !== undefined ? invite.link.trim() : (request.invite_link?.invite_link ?? ''),
     chat_id: String(request.chat.id),
@@ -127,9 +140,10 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     const request = ctx.chatJoinRequest;
     const userId = request.from.id;
     const key = requestKey(String(request.chat.id), String(userId), String(request.date));
+    const who = describeRequest(request);
     if (deps.log.has(key)) {
       // Already decided and written: a redelivery. Calling Telegram again would change nothing.
-      deps.logger.info(`join request: ${describeRequest(request)} -> already recorded, nothing to do`);
+      deps.logger.info(`join request: ${who} -> already recorded, nothing to do`);
       return;
     }
     const link = request.invite_link;
@@ -158,7 +172,7 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
       // The card goes first: a crash before the row means the request comes again (a second card), never none.
       if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
       if (decision.action !== 'leave') {
-        deps.logger.debug(`join request: ${describeRequest(request)}: calling ${decision.action}ChatJoinRequest`);
+        deps.logger.debug(`join request: ${who}: calling ${decision.action}ChatJoinRequest`);
         try {
           status = (await settleRequest(ctx.telegram, decision.action, request.chat.id, userId)).status;
         } catch (error) {
@@ -174,7 +188,7 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
       seat.release();
     }
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
-    deps.logger.info(`join request: ${describeRequest(request)}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
+    deps.logger.info(`join request: ${who}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
   });
   return composer;
 }

@@ -114,7 +114,8 @@ export class ResponseLog {
 
   /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
-    return [key, heldKey(key), `${key}|check`].some((k) => this.keys.has(k) || this.writing.has(k));
+    // Asked once per join request: no array or closure for the three keys (a burst asks thousands of times).
+    return this.decided(key) || this.decided(heldKey(key)) || this.decided(`${key}|check`);
   }
 
   /** True when a decision row (not `pending`) for this request key is in the file (or being written). */
