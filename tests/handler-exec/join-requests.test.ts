@@ -1,4 +1,4 @@
-import { parseDateTime } from '../../src/shared/dates.js';
+import { formatDateTimeCell, parseDateTime } from '../../src/shared/dates.js';
 import { describe, expect, test } from '@jest/globals';
 import { TelegramError } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
@@ -98,6 +98,19 @@ describe('responseRow', () => {
       decided_by: '',
       reason: '',
     });
+  });
+
+  test('the time cell follows the moment and the zone from row to row (the cell of a second is kept)', () => {
+    const cell = (at: string, zone: string) => responseRow(request, invite(), 'approve', new Date(at), zone).dt_tg_responde;
+    expect(cell('2026-03-01T12:00:00.100Z', 'Europe/Berlin')).toBe('2026-03-01 13:00:00');
+    expect(cell('2026-03-01T12:00:00.900Z', 'Europe/Berlin')).toBe('2026-03-01 13:00:00');
+    expect(cell('2026-03-01T12:00:00.900Z', 'UTC')).toBe('2026-03-01 12:00:00');
+    expect(cell('2026-03-01T12:00:01.000Z', 'UTC')).toBe('2026-03-01 12:00:01');
+    // The autumn change: the same wall time twice, each written with its own offset.
+    expect(cell('2026-10-25T00:30:00.000Z', 'Europe/Berlin')).toBe('2026-10-25T02:30:00+02:00');
+    expect(cell('2026-10-25T01:30:00.500Z', 'Europe/Berlin')).toBe('2026-10-25T02:30:00+01:00');
+    expect(cell('2026-10-25T02:00:00.000Z', 'Europe/Berlin')).toBe(formatDateTimeCell(new Date('2026-10-25T02:00:00.000Z'), 'Europe/Berlin'));
+    expect(cell('1969-12-31T23:59:59.500Z', 'UTC')).toBe('1969-12-31 23:59:59');
   });
 
   test('id_link prefers the registry id_link cell over the id', () => {
