@@ -93,24 +93,21 @@ export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy =
   wrapped.add(telegram);
   const deadlines = new SharedDeadlines(policy.timeoutMs);
   const original = telegram.callApi.bind(telegram) as (method: string, payload: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
-  const call = async (method: string, payload: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> => {
-    if (method === 'getUpdates') return original(method, payload, options);
+  const attempt = (method: string, payload: unknown, outer: AbortSignal | undefined): Promise<unknown> => withinTime(deadlines, outer, (signal) => original(method, payload, { signal }));
+  /** After the first attempt failed with `error`: the retry policy, attempt after attempt. */
+  const again = async (method: string, payload: unknown, outer: AbortSignal | undefined, error: unknown): Promise<unknown> => {
     let failures = 0;
     let rateLimited = 0;
     for (;;) {
-      try {
-        return await withinTime(deadlines, options.signal, (signal) => original(method, payload, { signal }));
-      } catch (error) {
-        if (options.signal?.aborted) throw error;
-        const failure = classify(error);
-        if (failure.kind === 'refused' && failure.code === 429) {
-          const wait = failure.retryAfter ?? 5;
-          if (rateLimited >= policy.rateLimitRetries || wait > policy.maxRetryAfterS) throw error;
-          rateLimited++;
-          log.warn(`${method}: Telegram asks to slow down (429); waiting ${wait} s as told`);
-          await policy.sleep(wait * 1000);
-          continue;
-        }
+      if (outer?.aborted) throw error;
+      const failure = classify(error);
+      if (failure.kind === 'refused' && failure.code === 429) {
+        const wait = failure.retryAfter ?? 5;
+        if (rateLimited >= policy.rateLimitRetries || wait > policy.maxRetryAfterS) throw error;
+        rateLimited++;
+        log.warn(`${method}: Telegram asks to slow down (429); waiting ${wait} s as told`);
+        await policy.sleep(wait * 1000);
+      } else {
         const retryable =
           (failure.kind === 'refused' && failure.code >= 500) ||
           (failure.kind === 'network' && (!failure.sent || REPEATABLE.has(method)));
@@ -123,7 +120,17 @@ export function withRetry(telegram: Telegram, log: Logger, policy: RetryPolicy =
         log.warn(`${method}: ${failure.kind === 'network' ? 'network error' : `Telegram error ${failure.code}`}; retry ${failures}/${policy.retries} in ${wait} ms`);
         await policy.sleep(wait);
       }
+      try {
+        return await attempt(method, payload, outer);
+      } catch (next) {
+        error = next;
+      }
     }
+  };
+  // The first attempt has no async frame of its own (a burst makes one call per join request); a failure goes on to `again`.
+  const call = (method: string, payload: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> => {
+    if (method === 'getUpdates') return original(method, payload, options);
+    return attempt(method, payload, options.signal).catch((error: unknown) => again(method, payload, options.signal, error));
   };
   telegram.callApi = call as CallApi;
   return telegram;
