@@ -4,7 +4,7 @@
  * a type we never asked for, must cost that one update, never the bot or the other updates of its
  * batch. Only the fields the handlers read are checked; everything else is left as it came.
  */
-import type { Context, MiddlewareFn } from 'telegraf';
+import type { Context, MiddlewareFn, Telegraf } from 'telegraf';
 import { z } from 'zod';
 import type { Logger } from '../shared/cli/log.js';
 import { describeUpdate, updateTypeOf } from './in-flight.js';
@@ -84,5 +84,24 @@ export function updateGuard(logger: Logger, expected: readonly string[]): Middle
     const problem = shapeProblem(ctx.update, expected);
     if (problem === undefined) return next();
     logger.warn(`${describeUpdate(ctx.update)}: cannot be handled (${problem}); the update is skipped, the bot carries on`);
+  };
+}
+
+/**
+ * Ends a message without text before telegraf makes a Telegram client and a context for it and runs
+ * it through every middleware: tg-handler acts on a message only when it is /start (chat-menu.ts),
+ * and a burst of join requests brings a service message (new_chat_members) with every approval, a
+ * third of its updates. A message of an unexpected shape goes on, for updateGuard to report; so do
+ * all other updates. A handler of messages without text (a photo, a service message) must go
+ * before this in main.ts, or this must let its messages through.
+ */
+export function skipTextlessMessages(bot: Telegraf): void {
+  const handle = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = (update, webhookResponse) => {
+    const message: unknown = (update as { message?: unknown }).message;
+    if (!quickShapeOk('message', message) || (message as { text?: unknown }).text !== undefined) return handle(update, webhookResponse);
+    // As telegraf's own handleUpdate does: a webhook post is answered once the update is handled.
+    if (webhookResponse !== undefined && !webhookResponse.writableEnded) webhookResponse.end();
+    return Promise.resolve();
   };
 }
