@@ -34,7 +34,7 @@ import { NODE_TIMERS, RequesterCheck, type Timers } from './requester-check.js';
 import { eachLogRow, PendingFold, type LogRow } from '../shared/join-log/pending.js';
 import { LinkUsage, limitOf, UsageFold } from './link-usage.js';
 import { ALLOWED_UPDATES, runBot } from './run-bot.js';
-import { updateGuard } from './update-shape.js';
+import { skipTextlessMessages, updateGuard } from './update-shape.js';
 import { LogGate, type HoldBackoff } from './log-gate.js';
 import { acquireInstanceLock, type InstanceLock } from './single-instance.js';
 
@@ -198,15 +198,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const stop = stopSignal(deps);
     try {
       const inFlight = new InFlight();
-      bot.use(inFlight.middleware());
-      bot.use(updateGuard(logger, ALLOWED_UPDATES));
-      bot.use(joinRequestHandlers({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }));
-      bot.use(chatMemberHandlers({ registry, members, logger, zone: config.zone }));
+      // One use() for all: telegraf nests a compose per call, and each level ran two async steps per
+      // update (6 KB of garbage per join request with seven levels; BENCHMARKS.md, issue 15).
+      bot.use(
+        inFlight.middleware(),
+        updateGuard(logger, ALLOWED_UPDATES),
+        joinRequestHandlers({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }),
+        chatMemberHandlers({ registry, members, logger, zone: config.zone }),
+        ...(queue === undefined ? [] : [queue.composer()]),
+        ...(check === undefined ? [] : [check.composer()]),
+        chatMenu({ menu, dataDir: paths.dataDir, logger }),
+      );
       skipOwnApprovals(bot, logger);
-      if (queue !== undefined) bot.use(queue.composer());
-      if (check !== undefined) bot.use(check.composer());
+      skipTextlessMessages(bot);
       check?.resume(() => bot.telegram);
-      bot.use(chatMenu({ menu, dataDir: paths.dataDir, logger }));
       installCatch(bot, logger);
       logger.debug(`registry ${shown(paths.registry)}: ${registry.size} ${registry.size === 1 ? 'link' : 'links'}; join log ${shown(paths.joinLog)} (${members.ledger.memberCount} ${members.ledger.memberCount === 1 ? 'member' : 'members'}); unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
