@@ -41,6 +41,9 @@ export function limitOf(invite: Pick<IndexedInvite, 'max_members'>, fallback: nu
   return invite.max_members ?? fallback;
 }
 
+/** The admission of a link without a limit: shared, nothing to release. */
+const UNLIMITED: Promise<{ admitted: boolean; release: () => void }> = Promise.resolve(Object.freeze({ admitted: true, release: () => {} }));
+
 /** Counts people per limited registry link; see the module comment. */
 export class LinkUsage {
   private readonly counts = new Map<string, Count>();
@@ -130,10 +133,15 @@ export class LinkUsage {
    * count at once (a second request in the same batch sees the link full). `release` undoes that
    * when the approval did not go through.
    */
-  async admit(invite: IndexedInvite, userId: string): Promise<{ admitted: boolean; release: () => void }> {
+  admit(invite: IndexedInvite, userId: string): Promise<{ admitted: boolean; release: () => void }> {
     const limit = limitOf(invite, this.fallback);
+    // A link without a limit (most of them) takes no async frame, object or closure of its own: a burst admits every request.
+    if (limit === undefined) return UNLIMITED;
+    return this.admitCounted(invite, userId, limit);
+  }
+
+  private async admitCounted(invite: IndexedInvite, userId: string, limit: number): Promise<{ admitted: boolean; release: () => void }> {
     const nothing = () => {};
-    if (limit === undefined) return { admitted: true, release: nothing };
     const count = await this.ensure(invite, limit);
     if (count.people.has(userId)) return { admitted: true, release: nothing };
     if (count.people.size >= limit) return { admitted: false, release: nothing };

@@ -98,7 +98,17 @@ export class RegistryWatch implements Registry {
     return this.index.size;
   }
 
-  async lookup(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined> {
+  lookup(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined> {
+    // A hit while no look at the file is due or under way (what refresh(false) would then skip)
+    // takes no async frame: a burst looks up every join request.
+    if (this.refreshing === undefined && this.clock() - this.lastCheck < CHECK_EVERY_MS) {
+      const hit = this.index.find(link, name);
+      if (hit !== undefined) return Promise.resolve(hit);
+    }
+    return this.lookupAfterRefresh(link, name);
+  }
+
+  private async lookupAfterRefresh(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined> {
     await this.refresh(false);
     const hit = this.index.find(link, name);
     if (hit !== undefined) return hit;
