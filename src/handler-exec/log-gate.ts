@@ -107,8 +107,20 @@ export class LogGate {
    * disk has room for it beside the rows already admitted. Until then it waits (looking again with
    * back-off); after `close` it never resolves.
    */
-  async admit(draft: ResponseCells): Promise<Seat> {
+  admit(draft: ResponseCells): Promise<Seat> {
     const bytes = rowBytesBound(draft);
+    // The common case, nothing failing and the last look serving with ample room (what `space`
+    // would answer at once), takes no async frame: a burst admits every request. Judged and taken
+    // in one step, as below.
+    const last = this.look;
+    if (!this.closed && this.failing === undefined && last?.space !== undefined && this.clock() - last.at < LOOK_REUSE_MS
+      && this.room(last.space) >= bytes + LOOK_HEADROOM && this.spaceProblem(last.space, bytes) === undefined) {
+      return Promise.resolve(this.seat(bytes));
+    }
+    return this.admitAfterLook(draft, bytes);
+  }
+
+  private async admitAfterLook(draft: ResponseCells, bytes: number): Promise<Seat> {
     for (let attempt = 0; ; attempt += 1) {
       if (this.closed) return never;
       // The room is judged and taken in one step (no await between), so admissions that share a look each see the ones before.
@@ -118,6 +130,11 @@ export class LogGate {
       this.hold(problem ?? this.failing!, `join request of user ${draft.id_tg}`);
       await this.pause(attempt);
     }
+    return this.seat(bytes);
+  }
+
+  /** Reserves `bytes` for a row until the seat is released. */
+  private seat(bytes: number): Seat {
     this.reserved += bytes;
     let released = false;
     return {
