@@ -14,8 +14,9 @@
  */
 
 /**
- * The configuration schema, and zod with it: +14 MB peak RSS (BENCHMARKS.md, "Where the memory
- * went"); here +96 ms and +6.9 MB. An idle tg-get run decides to skip before it (config/load.ts).
+ * The configuration checks. With zod they cost +14 MB peak RSS (BENCHMARKS.md, "Where the memory
+ * went"), here +96 ms and +6.9 MB; they need no zod since 2026-11-29 and were not measured again.
+ * An idle tg-get run decides to skip before them (config/load.ts).
  */
 export const configSchema = () => import('../config/schema.js');
 
