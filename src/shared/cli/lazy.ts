@@ -69,5 +69,11 @@ export const reportModule = () => import('../../get-exec/report/report.js');
 /** `tg-get pending`: the join-log reader and the settle call; only that command needs them. */
 export const pendingModule = () => import('../../get-exec/pending.js');
 
+/**
+ * tg-handler: the zod shapes of its update types, with zod; only to word the problem of an update
+ * the quick tests refuse (handler-exec/update-shape.ts), so a start loads neither for them.
+ */
+export const updateShapes = () => import('../../handler-exec/update-shapes.js');
+
 /** The QR code library: here +52 ms and +4.3 MB; loaded when a code is drawn, not when every code is current. */
 export const qrcode = () => import('qrcode');
