@@ -75,5 +75,8 @@ export const pendingModule = () => import('../../get-exec/pending.js');
  */
 export const updateShapes = () => import('../../handler-exec/update-shapes.js');
 
+/** tg-handler: data/menu.json's zod schema, with zod; only when the quick read does not take the file as it is (handler-exec/menu-file.ts). */
+export const menuSchema = () => import('../../handler-exec/menu-schema.js');
+
 /** The QR code library: here +52 ms and +4.3 MB; loaded when a code is drawn, not when every code is current. */
 export const qrcode = () => import('qrcode');
