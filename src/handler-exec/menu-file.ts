@@ -4,106 +4,110 @@
  * error naming the file and the JSON path, read once at start so journalctl shows it at once.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { menuSchema as menuSchemaModule } from '../shared/cli/lazy.js';
 import { ConfigError } from '../shared/errors.js';
 import { unsafeNameProblem } from './send-file.js';
 
 export const MENU_FILE_NAME = 'menu.json';
 
-// Telegram's limits: message text 1-4096 (the greeting grows by the first name, at most 64),
-// callback answers 0-200, captions 0-1024. Button labels have no documented limit; keep them short.
-const text = (fallback: string) =>
-  z.string({ error: 'must be a text in double quotes' }).refine((s) => s.trim() !== '', { error: 'is empty; write the text to show' }).refine((s) => s.length <= 4000, { error: 'is longer than 4000 characters; Telegram shows at most 4096' }).default(fallback);
-const label = (fallback: string) =>
-  z.string({ error: 'must be a button label in double quotes' }).refine((s) => s.trim() !== '', { error: 'is empty; a button needs a label' }).refine((s) => s.length <= 64, { error: 'is longer than 64 characters; keep button labels short' }).default(fallback);
-const notice = (fallback: string) =>
-  z.string({ error: 'must be a text in double quotes' }).refine((s) => s.length <= 200, { error: 'is longer than 200 characters; Telegram shows at most 200 in a button answer' }).default(fallback);
-
-const fileName = z
-  .string({ error: 'must be a file name in double quotes' })
-  .superRefine((name, ctx) => {
-    const problem = unsafeNameProblem(name);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .default('key_bb.txt');
-
-export const menuSchema = z.strictObject({
+/** The button chat's wording: every text the bot sends in it, and the file it hands out. */
+export interface Menu {
   /** `{first_name}` is replaced by the user's first name. */
-  greeting: text('Hello, {first_name}! Welcome to the group bot. Choose below.'),
-  buttons: z
-    .strictObject({
-      terms: label('Terms'),
-      file: label('Get the file'),
-      back: label('« Back'),
-      stay: label('Stay'),
-      leave: label('Leave'),
-    })
-    .prefault({}),
-  terms: z
-    .strictObject({
-      text: text('The terms of the group: be kind, stay on topic, no advertising. Will you stay?'),
-      stay: text('Glad to have you. Enjoy the group!'),
-      leave: text('Sorry to see you go. You can leave the group from its menu at any time.'),
-    })
-    .prefault({}),
-  file: z
-    .strictObject({
-      /** A file inside the data folder; nothing outside it can ever be sent. */
-      name: fileName,
-      caption: z.string({ error: 'must be a text in double quotes' }).refine((s) => s.length <= 1024, { error: 'is longer than 1024 characters; Telegram allows at most 1024 in a caption' }).default(''),
-      sent: notice('Here is the file.'),
-      unavailable: notice('Sorry, the file is not available right now; please tell an admin.'),
-    })
-    .prefault({}),
+  greeting: string;
+  buttons: { terms: string; file: string; back: string; stay: string; leave: string };
+  terms: { text: string; stay: string; leave: string };
+  /** `name`: a file inside the data folder; nothing outside it can ever be sent. */
+  file: { name: string; caption: string; sent: string; unavailable: string };
   /** --check-requester: the message to a requester before approval; `{row}` is the registry row's id. */
-  check: z
-    .strictObject({
-      text: text('You asked to join {group}. Please confirm with the button below within a few minutes.'),
-      button: label("I'm joining through {row}"),
-      passed: notice('Thank you! Your request is approved.'),
-      late: notice('Too late: an admin will decide on your request.'),
-    })
-    .prefault({}),
+  check: { text: string; button: string; passed: string; late: string };
   /** The answer to a button from an older menu, or one the bot does not know. */
-  stale: notice('This button is out of date; send /start for a fresh menu.'),
-  failed: notice('Something went wrong; please try again later.'),
-});
+  stale: string;
+  failed: string;
+}
 
-export type Menu = z.output<typeof menuSchema>;
+/** Every default, as a missing file gives (the shipped data/menu.json says the same). */
+export const DEFAULT_MENU: Menu = {
+  greeting: 'Hello, {first_name}! Welcome to the group bot. Choose below.',
+  buttons: { terms: 'Terms', file: 'Get the file', back: '« Back', stay: 'Stay', leave: 'Leave' },
+  terms: {
+    text: 'The terms of the group: be kind, stay on topic, no advertising. Will you stay?',
+    stay: 'Glad to have you. Enjoy the group!',
+    leave: 'Sorry to see you go. You can leave the group from its menu at any time.',
+  },
+  file: { name: 'key_bb.txt', caption: '', sent: 'Here is the file.', unavailable: 'Sorry, the file is not available right now; please tell an admin.' },
+  check: {
+    text: 'You asked to join {group}. Please confirm with the button below within a few minutes.',
+    button: "I'm joining through {row}",
+    passed: 'Thank you! Your request is approved.',
+    late: 'Too late: an admin will decide on your request.',
+  },
+  stale: 'This button is out of date; send /start for a fresh menu.',
+  failed: 'Something went wrong; please try again later.',
+};
 
-/** Every default, as a missing file gives. */
-export const DEFAULT_MENU: Menu = menuSchema.parse({});
+/**
+ * The longest texts: Telegram's limits are message text 1-4096 (the greeting grows by the first
+ * name, at most 64), callback answers 0-200, captions 0-1024; button labels have none documented.
+ */
+export const LIMITS = { text: 4000, label: 64, notice: 200, caption: 1024 } as const;
 
-function jsonPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+/** What each kind of field takes (menu-schema.ts words why a value is not taken). */
+const FIELD = {
+  text: (v: unknown) => typeof v === 'string' && v.trim() !== '' && v.length <= LIMITS.text,
+  label: (v: unknown) => typeof v === 'string' && v.trim() !== '' && v.length <= LIMITS.label,
+  notice: (v: unknown) => typeof v === 'string' && v.length <= LIMITS.notice,
+  caption: (v: unknown) => typeof v === 'string' && v.length <= LIMITS.caption,
+  fileName: (v: unknown) => typeof v === 'string' && unsafeNameProblem(v) === undefined,
+};
+type Kind = keyof typeof FIELD;
+
+/** The kind of every field, nested as in the file. */
+const KINDS: Record<string, Kind | Record<string, Kind>> = {
+  greeting: 'text',
+  buttons: { terms: 'label', file: 'label', back: 'label', stay: 'label', leave: 'label' },
+  terms: { text: 'text', stay: 'text', leave: 'text' },
+  file: { name: 'fileName', caption: 'caption', sent: 'notice', unavailable: 'notice' },
+  check: { text: 'text', button: 'label', passed: 'notice', late: 'notice' },
+  stale: 'notice',
+  failed: 'notice',
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `value` with the defaults filled in when every key is known and every field taken as it is, else undefined. */
+function fill(value: unknown, kinds: Record<string, Kind | Record<string, Kind>>, defaults: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!isObject(value)) return undefined;
+  for (const key of Object.keys(value)) if (!Object.hasOwn(kinds, key)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(kinds)) {
+    const given = value[key];
+    if (typeof kind === 'object') {
+      const inner = fill(given === undefined ? {} : given, kind, defaults[key] as Record<string, unknown>);
+      if (inner === undefined) return undefined;
+      out[key] = inner;
+    } else if (given === undefined) out[key] = defaults[key];
+    else if (FIELD[kind](given)) out[key] = given;
+    else return undefined;
+  }
+  return out;
 }
 
 /**
- * Parses the menu file's text. Pure. Throws ConfigError with one `file: json.path: problem` line per
- * problem, so `main` prints them all and exits 2.
+ * The menu file's text read without zod: the menu when it is JSON that the schema (menu-schema.ts)
+ * takes as it is, else undefined and the schema words the problems. Keeps zod, about 7 MB of RSS,
+ * off tg-handler's start (issue 15). Pure.
  */
-export function parseMenu(textOfFile: string, name: string): Menu {
+export function quickMenu(textOfFile: string): Menu | undefined {
   let data: unknown;
   try {
     data = JSON.parse(textOfFile);
-  } catch (error) {
-    throw new ConfigError([`${name}: is not valid JSON (${(error as Error).message}); check quotes and commas, or delete the file to use the defaults`]);
+  } catch {
+    return undefined;
   }
-  const result = menuSchema.safeParse(data);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        return `${name}: ${jsonPath(issue.path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (known keys are in the default data/menu.json)`;
-      }
-      const message = issue.code === 'invalid_type' && issue.path.length === 0 ? 'must be a JSON object { ... }' : issue.message;
-      return `${name}: ${jsonPath(issue.path)}: ${message}`;
-    }),
-  );
+  return fill(data, KINDS, DEFAULT_MENU as unknown as Record<string, unknown>) as Menu | undefined;
 }
 
-/** Reads the menu file; a missing file gives the defaults. Throws ConfigError (see parseMenu). */
+/** Reads the menu file; a missing file gives the defaults. Throws ConfigError (see menu-schema.ts's parseMenu). */
 export async function loadMenu(file: string, name: string): Promise<Menu> {
   let content: string;
   try {
@@ -112,7 +116,8 @@ export async function loadMenu(file: string, name: string): Promise<Menu> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_MENU;
     throw new ConfigError([`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); fix its permissions or delete it to use the defaults`]);
   }
-  return parseMenu(content.replace(/^\uFEFF/, ''), name);
+  const text = content.replace(/^\uFEFF/, '');
+  return quickMenu(text) ?? (await menuSchemaModule()).parseMenu(text, name);
 }
 
 /** The greeting with the user's first name filled in. Pure. */

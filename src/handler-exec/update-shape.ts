@@ -5,31 +5,9 @@
  * batch. Only the fields the handlers read are checked; everything else is left as it came.
  */
 import type { Context, MiddlewareFn, Telegraf } from 'telegraf';
-import { z } from 'zod';
 import type { Logger } from '../shared/cli/log.js';
+import { updateShapes } from '../shared/cli/lazy.js';
 import { describeUpdate, updateTypeOf } from './in-flight.js';
-
-const id = z.number().int();
-const user = z.object({ id, is_bot: z.boolean(), first_name: z.string(), last_name: z.string().optional(), username: z.string().optional() });
-const chat = z.object({ id, type: z.string() });
-
-/** The shapes of the update types tg-handler handles; a type missing here is passed on unchecked. */
-export const UPDATE_SHAPES: Readonly<Record<string, z.ZodType>> = {
-  chat_join_request: z.object({
-    chat,
-    from: user,
-    date: id,
-    user_chat_id: id.optional(),
-    invite_link: z.object({ invite_link: z.string(), name: z.string().optional() }).optional(),
-  }),
-  message: z.object({ message_id: id, chat, from: user.optional(), text: z.string().optional() }),
-  callback_query: z.object({
-    id: z.string(),
-    from: user,
-    data: z.string().optional(),
-    message: z.object({ message_id: id, chat }).optional(),
-  }),
-};
 
 // zod's own test of an object: anything but null and arrays.
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,9 +18,10 @@ const isUser = (v: unknown): boolean =>
 const isChat = (v: unknown): boolean => isRecord(v) && Number.isSafeInteger(v.id) && isString(v.type);
 
 /**
- * The shapes of UPDATE_SHAPES tested in place: true exactly when the zod shape accepts the value
- * (tests/handler-exec/update-shape.test.ts). zod built a copy of every update and its parts, about
- * 2% of the bytes tg-handler allocates in a burst; it now runs only to word an update's problem.
+ * The shapes of UPDATE_SHAPES (update-shapes.ts) tested in place: true exactly when the zod shape
+ * accepts the value (tests/handler-exec/update-shape.test.ts). zod built a copy of every update and
+ * its parts, about 2% of the bytes tg-handler allocates in a burst; it now runs, and is loaded, only
+ * to word an update's problem. The keys are the types UPDATE_SHAPES has.
  */
 const QUICK_SHAPES: Readonly<Record<string, (value: unknown) => boolean>> = {
   chat_join_request: (v) =>
@@ -58,16 +37,17 @@ export function quickShapeOk(type: string, value: unknown): boolean {
   return QUICK_SHAPES[type]?.(value) === true;
 }
 
-/** Why `update` cannot be handled (`chat_join_request.from.id: expected number`), or undefined when it can. Pure. */
-export function shapeProblem(update: unknown, expected: readonly string[]): string | undefined {
+/** Why `update` cannot be handled (`chat_join_request.from.id: expected number`), or undefined when it can. Pure but for loading zod's shapes. */
+export async function shapeProblem(update: unknown, expected: readonly string[]): Promise<string | undefined> {
   if (typeof update !== 'object' || update === null) return 'not an object';
   const type = updateTypeOf(update);
   if (type === undefined) return 'carries no update';
   if (!expected.includes(type)) return `"${type}" is not a type tg-handler asked Telegram for`;
-  const shape = UPDATE_SHAPES[type];
-  if (shape === undefined) return undefined;
+  if (QUICK_SHAPES[type] === undefined) return undefined;
   const value = (update as Record<string, unknown>)[type];
   if (quickShapeOk(type, value)) return undefined;
+  const shape = (await updateShapes()).UPDATE_SHAPES[type];
+  if (shape === undefined) return undefined;
   const checked = shape.safeParse(value);
   if (checked.success) return undefined;
   const issue = checked.error.issues[0];
@@ -80,12 +60,17 @@ export function shapeProblem(update: unknown, expected: readonly string[]): stri
  * Telegram's input, not our bug); the others go on.
  */
 export function updateGuard(logger: Logger, expected: readonly string[]): MiddlewareFn<Context> {
-  // Not async: every update passes here, and an async frame around next() was one more promise each.
+  // Not async: every update passes here, and an async frame around next() was one more promise
+  // each. The usual update (a type asked for, with no shape to check or passing the quick test)
+  // goes on at once; only one the quick test refuses waits for zod's shapes to word its problem.
   return (ctx, next) => {
-    const problem = shapeProblem(ctx.update, expected);
-    if (problem === undefined) return next();
-    logger.warn(`${describeUpdate(ctx.update)}: cannot be handled (${problem}); the update is skipped, the bot carries on`);
-    return Promise.resolve();
+    const type = typeof ctx.update === 'object' && ctx.update !== null ? updateTypeOf(ctx.update) : undefined;
+    if (type !== undefined && expected.includes(type) && (QUICK_SHAPES[type] === undefined || quickShapeOk(type, (ctx.update as unknown as Record<string, unknown>)[type]))) return next();
+    return shapeProblem(ctx.update, expected).then((problem) => {
+      if (problem === undefined) return next();
+      logger.warn(`${describeUpdate(ctx.update)}: cannot be handled (${problem}); the update is skipped, the bot carries on`);
+      return undefined;
+    });
   };
 }
 

@@ -2,30 +2,14 @@
  * Dates in the data files. Wall-clock times (no offset written) are read in one IANA zone, strictly:
  * "2025.02.30 10:00" is an error, never March 2nd.
  */
-import dayjs from 'dayjs';
-import customParseFormat from 'dayjs/plugin/customParseFormat.js';
+import { zoneOffsetMs } from './zone.js';
 
-dayjs.extend(customParseFormat);
-
-const ISO_WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/;
 
 /** The hint appended to "is not a date" messages. */
 export const DATE_HINT = 'use YYYY-MM-DD HH:mm (or YYYY.MM.DD HH:mm, or ISO 8601)';
 
-/** True when `zone` is an IANA zone name this Node knows (e.g. "Europe/Berlin", "UTC"). */
-export function isValidZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-/** The machine's own zone, used when neither TZ nor --tz names one. */
-export function systemZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
+export { isValidZone, systemZone } from './zone.js';
 
 const WALL = /^(\d{4})([-.])(\d{2})\2(\d{2})(?:([ T])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
@@ -36,56 +20,16 @@ function daysInMonth(year: number, month: number): number {
   return month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
 }
 
-const DAY_MS = 86_400_000;
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, number>>();
-
-/** Days (UTC) in which the zone's offset is the same at its start and at the next day's start. */
-const dayOffsetCache = new Map<string, Map<number, number>>();
-
 /**
- * The zone's UTC offset in ms at `utcMs`. A file's times are often an hour or more apart (an hourly
- * schedule), so caching by quarter hour alone asked Intl for nearly every cell: the offset is also
- * remembered per UTC day when it is the same at both ends of the day (no zone changes its offset
- * twice within a day), and only a day with a change is looked at by the quarter hour.
+ * True when the ISO form's date part names a day, as dayjs's strict `YYYY-MM-DD` read says (a year
+ * before 100 is refused: dayjs reads it as 19xx); written out because dayjs and its parse plugin
+ * cost tg-handler 1.9 MB at start for this one check (tests/shared/dates.test.ts holds them equal).
  */
-function zoneOffsetMs(zone: string, utcMs: number): number {
-  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  const day = Math.floor(utcMs / DAY_MS);
-  let days = dayOffsetCache.get(zone);
-  if (days === undefined) dayOffsetCache.set(zone, (days = new Map()));
-  const whole = days.get(day);
-  if (whole !== undefined) return whole;
-  const start = quarterOffsetMs(zone, day * 96);
-  if (quarterOffsetMs(zone, (day + 1) * 96) === start) {
-    if (days.size > 100_000) days.clear();
-    days.set(day, start);
-    return start;
-  }
-  return quarterOffsetMs(zone, Math.floor(utcMs / 900_000));
+function isDayOf(year: number, month: number, day: number): boolean {
+  return year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/** The zone's offset at the start of quarter hour `quarter` (since 1970), cached: offsets change only on a quarter hour. */
-function quarterOffsetMs(zone: string, quarter: number): number {
-  let cache = offsetCache.get(zone);
-  if (cache === undefined) offsetCache.set(zone, (cache = new Map()));
-  const cached = cache.get(quarter);
-  if (cached !== undefined) return cached;
-  let format = offsetFormatters.get(zone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    offsetFormatters.set(zone, format);
-  }
-  const at = quarter * 900_000;
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(at))) parts[part.type] = Number(part.value);
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  const offset = wall - at;
-  if (cache.size > 100_000) cache.clear();
-  cache.set(quarter, offset);
-  return offset;
-}
+const DAY_MS = 86_400_000;
 
 /**
  * The moment a wall-clock time in `zone` names. In a gap (clocks jump forward) it lands after the
@@ -162,7 +106,7 @@ export function parseDateTimeFit(text: string, zone: string): ParsedDateTime | n
   if (s === '') return null;
   const iso = ISO_WITH_OFFSET.exec(s);
   if (iso) {
-    if (!dayjs(iso[1], 'YYYY-MM-DD', true).isValid()) return null;
+    if (!isDayOf(Number(iso[1]), Number(iso[2]), Number(iso[3]))) return null;
     const d = new Date(s);
     return Number.isNaN(d.getTime()) ? null : { date: d, fit: EXACT };
   }

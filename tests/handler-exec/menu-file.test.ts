@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../src/shared/errors.js';
-import { checkText, DEFAULT_MENU, greetingFor, loadMenu, parseMenu } from '../../src/handler-exec/menu-file.js';
+import type { z } from 'zod';
+import { checkText, DEFAULT_MENU, greetingFor, loadMenu, quickMenu, type Menu } from '../../src/handler-exec/menu-file.js';
+import { menuSchema, parseMenu } from '../../src/handler-exec/menu-schema.js';
 import { CALLBACK, parseCallback, screen } from '../../src/handler-exec/chat-menu.js';
 import { REPO_ROOT, TempFolder } from '../support/tmp.js';
 
@@ -113,5 +115,59 @@ describe('the check wording (--check-requester)', () => {
     expect(checkText(defaults.check.text, 'anna-2026', 'The Club')).toMatch(/^You asked to join The Club\./);
     expect(parse('{"check": {"button": "Ja, über {row}"}}', 'menu.json').check).toMatchObject({ button: 'Ja, über {row}', passed: defaults.check.passed });
     expect(() => parse('{"check": {"button": ""}}', 'menu.json')).toThrow(/menu\.json: check\.button: is empty/);
+  });
+});
+
+describe('the quick read (no zod)', () => {
+  let tmp: TempFolder;
+  let dir: string;
+  beforeEach(async () => {
+    dir = (tmp = new TempFolder('tg-menu-')).dir;
+  });
+  afterEach(() => tmp.remove());
+  // The written-out Menu is zod's output type, both ways (a type error here otherwise).
+  const fromZod = (menu: z.output<typeof menuSchema>): Menu => menu;
+  const toZod = (menu: Menu): z.output<typeof menuSchema> => menu;
+
+  const zodRead = (text: string): Menu | 'refused' => {
+    try {
+      return fromZod(parseMenu(text, 'data/menu.json'));
+    } catch (error) {
+      if (error instanceof ConfigError) return 'refused';
+      throw error;
+    }
+  };
+
+  test('gives what the schema gives for every file it takes, and leaves every other file to the schema', async () => {
+    const shipped = await readFile(path.join(REPO_ROOT, 'data', 'menu.json'), 'utf8');
+    const long = (n: number) => 'x'.repeat(n);
+    const texts = [
+      '{}', shipped, 'null', '[]', '"text"', '42', '{', '{"greeting": "Hi"}', '{"greeting": ""}', '{"greeting": "  "}', '{"greeting": null}', '{"greeting": 5}',
+      `{"greeting": "${long(4000)}"}`, `{"greeting": "${long(4001)}"}`, '{"unknown": 1}', '{"buttons": {"terms": "Rules", "extra": "x"}}', '{"buttons": null}', '{"buttons": []}',
+      '{"buttons": {}}', `{"buttons": {"back": "${long(64)}"}}`, `{"buttons": {"back": "${long(65)}"}}`, '{"buttons": {"stay": ""}}', '{"stale": ""}', `{"stale": "${long(200)}"}`, `{"failed": "${long(201)}"}`,
+      '{"file": {"name": "other.pdf", "caption": ""}}', '{"file": {"name": "../etc/passwd"}}', '{"file": {"name": ""}}', '{"file": {"name": "sub/x.txt"}}', `{"file": {"caption": "${long(1024)}"}}`, `{"file": {"caption": "${long(1025)}"}}`,
+      '{"check": {"button": "Ja, über {row}", "late": ""}}', '{"check": {"text": ""}}', '{"terms": {"text": "T", "stay": "S", "leave": "L"}, "greeting": "G {first_name}"}', '{"__proto__": {"x": 1}}', '{"greeting": "Hi", "greeting": ""}',
+    ];
+    let quick = 0;
+    for (const text of texts) {
+      const fast = quickMenu(text);
+      const schema = zodRead(text);
+      if (fast !== undefined) {
+        quick++;
+        expect([text, toZod(fast)]).toEqual([text, schema]);
+      } else {
+        // Every file the schema takes is taken quickly too: zod is loaded only to word a problem.
+        expect([text, schema]).toEqual([text, 'refused']);
+      }
+    }
+    expect(quick).toBeGreaterThan(10);
+    expect(quickMenu(shipped)).toEqual(DEFAULT_MENU);
+    expect(quickMenu('{}')).toEqual(parseMenu('{}', 'data/menu.json'));
+  });
+
+  test('loadMenu words a problem as the schema does', async () => {
+    await writeFile(path.join(dir, 'menu.json'), '{"buttons": {"stay": ""}, "x": 1}');
+    await expect(loadMenu(path.join(dir, 'menu.json'), 'data/menu.json')).rejects.toThrow(ConfigError);
+    expect(await loadMenu(path.join(dir, 'menu.json'), 'data/menu.json').catch((error: ConfigError) => error.problems)).toEqual(problems('{"buttons": {"stay": ""}, "x": 1}'));
   });
 });

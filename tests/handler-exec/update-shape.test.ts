@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { quickShapeOk, shapeProblem, UPDATE_SHAPES } from '../../src/handler-exec/update-shape.js';
+import { quickShapeOk, shapeProblem } from '../../src/handler-exec/update-shape.js';
+import { UPDATE_SHAPES } from '../../src/handler-exec/update-shapes.js';
 
 const user = { id: 42, is_bot: false, first_name: 'Anna', last_name: 'A', username: 'anna' };
 const chat = { id: -100123, type: 'supergroup', title: 'Club' };
@@ -56,7 +57,7 @@ describe('quickShapeOk', () => {
     expect(rejected).toBeGreaterThan(200);
   });
 
-  it('never accepts what zod rejects, even for values JSON cannot give; a type without a shape is left to shapeProblem', () => {
+  it('never accepts what zod rejects, even for values JSON cannot give; a type without a shape is left to shapeProblem', async () => {
     const odd = [NaN, Infinity, new Date(), Object.create(null), new (class Chat { id = 1; type = 'x'; })(), Object.assign(Object.create(null), chat), Object.assign(new Date(), user)];
     for (const [type, good] of Object.entries(GOOD)) {
       for (const value of odd) {
@@ -67,11 +68,11 @@ describe('quickShapeOk', () => {
       }
     }
     expect(quickShapeOk('chat_member', {})).toBe(false);
-    expect(shapeProblem({ update_id: 1, chat_member: {} }, ['chat_member'])).toBeUndefined();
+    expect(await shapeProblem({ update_id: 1, chat_member: {} }, ['chat_member'])).toBeUndefined();
   });
 
-  it('leaves the wording of a problem to zod, with the path of the field', () => {
-    expect(shapeProblem({ update_id: 1, chat_join_request: { ...GOOD.chat_join_request, from: { ...user, id: 1.5 } } }, ['chat_join_request'])).toMatch(/^chat_join_request\.from\.id: /);
-    expect(shapeProblem({ update_id: 1, message: GOOD.message }, ['message'])).toBeUndefined();
+  it('leaves the wording of a problem to zod, with the path of the field', async () => {
+    expect(await shapeProblem({ update_id: 1, chat_join_request: { ...GOOD.chat_join_request, from: { ...user, id: 1.5 } } }, ['chat_join_request'])).toMatch(/^chat_join_request\.from\.id: /);
+    expect(await shapeProblem({ update_id: 1, message: GOOD.message }, ['message'])).toBeUndefined();
   });
 });

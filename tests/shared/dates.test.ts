@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import dayjs from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat.js';
 import { formatDateTime, formatDateTimeCell, isValidZone, parseDateTime, parseDateTimeFit, parseDuration } from '../../src/shared/dates.js';
 
 describe('parseDateTime', () => {
@@ -20,6 +22,18 @@ describe('parseDateTime', () => {
       expect(parseDateTime(text, 'UTC')).toBeNull();
     },
   );
+
+  it('takes the ISO form\'s date exactly when dayjs\'s strict YYYY-MM-DD read did (the check it replaced)', () => {
+    dayjs.extend(customParseFormat);
+    const texts: string[] = [];
+    for (const year of ['0000', '0001', '0099', '0100', '0104', '0999', '1000', '1582', '1900', '2000', '2024', '2025', '2100', '9999']) {
+      for (let month = 0; month <= 13; month++) for (let day = 0; day <= 32; day++) texts.push(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+    }
+    const ours = texts.map((date) => [date, parseDateTime(`${date}T12:00:00+01:00`, 'UTC') !== null]);
+    const before = texts.map((date) => [date, dayjs(date, 'YYYY-MM-DD', true).isValid() && !Number.isNaN(new Date(`${date}T12:00:00+01:00`).getTime())]);
+    expect(ours.filter(([, ok]) => ok).length).toBeGreaterThan(3000);
+    expect(ours).toEqual(before);
+  });
 });
 
 describe('formatDateTime', () => {

@@ -12,10 +12,12 @@
  * One more edge kept for the same reason lives elsewhere: the data files' names are apart from their
  * schemas (src/shared/files/names.ts), so that config/paths.ts and the idle check need no zod.
  */
+import { createRequire } from 'node:module';
 
 /**
- * The configuration schema, and zod with it: +14 MB peak RSS (BENCHMARKS.md, "Where the memory
- * went"); here +96 ms and +6.9 MB. An idle tg-get run decides to skip before it (config/load.ts).
+ * The configuration checks. With zod they cost +14 MB peak RSS (BENCHMARKS.md, "Where the memory
+ * went"), here +96 ms and +6.9 MB; they need no zod since 2026-11-29 and were not measured again.
+ * An idle tg-get run decides to skip before them (config/load.ts).
  */
 export const configSchema = () => import('../config/schema.js');
 
@@ -67,6 +69,26 @@ export const reportModule = () => import('../../get-exec/report/report.js');
 
 /** `tg-get pending`: the join-log reader and the settle call; only that command needs them. */
 export const pendingModule = () => import('../../get-exec/pending.js');
+
+/**
+ * tg-handler: the zod shapes of its update types, with zod; only to word the problem of an update
+ * the quick tests refuse (handler-exec/update-shape.ts), so a start loads neither for them.
+ */
+export const updateShapes = () => import('../../handler-exec/update-shapes.js');
+
+/** tg-handler: data/menu.json's zod schema, with zod; only when the quick read does not take the file as it is (handler-exec/menu-file.ts). */
+export const menuSchema = () => import('../../handler-exec/menu-schema.js');
+
+/**
+ * zod for the data files' schemas, loaded when the first schema is made: a row a quick check does
+ * not take is checked inside the reader's synchronous row callback, so this one import cannot wait
+ * for a promise. It is zod's CommonJS build of the same package, and every data-file schema (cells,
+ * registry, join log, schedule) takes its `z` from here, so that no schema mixes the two builds.
+ * tg-handler's start needs no schema when every row passes its quick check: zod's modules cost
+ * about 6-7 MB of RSS there (BENCHMARKS.md, issue 15).
+ */
+export const zodNow = (): typeof import('zod') => (loadedZod ??= createRequire(import.meta.url)('zod') as typeof import('zod'));
+let loadedZod: typeof import('zod') | undefined;
 
 /** The QR code library: here +52 ms and +4.3 MB; loaded when a code is drawn, not when every code is current. */
 export const qrcode = () => import('qrcode');

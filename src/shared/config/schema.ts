@@ -1,10 +1,9 @@
 /**
- * Settings for both programs: one zod schema with the defaults in it (the folders' in paths.ts), and
- * a pure `parseConfig` that reports every problem at once as `NAME: message`. Only a program's `main`
+ * Settings for both programs: one set of checks with the defaults in it (the folders' in paths.ts),
+ * and a pure `parseConfig` that reports every problem at once as `NAME: message`. Only a program's `main`
  * reads process.env, and load.ts the .env file and --token-file, and hands the result here.
  */
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
 import { isValidZone, parseDuration, systemZone } from '../dates.js';
 import { ConfigError } from '../errors.js';
 import { logLevelOf } from '../cli/cli.js';
@@ -91,60 +90,67 @@ function zoneOf(tz: string | undefined): string | undefined {
   return name.startsWith('/') ? systemZone() : name;
 }
 
-const schema = (needs: Needs, cwd: string, random: () => string) =>
-  z
-    .object({
-      BOT_TOKEN: z.string().optional(),
-      CHAT_ID: z.string().optional(),
-      ADMIN_CHAT_ID: z.string().optional(),
-      TELEGRAM_API_ROOT: z.string().default(DEFAULT_API_ROOT),
-      TZ: z.string().optional(),
-      WEBHOOK_SECRET: z.string().optional(),
-      dataDir: z.string().optional(),
-      assetsDir: z.string().optional(),
-      linksDir: z.string().optional(),
-      logLevel: z.enum(['quiet', 'normal', 'verbose']),
-      webhookUrl: z.string().optional(),
-      port: z.string().optional(),
-      webhookSecret: z.string().optional(),
-      host: z.string().optional(),
-    })
-    .superRefine((v, ctx) => {
-      const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path: [path], message });
-      const token = v.BOT_TOKEN?.trim() ?? '';
-      if (needs.token && token === '') {
-        issue('BOT_TOKEN', 'is not set; put the token @BotFather gave you in BOT_TOKEN (environment or .env) or pass --token-file PATH');
-      } else if (token !== '' && !TOKEN.test(token)) {
-        // Never echo the value: it may be a real token with a typo.
-        issue('BOT_TOKEN', 'does not look like a bot token (digits, a colon, then at least 20 letters, digits, - or _); copy it again from @BotFather');
-      }
-      const chat = v.CHAT_ID?.trim() ?? '';
-      if (needs.chat && chat === '') {
-        issue('CHAT_ID', 'is not set; set CHAT_ID to the group id (e.g. -1001234567890) or @groupname (see "Find CHAT_ID" in the README)');
-      } else if (chat !== '' && parseChatId(chat) === null) {
-        issue('CHAT_ID', `${shown(chat, v.BOT_TOKEN)} ${chatHint(chat)}`);
-      }
-      const adminChat = v.ADMIN_CHAT_ID?.trim() ?? '';
-      if (adminChat !== '' && (parseChatId(adminChat) === null || adminChat.startsWith('@'))) {
-        issue('ADMIN_CHAT_ID', `${shown(adminChat, v.BOT_TOKEN)} must be the numeric id of the admins' chat: a group of admins (e.g. -1001234567890) or an admin's user id for a private chat with the bot`);
-      }
-      if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `${shown(v.TELEGRAM_API_ROOT, v.BOT_TOKEN)} is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
-      const zone = zoneOf(v.TZ);
-      if (zone !== undefined && !isValidZone(zone)) issue('TZ', `${shown(v.TZ ?? '', v.BOT_TOKEN)} is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
-      checkWebhook(v, issue);
-    })
-    .transform(
-      (v): Config => ({
-        token: v.BOT_TOKEN?.trim() ?? '',
-        chatId: v.CHAT_ID?.trim() ? parseChatId(v.CHAT_ID) : null,
-        apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
-        ...resolveDirs(v, cwd),
-        zone: zoneOf(v.TZ) ?? systemZone(),
-        logLevel: v.logLevel,
-        webhook: webhookOf(v, random),
-        adminChatId: v.ADMIN_CHAT_ID?.trim() ? Number(v.ADMIN_CHAT_ID.trim()) : undefined,
-      }),
-    );
+/** The settings as the checks see them: each as given (a string) or undefined, the API root defaulted. */
+export interface ConfigInput {
+  BOT_TOKEN?: string | undefined;
+  CHAT_ID?: string | undefined;
+  ADMIN_CHAT_ID?: string | undefined;
+  TELEGRAM_API_ROOT: string;
+  TZ?: string | undefined;
+  WEBHOOK_SECRET?: string | undefined;
+  dataDir?: string | undefined;
+  assetsDir?: string | undefined;
+  linksDir?: string | undefined;
+  logLevel: Config['logLevel'];
+  webhookUrl?: string | undefined;
+  port?: string | undefined;
+  webhookSecret?: string | undefined;
+  host?: string | undefined;
+}
+
+/**
+ * Every problem of the settings, in order, each under its setting's name. Written out, not a zod
+ * schema: every input is a string (or unset), so the checks are all there is, and the configuration
+ * needs no zod (a step to keep zod's modules, about 7 MB of RSS, off tg-handler's start; issue 15).
+ * tests/shared/config/schema-zod.test.ts holds it equal to the zod schema it replaced.
+ */
+export function configIssues(v: ConfigInput, needs: Needs, issue: Issue): void {
+  const token = v.BOT_TOKEN?.trim() ?? '';
+  if (needs.token && token === '') {
+    issue('BOT_TOKEN', 'is not set; put the token @BotFather gave you in BOT_TOKEN (environment or .env) or pass --token-file PATH');
+  } else if (token !== '' && !TOKEN.test(token)) {
+    // Never echo the value: it may be a real token with a typo.
+    issue('BOT_TOKEN', 'does not look like a bot token (digits, a colon, then at least 20 letters, digits, - or _); copy it again from @BotFather');
+  }
+  const chat = v.CHAT_ID?.trim() ?? '';
+  if (needs.chat && chat === '') {
+    issue('CHAT_ID', 'is not set; set CHAT_ID to the group id (e.g. -1001234567890) or @groupname (see "Find CHAT_ID" in the README)');
+  } else if (chat !== '' && parseChatId(chat) === null) {
+    issue('CHAT_ID', `${shown(chat, v.BOT_TOKEN)} ${chatHint(chat)}`);
+  }
+  const adminChat = v.ADMIN_CHAT_ID?.trim() ?? '';
+  if (adminChat !== '' && (parseChatId(adminChat) === null || adminChat.startsWith('@'))) {
+    issue('ADMIN_CHAT_ID', `${shown(adminChat, v.BOT_TOKEN)} must be the numeric id of the admins' chat: a group of admins (e.g. -1001234567890) or an admin's user id for a private chat with the bot`);
+  }
+  if (!isHttpUrl(v.TELEGRAM_API_ROOT)) issue('TELEGRAM_API_ROOT', `${shown(v.TELEGRAM_API_ROOT, v.BOT_TOKEN)} is not an http(s) URL; leave it unset for ${DEFAULT_API_ROOT}`);
+  const zone = zoneOf(v.TZ);
+  if (zone !== undefined && !isValidZone(zone)) issue('TZ', `${shown(v.TZ ?? '', v.BOT_TOKEN)} is not a time zone; use an IANA name such as Europe/Berlin or UTC`);
+  checkWebhook(v, issue);
+}
+
+/** The configuration of settings `configIssues` found nothing wrong with. */
+export function configOf(v: ConfigInput, cwd: string, random: () => string): Config {
+  return {
+    token: v.BOT_TOKEN?.trim() ?? '',
+    chatId: v.CHAT_ID?.trim() ? parseChatId(v.CHAT_ID) : null,
+    apiRoot: v.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    ...resolveDirs(v, cwd),
+    zone: zoneOf(v.TZ) ?? systemZone(),
+    logLevel: v.logLevel,
+    webhook: webhookOf(v, random),
+    adminChatId: v.ADMIN_CHAT_ID?.trim() ? Number(v.ADMIN_CHAT_ID.trim()) : undefined,
+  };
+}
 
 /**
  * Builds the configuration from environment variables and command-line options (options win; --tz
@@ -158,11 +164,11 @@ export function parseConfig(
   cwd: string,
   random: () => string = randomSecret,
 ): Config {
-  const input = {
+  const input: ConfigInput = {
     BOT_TOKEN: env.BOT_TOKEN,
     CHAT_ID: env.CHAT_ID,
     ADMIN_CHAT_ID: env.ADMIN_CHAT_ID || undefined,
-    TELEGRAM_API_ROOT: env.TELEGRAM_API_ROOT || undefined,
+    TELEGRAM_API_ROOT: env.TELEGRAM_API_ROOT || DEFAULT_API_ROOT,
     TZ: options.tz ?? env.TZ,
     WEBHOOK_SECRET: env.WEBHOOK_SECRET || undefined,
     dataDir: options.dataDir,
@@ -174,8 +180,9 @@ export function parseConfig(
     webhookSecret: options.webhookSecret,
     host: options.host,
   };
-  const result = schema(needs, cwd, random).safeParse(input);
-  if (result.success) return result.data;
+  const problems: Array<[string, string]> = [];
+  configIssues(input, needs, (key, message) => problems.push([key, message]));
+  if (problems.length === 0) return configOf(input, cwd, random);
   const names: Record<string, string> = {
     TZ: options.tz !== undefined ? '--tz' : 'TZ',
     webhookUrl: '--webhook-url',
@@ -183,12 +190,7 @@ export function parseConfig(
     webhookSecret: '--webhook-secret',
     host: '--host',
   };
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? 'config');
-      return `${names[key] ?? key}: ${issue.message}`;
-    }),
-  );
+  throw new ConfigError(problems.map(([key, message]) => `${names[key] ?? key}: ${message}`));
 }
 
 /** tg-handler's options for personal links and the check before approval (commander's camelCase names). */

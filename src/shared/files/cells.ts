@@ -3,7 +3,7 @@
  * worth a word to the admin, carry a warning: `warnOn` attaches it to the value the cell became,
  * and `validateRow` (data-file.ts) hands it on with the cell's place.
  */
-import { z } from 'zod';
+import { zodNow } from '../cli/lazy.js';
 import { DATE_HINT, formatDateTime, formatOffset, parseDateTimeFit, type ParsedDateTime } from '../dates.js';
 import { quote } from '../quote.js';
 
@@ -50,6 +50,7 @@ const notADate = (text: string) => `${quote(text)} is not a date; ${DATE_HINT}`;
 
 /** A date cell: blank reads as null; anything else must parse strictly in `zone`. */
 export function dateCell(zone: string) {
+  const { z } = zodNow();
   return z.string().transform((text, ctx): Date | null => {
     if (text.trim() === '') return null;
     const date = readDate(text, zone);
@@ -63,6 +64,7 @@ export function dateCell(zone: string) {
 
 /** A date cell that must be filled in. */
 export function requiredDateCell(zone: string, what: string) {
+  const { z } = zodNow();
   return z.string().transform((text, ctx): Date => {
     const date = text.trim() === '' ? null : readDate(text, zone);
     if (date === null) {

@@ -21,6 +21,21 @@ export interface FileSpec<T> {
   appended: readonly string[];
   /** Validates one row (column name -> cell text; missing cells are ''). */
   schema: z.ZodType<T, Record<string, string>>;
+  /** A check in front of the schema for every reader of the file (see QuickCheck); none when absent. */
+  quick?: QuickCheck<T>;
+}
+
+/** The quick check of each spec, made once per header (its cells array). */
+const quickByHeader = new WeakMap<FileSpec<unknown>, WeakMap<readonly string[], (row: TableRow) => unknown>>();
+
+/** The spec's quick check for `table`'s header, or undefined when the spec has none. */
+function quickRowOf<T>(table: Table, spec: FileSpec<T>): ((row: TableRow) => T | undefined) | undefined {
+  if (spec.quick === undefined) return undefined;
+  let byHeader = quickByHeader.get(spec as FileSpec<unknown>);
+  if (byHeader === undefined) quickByHeader.set(spec as FileSpec<unknown>, (byHeader = new WeakMap()));
+  let check = byHeader.get(table.header.cells);
+  if (check === undefined) byHeader.set(table.header.cells, (check = spec.quick(table.header.cells)));
+  return check as (row: TableRow) => T | undefined;
 }
 
 /** A usable row: its place in the table and its validated value. */
@@ -98,6 +113,9 @@ export function headerProblem<T>(file: string, header: readonly string[], spec: 
 export function validateRow<T>(table: Table, row: TableRow, spec: FileSpec<T>): { value: T; warnings: DataFileWarning[] } | { problems: DataFileError[] } | null {
   if (row.blank) return null;
   if (row.error) return { problems: [row.error] };
+  // A row the quick check takes needs neither the schema nor zod (loaded with the first schema).
+  const fast = quickRowOf(table, spec)?.(row);
+  if (fast !== undefined) return { value: fast, warnings: [] };
   const values = rowObject(table, row);
   for (const name of spec.columns) values[name] ??= '';
   for (const name of spec.appended) values[name] ??= '';

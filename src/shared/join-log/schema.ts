@@ -3,9 +3,11 @@
  * their checks and the row types all come from the two shapes below: adding a column is one entry
  * in `ourColumns` (new columns only ever go at the end of the header).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zodNow } from '../cli/lazy.js';
 import { dateCell } from '../files/cells.js';
-import type { FileSpec } from '../files/data-file.js';
+import type { FileSpec, QuickCheck } from '../files/data-file.js';
+import { quickDate } from '../registry/row-rules.js';
 import { quote } from '../quote.js';
 
 /**
@@ -22,7 +24,7 @@ export const USER_ID = /^\d{1,20}$/;
 export const UNIX_TIME = /^(\d{1,12})?$/;
 
 /** The legacy columns, in the legacy order. */
-const legacyColumns = (zone: string) => ({
+const legacyColumns = (zone: string, { z } = zodNow()) => ({
   id_link: z.string(),
   id_tg: z.string().regex(USER_ID, { error: 'is not a Telegram user id; it must be digits only' }),
   tg_f_name: z.string(),
@@ -36,7 +38,7 @@ const legacyColumns = (zone: string) => ({
  * seconds; for a membership event, the event's date); who decided when it was not the bot (an
  * administrator's user id, or `cli`); and why a request was held for an admin.
  */
-const ourColumns = () => ({
+const ourColumns = ({ z } = zodNow()) => ({
   tg_username: z.string(),
   link: z.string(),
   chat_id: z.string(),
@@ -45,7 +47,7 @@ const ourColumns = () => ({
   reason: z.string(),
 });
 
-export const responseSchema = (zone: string) => z.object({ ...legacyColumns(zone), ...ourColumns() });
+export const responseSchema = (zone: string) => zodNow().z.object({ ...legacyColumns(zone), ...ourColumns() });
 
 /** A join-log row as read: dates parsed. */
 export type Response = z.output<ReturnType<typeof responseSchema>>;
@@ -53,16 +55,45 @@ export type Response = z.output<ReturnType<typeof responseSchema>>;
 export type ResponseCells = z.input<ReturnType<typeof responseSchema>>;
 
 type Column = keyof ResponseCells;
-export const RESPONSE_COLUMNS = Object.keys(legacyColumns('UTC')) as readonly Column[];
-export const RESPONSE_APPENDED = Object.keys(ourColumns()) as readonly Column[];
+/** The shapes' keys, written out so that naming the columns loads no zod (a test holds them equal). */
+export const RESPONSE_COLUMNS: readonly Column[] = ['id_link', 'id_tg', 'tg_f_name', 'tg_l_name', 'dt_tg_responde', 'tg_responde_status'];
+export const RESPONSE_APPENDED: readonly Column[] = ['tg_username', 'link', 'chat_id', 'tg_request_date', 'decided_by', 'reason'];
 
+/** The join log's spec; its schema (and zod) is made when a row first needs it. */
 export function responseSpec(zone: string): FileSpec<Response> {
+  let schema: ReturnType<typeof responseSchema> | undefined;
   return {
     expected: `the join log: a tab-separated header "${RESPONSE_COLUMNS.join(' ')}"; tg-handler creates it when missing`,
     columns: RESPONSE_COLUMNS,
     required: ['id_link', 'id_tg', 'tg_responde_status'],
     appended: RESPONSE_APPENDED,
-    schema: responseSchema(zone),
+    get schema() {
+      return (schema ??= responseSchema(zone));
+    },
+    quick: quickResponse(zone),
+  };
+}
+
+const ALL_COLUMNS = [...RESPONSE_COLUMNS, ...RESPONSE_APPENDED];
+const STATUSES: ReadonlySet<string> = new Set(RESPONSE_STATUSES);
+
+/**
+ * A join-log row's value when every cell passes `responseSchema` as it is (the same value, with no
+ * warning), else undefined and the schema decides, with its messages. Pure. tg-handler checks the
+ * last week's rows at start: through the schema that loaded zod (about 6-7 MB of RSS) on every start.
+ * tests/shared/join-log/quick-response.test.ts holds it equal to the schema.
+ */
+export function quickResponse(zone: string): QuickCheck<Response> {
+  return (header) => {
+    const at = ALL_COLUMNS.map((name) => header.indexOf(name));
+    return (row) => {
+      const cells = at.map((index) => (index < 0 ? '' : (row.cells[index] ?? '')));
+      const [id_link, id_tg, tg_f_name, tg_l_name, dt, tg_responde_status, tg_username, link, chat_id, tg_request_date, decided_by, reason] = cells as [string, string, string, string, string, string, string, string, string, string, string, string];
+      if (!USER_ID.test(id_tg) || !STATUSES.has(tg_responde_status) || !UNIX_TIME.test(tg_request_date)) return undefined;
+      const dt_tg_responde = quickDate(dt, zone);
+      if (dt_tg_responde === undefined) return undefined;
+      return { id_link, id_tg, tg_f_name, tg_l_name, dt_tg_responde, tg_responde_status: tg_responde_status as ResponseStatus, tg_username, link, chat_id, tg_request_date, decided_by, reason };
+    };
   };
 }
 

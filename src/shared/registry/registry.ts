@@ -3,7 +3,8 @@
  * invite link made for them (right columns, ours). Its columns, their checks and the row type come
  * from the one shape in `inviteColumns`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { zodNow } from '../cli/lazy.js';
 import { DataFileError } from '../errors.js';
 import { cellStart } from '../files/table.js';
 import { dateCell } from '../files/cells.js';
@@ -16,7 +17,7 @@ import { LINK_NAME_MAX, LINK_STATUSES, fitsLinkName, isLinkCell, isMaxMembersCel
 export { LINK_NAME_MAX, LINK_STATUSES } from './row-rules.js';
 
 /** The legacy columns, in the legacy order (the registry has no columns of ours). */
-const inviteColumns = (zone: string) => ({
+const inviteColumns = (zone: string, { z } = zodNow()) => ({
   id: z
     .string()
     .refine((s) => s.trim() !== '', { error: 'is empty; give each row a unique name of 1-32 characters (it becomes the invite link name)' })
@@ -38,7 +39,7 @@ const inviteColumns = (zone: string) => ({
  * `max_members`: how many distinct people the row's link may bring in (a personal link: 1); blank =
  * no limit (or tg-handler's --max-members). `link_status`: `revoked` has tg-get revoke the link.
  */
-const optionalColumns = () => ({
+const optionalColumns = ({ z } = zodNow()) => ({
   max_members: z
     .string()
     .refine(isMaxMembersCell, {
@@ -53,23 +54,30 @@ const optionalColumns = () => ({
     .pipe(z.enum(LINK_STATUSES, { error: (issue) => `"${String(issue.input)}" is not a link status; write revoked to have tg-get revoke the row's link, or leave it blank` })),
 });
 
-export const inviteSchema = (zone: string) => z.object({ ...inviteColumns(zone), ...optionalColumns() });
+export const inviteSchema = (zone: string) => zodNow().z.object({ ...inviteColumns(zone), ...optionalColumns() });
 
-/** The legacy columns, which every registry header has (tg-get adds any that are missing when it writes). */
-export const INVITE_COLUMNS = Object.keys(inviteColumns('UTC')) as readonly (keyof Invite)[];
+/**
+ * The legacy columns, which every registry header has (tg-get adds any that are missing when it
+ * writes): the shape's keys, written out so that naming them loads no zod (a test holds them equal).
+ */
+export const INVITE_COLUMNS: readonly (keyof Invite)[] = ['id', 'id_adress', 'link_path', 'chat_id', 'id_link', 'link', 'dt_create', 'dt_expire'];
 
 /** True when the row asks for its link to be revoked: tg-get revokes it, tg-handler and its QR code treat it as gone. */
 export const isRevoked = (row: Pick<Invite, 'link_status'>): boolean => row.link_status === 'revoked';
 
 export type Invite = z.output<ReturnType<typeof inviteSchema>>;
 
+/** The registry's spec; its schema (and zod) is made when a row first needs it. */
 export function inviteSpec(zone: string): FileSpec<Invite> {
+  let schema: ReturnType<typeof inviteSchema> | undefined;
   return {
     expected: `the registry of invitees: a tab-separated header "${INVITE_COLUMNS.join(' ')}", then one row per invitee (leave link blank and tg-get makes it)`,
     columns: INVITE_COLUMNS,
     required: ['id', 'link'],
     appended: [],
-    schema: inviteSchema(zone),
+    get schema() {
+      return (schema ??= inviteSchema(zone));
+    },
   };
 }
 
