@@ -3,10 +3,14 @@
  * cli/lazy.ts) only when menu-file.ts's quick read does not take the file as it is. The defaults and
  * limits are menu-file.ts's; tests/handler-exec/menu-file.test.ts holds the two reads equal.
  */
-import { z } from 'zod';
+import { zodNow } from '../shared/cli/lazy.js';
 import { ConfigError } from '../shared/errors.js';
 import { DEFAULT_MENU as D, LIMITS, type Menu } from './menu-file.js';
 import { unsafeNameProblem } from './send-file.js';
+
+// The one zod of the process (lazy.ts zodNow): the data files' schemas use the same copy, so an
+// error path that needs both loads zod once.
+const { z } = zodNow();
 
 // Telegram's limits: message text 1-4096 (the greeting grows by the first name, at most 64),
 // callback answers 0-200, captions 0-1024. Button labels have no documented limit; keep them short.

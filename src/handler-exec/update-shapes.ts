@@ -2,14 +2,19 @@
  * The zod shapes of the update types tg-handler handles: what update-shape.ts's quick tests stand
  * for, loaded (with zod) only to word the problem of an update they refuse (cli/lazy.ts).
  */
-import { z } from 'zod';
+import type { ZodType } from 'zod';
+import { zodNow } from '../shared/cli/lazy.js';
+
+// The one zod of the process (lazy.ts zodNow): the data files' schemas use the same copy, so an
+// error path that needs both loads zod once.
+const { z } = zodNow();
 
 const id = z.number().int();
 const user = z.object({ id, is_bot: z.boolean(), first_name: z.string(), last_name: z.string().optional(), username: z.string().optional() });
 const chat = z.object({ id, type: z.string() });
 
 /** The shapes of the update types tg-handler handles; a type missing here is passed on unchecked. */
-export const UPDATE_SHAPES: Readonly<Record<string, z.ZodType>> = {
+export const UPDATE_SHAPES: Readonly<Record<string, ZodType>> = {
   chat_join_request: z.object({
     chat,
     from: user,
