@@ -195,7 +195,7 @@ export class LedgerFile {
       let columns: Columns | undefined;
       /** The line after the last whole row read (scanner numbering), 0 before one. */
       let lastEnd = 0;
-      let quick: QuickRows | undefined | null;
+      let quick: QuickRows | null = null;
       const scanner = new TsvScanner(this.name, (row, header) => {
         columns ??= columnsOf(header.cells);
         this.listener?.(renumbered(row, by), header);
@@ -233,8 +233,8 @@ export class LedgerFile {
       };
       if (this.at.headerText !== null) scanner.push(this.at.headerText, true);
       const carry = await readWholeLines(handle, this.at.offset, (lines) => {
-        if (quick === undefined || quick === null) quick = quickRows() ?? (scanner.resume().header === undefined ? undefined : null);
-        if (quick !== undefined && quick !== null && isUtf8(lines)) feedQuick(scanner, lines, quick, slow, take);
+        quick ??= quickRows();
+        if (quick !== null && isUtf8(lines)) feedQuick(scanner, lines, quick, slow, take);
         else slow(lines);
         this.at.offset += lines.length;
       });
