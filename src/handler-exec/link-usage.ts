@@ -122,6 +122,11 @@ export class LinkUsage {
     });
   }
 
+  /** True when some link is counted (else `noted` changes nothing). */
+  get countsAny(): boolean {
+    return this.counted.size > 0;
+  }
+
   /** The log is read again from its start: every count starts empty (the links stay counted). */
   forget(): void {
     for (const count of this.counts.values()) count.people.clear();
@@ -209,6 +214,11 @@ export class UsageFold implements SavedFold {
 
   reset(): void {
     this.usage.forget();
+  }
+
+  /** Only an approve or joined row, and only while some link is counted, changes a count. */
+  skips(status: string): boolean {
+    return !CAME_IN.has(status) || !this.usage.countsAny;
   }
 
   save(): SavedCount[] {

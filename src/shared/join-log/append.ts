@@ -74,7 +74,7 @@ export class ResponseLog {
       if (ledger !== undefined && saved != null) {
         const reader = logReader(name, zone, now, saved);
         const resumed = reader.resumed(saved.header, saved.eol);
-        ledger.listen(reader.onRow);
+        ledger.listen(reader.onRow, reader.skips);
         if (resumed !== null && !(await ledger.read(true)).fromStart) return resumed;
         // A header ours no longer accepts as it is, or the file was replaced or cut after the check
         // (that read began at its first byte, with the snapshot's keys in): start over without it.
@@ -83,7 +83,7 @@ export class ResponseLog {
       const reader = logReader(name, zone, now);
       let frame: TableFrame | null;
       if (ledger !== undefined) {
-        ledger.listen(reader.onRow);
+        ledger.listen(reader.onRow, reader.skips);
         frame = (await ledger.read(true)).frame;
       } else {
         try {

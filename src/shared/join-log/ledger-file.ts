@@ -4,11 +4,13 @@
  * ledger, never the size of the file. The same pass can hand every row to a listener too (tg-handler's
  * redelivery keys), so start-up reads the file once.
  */
+import { isUtf8 } from 'node:buffer';
 import { open, stat } from 'node:fs/promises';
 import { DataFileError } from '../errors.js';
 import { feed, readWholeLines } from '../files/store.js';
 import { TsvScanner, type TableFrame, type TableRow } from '../files/tsv.js';
 import { eventDate, Ledger } from './ledger.js';
+import { feedQuick, QuickRows, type QuickRow } from './quick-rows.js';
 
 /** The columns the ledger reads, by index in the file's header (-1 when the header lacks it). */
 interface Columns {
@@ -45,6 +47,12 @@ function renumbered(row: TableRow, by: number): TableRow {
 export type RowListener = (row: TableRow, header: TableRow) => void;
 
 /**
+ * Says that a row of this (trimmed) status and request date (Unix seconds) changes nothing for a
+ * listener or fold, so it may be left out: the ledger then reads it straight from the bytes.
+ */
+export type RowSkip = (status: string, requestDateS: number) => boolean;
+
+/**
  * State kept from the same rows as the ledger (tg-handler's held requests, its personal links'
  * counts), so start-up reads the file once and a snapshot can carry it too.
  */
@@ -53,6 +61,8 @@ export interface LogFold {
   row(row: TableRow, header: TableRow): void;
   /** The file is read again from its first byte: forget what was folded. */
   reset(): void;
+  /** See RowSkip; without it the fold hears every row. */
+  skips?: RowSkip;
 }
 
 /** Where a `LedgerFile` has read up to: what a snapshot must hold to go on from there. */
@@ -87,6 +97,7 @@ export class LedgerFile {
   private current = new Ledger();
   private at: LedgerPosition = { offset: 0, headerText: null, nextLine: 1, identity: '' };
   private listener: RowListener | undefined;
+  private listenerSkips: RowSkip | undefined;
   private readonly folds: LogFold[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -113,9 +124,10 @@ export class LedgerFile {
     return { ...this.at };
   }
 
-  /** Hands every row read from now on to `listener` as well (one listener; the last given wins). */
-  listen(listener: RowListener | undefined): void {
+  /** Hands every row read from now on to `listener` as well (one listener; the last given wins), except those `skips` (when given) leaves out. */
+  listen(listener: RowListener | undefined, skips?: RowSkip): void {
     this.listener = listener;
+    this.listenerSkips = skips;
   }
 
   /** Hands every row read from now on to `fold` too, and has it forget with the ledger (see `reset`). */
@@ -181,13 +193,15 @@ export class LedgerFile {
       const by = fromStart ? 0 : this.at.nextLine - 2;
       let rows = 0;
       let columns: Columns | undefined;
-      let last: TableRow | undefined;
+      /** The line after the last whole row read (scanner numbering), 0 before one. */
+      let lastEnd = 0;
+      let quick: QuickRows | null = null;
       const scanner = new TsvScanner(this.name, (row, header) => {
         columns ??= columnsOf(header.cells);
         this.listener?.(renumbered(row, by), header);
         for (const fold of this.folds) fold.row(row, header);
         if (row.eol === '') return;
-        last = row;
+        lastEnd = row.line + linesOf(row);
         if (row.blank || row.error !== undefined) return;
         rows++;
         this.current.apply({
@@ -199,9 +213,29 @@ export class LedgerFile {
         });
       });
       const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+      const slow = (bytes: Buffer) => feed(scanner, decoder, bytes, true);
+      // Only once the header is read, and only when every listener and fold can say which rows it leaves out.
+      const quickRows = (): QuickRows | null => {
+        const header = scanner.resume().header;
+        if (header === undefined) return null;
+        const at = QuickRows.columnsOf(header.cells);
+        const skipping = (this.listener === undefined || this.listenerSkips !== undefined) && this.folds.every((fold) => fold.skips !== undefined);
+        return at === undefined || !skipping ? null : new QuickRows(at, header.cells.length, this.defaultChat);
+      };
+      const take = (row: QuickRow, line: number): boolean => {
+        const { status, requestDateS } = row;
+        if (this.listener !== undefined && !this.listenerSkips!(status, requestDateS)) return false;
+        for (const fold of this.folds) if (!fold.skips!(status, requestDateS)) return false;
+        this.current.apply(row.event);
+        rows++;
+        lastEnd = line + 1;
+        return true;
+      };
       if (this.at.headerText !== null) scanner.push(this.at.headerText, true);
       const carry = await readWholeLines(handle, this.at.offset, (lines) => {
-        feed(scanner, decoder, lines, true);
+        quick ??= quickRows();
+        if (quick !== null && isUtf8(lines)) feedQuick(scanner, lines, quick, slow, take);
+        else slow(lines);
         this.at.offset += lines.length;
       });
       // A CR as the very last byte ends a line (an old Mac file); anything else left is a line still being written.
@@ -212,7 +246,7 @@ export class LedgerFile {
         feed(scanner, decoder, carry, false);
       }
       const frame = scanner.end();
-      if (last !== undefined) this.at.nextLine = last.line + by + linesOf(last);
+      if (lastEnd > 0) this.at.nextLine = lastEnd + by;
       else if (fromStart && this.at.offset > 0) this.at.nextLine = frame.header.line + linesOf(frame.header);
       // Kept for the next read, which starts after it (a file of a header only has no row to carry it).
       if (this.at.headerText === null && this.at.offset > 0) this.at.headerText = `${frame.header.raw ?? frame.header.cells.join('\t')}\n`;

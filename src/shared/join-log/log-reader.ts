@@ -108,7 +108,9 @@ export function logReader(name: string, zone: string, now: () => Date, saved?: S
     const fits = headerProblem(name, [...header], spec) === undefined && [...spec.columns, ...spec.appended].every((column) => header.includes(column));
     return fits ? { header: [...header], eol, keys, needsEol: false, problems, dated, fatal: undefined, oldHeadBytes: 0, newHead: null } : null;
   };
-  return { spec, onRow, settle, resumed };
+  /** A row outside the redelivery window (or without a plain request date) is not looked at (see onRow). */
+  const skips = (_status: string, requestDateS: number): boolean => !(requestDateS >= cutoffS);
+  return { spec, onRow, skips, settle, resumed };
 }
 
 /**

@@ -112,6 +112,11 @@ export class PendingFold implements SavedFold {
     this.held.clear();
   }
 
+  /** Only a `pending` row, or a settling one while something is held, changes the set. */
+  skips(status: string): boolean {
+    return !(status === 'pending' || (SETTLING.has(status) && this.held.size > 0));
+  }
+
   save(): LogRow[] {
     return this.held.list();
   }
