@@ -26,14 +26,6 @@ export function heldKey(key: string): string {
   return `${key}|held`;
 }
 
-/**
- * A copy of `text` that shares no memory with the string it was cut from. A key built from cells is a
- * chain of slices of the text read, which would keep all of it alive for as long as the key lives;
- * slicing a fresh concatenation makes V8 copy the characters into a string of their own.
- */
-export function detach(text: string): string {
-  return `${text} `.slice(0, -1);
-}
 
 /**
  * How long a request's key is kept, in seconds. Telegram keeps an update it could not deliver for 24

@@ -7,6 +7,7 @@
  * or reading a stretch of the file again, leaves the same ledger (each row sets the standing whole).
  */
 import { parseDateTime } from '../dates.js';
+import { detach } from '../files/detach.js';
 import type { ResponseStatus } from './schema.js';
 
 /** One person's standing in one chat. */
@@ -52,13 +53,6 @@ export interface LedgerParts {
   table: Uint32Array; userOf: Float64Array; chatOf: Uint32Array; linkOf: Uint32Array; sinceOf: Uint32Array; joinedOf: Uint32Array; flagsOf: Uint8Array;
 }
 
-/**
- * A copy of `text` sharing no memory with the line it was cut from (a slice would keep the whole
- * line, or the whole chunk read, alive as long as the ledger holds it).
- */
-function detach(text: string): string {
-  return `${text} `.slice(0, -1);
-}
 
 /** A user id as a number when it is a plain one (every Telegram user id is), else null. */
 function numericUser(user: string): number | null {

@@ -7,7 +7,8 @@ import { DataFileError, type FilePosition } from '../errors.js';
 import { headerProblem, validateRow } from '../files/data-file.js';
 import { cell, emptyTable, formatCell } from '../files/table.js';
 import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
-import { detach, RecentKeys, REDELIVERY_WINDOW_S, rowKey } from './keys.js';
+import { detach } from '../files/detach.js';
+import { RecentKeys, REDELIVERY_WINDOW_S, rowKey } from './keys.js';
 import { responseSpec } from './schema.js';
 
 /** A problem of a recent row, with the row's request date (Unix seconds), as a snapshot keeps it. */

@@ -11,6 +11,7 @@ import { dateCell } from '../files/cells.js';
 import { loadFile, scanFile, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
 import type { TableRow } from '../files/tsv.js';
 import { characterCount, quote } from '../quote.js';
+import { detach } from '../files/detach.js';
 import { LinkIndex } from './match.js';
 import { LINK_NAME_MAX, LINK_STATUSES, fitsLinkName, isLinkCell, isMaxMembersCell, maxMembersOf, quickInviteCells } from './row-rules.js';
 
@@ -173,14 +174,13 @@ export function scanRegistry(
 export type IndexedInvite = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link' | 'dt_expire' | 'max_members' | 'link_status'>;
 
 /**
- * A text of its own: a cell read is a slice of the 64 KiB piece it was read from, and would keep the
- * whole piece alive as long as the index holds it. Slicing a fresh concatenation makes V8 copy it.
+ * The row as tg-handler keeps it, sharing no memory with the text it was read from. A link's name is
+ * most often its row's id (tg-get names links after it): one string for both then. Pure.
  */
-const own = (text: string): string => (text.length < 13 ? text : `${text} `.slice(0, -1));
-
-/** The row as tg-handler keeps it, sharing no memory with the text it was read from. Pure. */
 export function indexed(invite: Invite): IndexedInvite {
-  const kept: IndexedInvite = { id: own(invite.id), id_adress: own(invite.id_adress), id_link: own(invite.id_link), link: own(invite.link), dt_expire: invite.dt_expire, link_status: invite.link_status };
+  const id = detach(invite.id);
+  const idLink = invite.id_link === invite.id ? id : detach(invite.id_link);
+  const kept: IndexedInvite = { id, id_adress: detach(invite.id_adress), id_link: idLink, link: detach(invite.link), dt_expire: invite.dt_expire, link_status: invite.link_status };
   if ('max_members' in invite) kept.max_members = invite.max_members;
   return kept;
 }
