@@ -9,7 +9,7 @@
  * and the schema as before, so every row gets the same value, warning or problem either way.
  */
 import { parseDateTimeFit } from '../../shared/dates.js';
-import { RESPONSE_STATUSES, type ResponseStatus } from '../../shared/join-log/schema.js';
+import { statusInBytes, type ResponseStatus } from '../../shared/join-log/schema.js';
 import type { JoinFacts } from './aggregate.js';
 
 /** Where the report's columns are in a header (-1 when missing; the first of two same-named ones, as `rowObject` takes). */
@@ -37,7 +37,6 @@ const TAB = 9;
 const CR = 13;
 const QUOTE = 34;
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 48 && c <= 57;
-const STATUS_BYTES = RESPONSE_STATUSES.map((s) => Buffer.from(s, 'latin1'));
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 /** Strings kept for reuse before the cache starts over: memory bounded whatever the log holds. */
@@ -171,16 +170,7 @@ export class PlainJoinLine {
 
   private statusAt(b: Buffer, column: number, fields: number): ResponseStatus | undefined {
     if (column < 0 || column >= fields) return undefined;
-    const s = this.starts[column]!;
-    const n = this.ends[column]! - s;
-    for (let k = 0; k < STATUS_BYTES.length; k++) {
-      const want = STATUS_BYTES[k]!;
-      if (want.length !== n || want[0] !== b[s]) continue;
-      let i = 1;
-      while (i < n && want[i] === b[s + i]) i++;
-      if (i === n) return RESPONSE_STATUSES[k];
-    }
-    return undefined;
+    return statusInBytes(b, this.starts[column]!, this.ends[column]!);
   }
 
   /** How many digits the cell holds when it is digits only, at most `max` of them (0 for a blank or missing cell), else -1. */

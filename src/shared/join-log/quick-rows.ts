@@ -10,6 +10,7 @@
  * gives the same standing either way (held equal by tests/shared/join-log/quick-rows.test.ts).
  */
 import type { LedgerEvent } from './ledger.js';
+import { statusInBytes } from './schema.js';
 
 /** The columns the quick reading needs, by index in the header (-1 when missing). */
 export interface QuickColumns {
@@ -24,10 +25,7 @@ const TAB = 9;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
-/** schema.ts's RESPONSE_STATUSES, written out so that this module does not load zod (a test holds them equal). */
-export const QUICK_STATUSES = ['approve', 'decline', 'pending', 'missing', 'joined', 'left', 'removed'] as const;
 const [USER, DATE, CHAT, LINK, STATUS] = [0, 2, 4, 6, 8] as const;
-const STATUS_BYTES = QUICK_STATUSES.map((status) => Buffer.from(status, 'latin1'));
 
 /** A plain line as the quick reading found it: the ledger's event (one object, changed by the next line). */
 export interface QuickRow {
@@ -88,7 +86,7 @@ export class QuickRows {
     const dateS = plainNumber(bytes, at[DATE]!, at[DATE + 1]!, 12, true);
     if (dateS === null || plainNumber(bytes, at[USER]!, at[USER + 1]!, 16, false) === null) return undefined;
     const row = this.row;
-    row.status = statusAt(bytes, at[STATUS]!, at[STATUS + 1]!);
+    row.status = statusInBytes(bytes, at[STATUS]!, at[STATUS + 1]!) ?? '';
     row.requestDateS = dateS;
     const event = row.event;
     event.chat = this.chatText(bytes, at[CHAT]!, at[CHAT + 1]!);
@@ -147,15 +145,6 @@ function plainNumber(bytes: Buffer, start: number, end: number, max: number, zer
     n = n * 10 + digit;
   }
   return Number.isSafeInteger(n) ? n : null;
-}
-
-/** The status of `[start, end)` when it is one of ours, else ''. */
-function statusAt(bytes: Buffer, start: number, end: number): string {
-  for (let s = 0; s < STATUS_BYTES.length; s++) {
-    const known = STATUS_BYTES[s]!;
-    if (known.length === end - start && bytes.compare(known, 0, known.length, start, end) === 0) return QUICK_STATUSES[s]!;
-  }
-  return '';
 }
 
 /** What a scanner tells of where it is (TsvScanner.resume). */

@@ -19,6 +19,24 @@ import { quote } from '../quote.js';
 export const RESPONSE_STATUSES = ['approve', 'decline', 'pending', 'missing', 'joined', 'left', 'removed'] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
+const STATUS_BYTES = RESPONSE_STATUSES.map((status) => Buffer.from(status, 'latin1'));
+
+/**
+ * The status `bytes[start, end)` spells when it is one of ours, else undefined: for the readers that
+ * work on the bytes read (the report's plain lines, the ledger's quick rows). Pure.
+ */
+export function statusInBytes(bytes: Uint8Array, start: number, end: number): ResponseStatus | undefined {
+  const n = end - start;
+  for (let k = 0; k < STATUS_BYTES.length; k++) {
+    const want = STATUS_BYTES[k]!;
+    if (want.length !== n || want[0] !== bytes[start]) continue;
+    let i = 1;
+    while (i < n && want[i] === bytes[start + i]) i++;
+    if (i === n) return RESPONSE_STATUSES[k];
+  }
+  return undefined;
+}
+
 /** A Telegram user id, and a Unix time or blank: the cells' patterns, shared with the report's quick check. */
 export const USER_ID = /^\d{1,20}$/;
 export const UNIX_TIME = /^(\d{1,12})?$/;
