@@ -37,18 +37,29 @@ export function quickShapeOk(type: string, value: unknown): boolean {
   return QUICK_SHAPES[type]?.(value) === true;
 }
 
-/** Why `update` cannot be handled (`chat_join_request.from.id: expected number`), or undefined when it can. Pure but for loading zod's shapes. */
-export async function shapeProblem(update: unknown, expected: readonly string[]): Promise<string | undefined> {
+/** What the quick tests alone say of an update: it can be handled (undefined), why not, or ZOD (its shape needs zod's word). */
+const ZOD = Symbol('zod');
+function quickProblem(update: unknown, expected: readonly string[]): string | undefined | typeof ZOD {
   if (typeof update !== 'object' || update === null) return 'not an object';
   const type = updateTypeOf(update);
   if (type === undefined) return 'carries no update';
   if (!expected.includes(type)) return `"${type}" is not a type tg-handler asked Telegram for`;
-  if (QUICK_SHAPES[type] === undefined) return undefined;
-  const value = (update as Record<string, unknown>)[type];
-  if (quickShapeOk(type, value)) return undefined;
+  if (QUICK_SHAPES[type] === undefined || quickShapeOk(type, (update as Record<string, unknown>)[type])) return undefined;
+  return ZOD;
+}
+
+/** Why `update` cannot be handled (`chat_join_request.from.id: expected number`), or undefined when it can. Pure but for loading zod's shapes. */
+export async function shapeProblem(update: unknown, expected: readonly string[]): Promise<string | undefined> {
+  const quick = quickProblem(update, expected);
+  return quick === ZOD ? zodProblem(update as Record<string, unknown>) : quick;
+}
+
+/** zod's word on an update of a type asked for that the quick test refused. */
+async function zodProblem(update: Record<string, unknown>): Promise<string | undefined> {
+  const type = updateTypeOf(update)!;
   const shape = (await updateShapes()).UPDATE_SHAPES[type];
   if (shape === undefined) return undefined;
-  const checked = shape.safeParse(value);
+  const checked = shape.safeParse(update[type]);
   if (checked.success) return undefined;
   const issue = checked.error.issues[0];
   return `${[type, ...(issue?.path ?? []).map(String)].join('.')}: ${issue?.message ?? 'unexpected shape'}`;
@@ -64,13 +75,11 @@ export function updateGuard(logger: Logger, expected: readonly string[]): Middle
   // each. The usual update (a type asked for, with no shape to check or passing the quick test)
   // goes on at once; only one the quick test refuses waits for zod's shapes to word its problem.
   return (ctx, next) => {
-    const type = typeof ctx.update === 'object' && ctx.update !== null ? updateTypeOf(ctx.update) : undefined;
-    if (type !== undefined && expected.includes(type) && (QUICK_SHAPES[type] === undefined || quickShapeOk(type, (ctx.update as unknown as Record<string, unknown>)[type]))) return next();
-    return shapeProblem(ctx.update, expected).then((problem) => {
-      if (problem === undefined) return next();
-      logger.warn(`${describeUpdate(ctx.update)}: cannot be handled (${problem}); the update is skipped, the bot carries on`);
-      return undefined;
-    });
+    const quick = quickProblem(ctx.update, expected);
+    if (quick === undefined) return next();
+    const skip = (problem: string) => logger.warn(`${describeUpdate(ctx.update)}: cannot be handled (${problem}); the update is skipped, the bot carries on`);
+    if (quick !== ZOD) return void skip(quick);
+    return zodProblem(ctx.update as unknown as Record<string, unknown>).then((problem) => (problem === undefined ? next() : skip(problem)));
   };
 }
 
