@@ -51,16 +51,25 @@ export class InFlight {
 
   /** The first middleware: marks the update busy until every later middleware has finished. */
   middleware(): MiddlewareFn<Context> {
-    return async (ctx, next) => {
-      const id = ctx.update.update_id;
-      this.active.set(id, ctx.update);
-      try {
-        await next();
-      } finally {
-        this.active.delete(id);
-        if (this.active.size === 0) this.wake();
-      }
+    return (ctx, next) => this.track(ctx.update, next);
+  }
+
+  /** Marks `update` busy until `run`'s promise settles (or `run` throws). */
+  track(update: Update, run: () => Promise<void>): Promise<void> {
+    const id = update.update_id;
+    this.active.set(id, update);
+    const done = () => {
+      this.active.delete(id);
+      if (this.active.size === 0) this.wake();
     };
+    let running: Promise<void>;
+    try {
+      running = run();
+    } catch (error) {
+      done();
+      return Promise.reject(error);
+    }
+    return running.finally(done);
   }
 
   get size(): number {

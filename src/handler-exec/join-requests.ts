@@ -6,7 +6,7 @@
  * confirms an update only after its batch finished, so a crash before the row is written means
  * Telegram delivers the request again after the restart.
  */
-import { Composer, type Context } from 'telegraf';
+import { Composer, type Context, type Telegram } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
 import { formatDateTimeCell } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
@@ -133,11 +133,12 @@ export interface JoinRequestDeps {
   check?: RequesterCheck | undefined;
 }
 
-/** Handles chat_join_request updates. Errors other than "settled" are thrown for bot.catch to log. */
-export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
-  const composer = new Composer<Context>();
-  composer.on('chat_join_request', async (ctx) => {
-    const request = ctx.chatJoinRequest;
+/** Handles one join request with `telegram` (the bot's shared client). Errors other than "settled" are thrown for the caller to log. */
+export type JoinRequestHandler = (request: ChatJoinRequest, telegram: Telegram) => Promise<void>;
+
+/** The join-request handler, for telegraf's middleware (joinRequestHandlers) and for the lane in front of it (takeJoinRequests). */
+export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
+  return async (request, telegram) => {
     const userId = request.from.id;
     const key = requestKey(String(request.chat.id), String(userId), String(request.date));
     const who = describeRequest(request);
@@ -157,7 +158,7 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
       if (!slot.admitted) decision = decide({ ...facts, linkUsed: true }, invite, deps.now(), deps.unknownLinks);
     }
     if (decision.action === 'approve' && invite !== undefined && deps.check !== undefined) {
-      const asked = await deps.check.ask(ctx.telegram, request, invite);
+      const asked = await deps.check.ask(telegram, request, invite);
       if (!asked) release();
       decision = { action: 'leave', status: 'pending', reason: asked ? 'check' : 'check-blocked' };
     }
@@ -170,11 +171,11 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     let wrote: boolean;
     try {
       // The card goes first: a crash before the row means the request comes again (a second card), never none.
-      if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(ctx.telegram, factsOf(request, invite, decision.reason as HeldReason));
+      if (decision.action === 'leave' && decision.reason !== 'check' && deps.queue !== undefined) await deps.queue.hold(telegram, factsOf(request, invite, decision.reason as HeldReason));
       if (decision.action !== 'leave') {
         deps.logger.debug(`join request: ${who}: calling ${decision.action}ChatJoinRequest`);
         try {
-          status = (await settleRequest(ctx.telegram, decision.action, request.chat.id, userId)).status;
+          status = (await settleRequest(telegram, decision.action, request.chat.id, userId)).status;
         } catch (error) {
           release();
           throw error;
@@ -189,6 +190,12 @@ export function joinRequestHandlers(deps: JoinRequestDeps): Composer<Context> {
     }
     const bot = decision.reason === 'bot' ? ' (a bot)' : '';
     deps.logger.info(`join request: ${who}${bot} -> ${decision.reason === 'check' ? 'asked to confirm (--check-requester)' : OUTCOME[status]}${wrote ? '' : ' (already recorded)'}`);
-  });
+  };
+}
+
+/** The join-request handler as telegraf middleware: for a request the lane leaves to telegraf (one whose shape needs zod's word). */
+export function joinRequestHandlers(handle: JoinRequestHandler): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on('chat_join_request', (ctx) => handle(ctx.chatJoinRequest, ctx.telegram));
   return composer;
 }

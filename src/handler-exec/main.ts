@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import { addCommonOptions, loggerFor, processIo, packageVersion, secretsOf, type Io } from '../shared/cli/cli.js';
 import { EXIT_ADMIN, EXIT_HELP, EXIT_OK, isBug, reportFailure, verdictOf } from '../shared/cli/exit.js';
 import { guardCrashes } from '../shared/cli/crash.js';
@@ -22,7 +22,8 @@ import { displayPath } from '../shared/files/store.js';
 import { chatMemberHandlers, skipOwnApprovals } from './chat-member.js';
 import { chatMenu } from './chat-menu.js';
 import { InFlight, describeUpdate } from './in-flight.js';
-import { joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
+import { joinRequestHandler, joinRequestHandlers, type UnknownLinkPolicy } from './join-requests.js';
+import { takeJoinRequests } from './join-lane.js';
 import { MENU_FILE_NAME, loadMenu } from './menu-file.js';
 import { RegistryWatch } from './registry-watch.js';
 import { ResponseLog } from '../shared/join-log/append.js';
@@ -104,24 +105,25 @@ function stopSignal(deps: HandlerDeps): { requested: Promise<string>; dispose: (
   return { requested, dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
 }
 
-function installCatch(bot: Telegraf, logger: Logger): void {
+/** What is done with an update that failed, in bot.catch and in the join requests' lane. */
+function updateFailed(logger: Logger): (error: unknown, update: Update) => void {
   // One failing update never stops the bot: log it and carry on with the next. A failure the exit
   // table does not name is our bug: said so, with the update's id and the stack, once. Nothing here
   // may throw: an error escaping bot.catch ends polling and the whole batch with it.
-  bot.catch((error, ctx) => {
+  return (error, update) => {
     try {
-      const where = describeUpdate(ctx.update);
+      const where = describeUpdate(update);
       if (!isBug(error)) {
         logger.error(`${where}: ${messageOf(error)}; the update is skipped, the bot carries on`);
         return;
       }
-      const verdict = verdictOf(new BugError(error, ctx.update.update_id));
+      const verdict = verdictOf(new BugError(error, update.update_id));
       logger.error(`${where}: bug: ${messageOf(error)}; the update is skipped, the bot carries on`);
       if (verdict.stack !== undefined) logger.error(verdict.stack);
     } catch (failure) {
       logger.error(`an update failed (${String(error)}), and so did logging it (${String(failure)}); the bot carries on`);
     }
-  });
+  };
 }
 
 /** Runs tg-handler; resolves with the exit code once the bot has stopped. */
@@ -200,10 +202,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
       const inFlight = new InFlight();
       // One use() for all: telegraf nests a compose per call, and each level ran two async steps per
       // update (6 KB of garbage per join request with seven levels; BENCHMARKS.md, issue 15).
+      const joinRequest = joinRequestHandler({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check });
+      const failed = updateFailed(logger);
       bot.use(
         inFlight.middleware(),
         updateGuard(logger, ALLOWED_UPDATES),
-        joinRequestHandlers({ registry, log: gate, logger, unknownLinks: options.unknownLinks, now, zone: config.zone, queue, usage, check }),
+        joinRequestHandlers(joinRequest),
         chatMemberHandlers({ registry, members, logger, zone: config.zone }),
         ...(queue === undefined ? [] : [queue.composer()]),
         ...(check === undefined ? [] : [check.composer()]),
@@ -211,8 +215,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
       );
       skipOwnApprovals(bot, logger);
       skipTextlessMessages(bot);
+      takeJoinRequests(bot, joinRequest, { inFlight, failed });
       check?.resume(() => bot.telegram);
-      installCatch(bot, logger);
+      bot.catch((error, ctx) => failed(error, ctx.update));
       logger.debug(`registry ${shown(paths.registry)}: ${registry.size} ${registry.size === 1 ? 'link' : 'links'}; join log ${shown(paths.joinLog)} (${members.ledger.memberCount} ${members.ledger.memberCount === 1 ? 'member' : 'members'}); unknown links: ${options.unknownLinks}`);
       await runBot({ bot, logger, inFlight, webhook: config.webhook, stopRequested: stop.requested, onReady: deps.onReady, stopTimeoutMs: deps.stopTimeoutMs });
     } finally {
