@@ -84,7 +84,7 @@ describe('the service as its unit runs it', () => {
 
   it('reads the flags of the unit this repository ships', async () => {
     const unit = await readFile(path.join(REPO_ROOT, 'deploy', 'tg-handler.service'), 'utf8');
-    expect(unitNodeFlags(unit, 'tg-handler')).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/), '--max-semi-space-size=8']);
+    expect(unitNodeFlags(unit, 'tg-handler')).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/), '--max-semi-space-size=8', '--no-allocation-site-pretenuring']);
   });
 });
 
