@@ -6,6 +6,7 @@
  */
 import { DataFileMissingError, type DataFileError } from '../errors.js';
 import { AppendLog } from '../files/append-log.js';
+import { detach } from '../files/detach.js';
 import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
 import { formatCell, formatRecord } from '../files/table.js';
@@ -140,7 +141,8 @@ export class ResponseLog {
     return write.then(
       () => {
         this.writing.delete(key);
-        this.keys.add(key, Number(row.tg_request_date));
+        // Kept for a week: one flat string, not the chain of pieces the key was joined from (4 strings of 32 bytes and the cells it holds).
+        this.keys.add(detach(key), Number(row.tg_request_date));
         for (const listener of this.listeners) listener(row);
         return true;
       },
