@@ -166,7 +166,8 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
     if (warning !== undefined) deps.logger.warn(warning);
 
     // Nobody is approved, declined or queued unless their row can be written: a full disk waits here.
-    const seat = await deps.log.admit(responseRow(request, invite, decision.status, deps.now(), deps.zone, decision.reason));
+    const draft = responseRow(request, invite, decision.status, deps.now(), deps.zone, decision.reason);
+    const seat = await deps.log.admit(draft);
     let status = decision.status;
     let wrote: boolean;
     try {
@@ -182,7 +183,8 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
         }
       }
       const held = status === 'pending' || status === 'decline' ? decision.reason : '';
-      const row = responseRow(request, invite, status, deps.now(), deps.zone, held);
+      // The draft with what the call settled, at the time it settled (the same as responseRow would make).
+      const row: ResponseCells = { ...draft, dt_tg_responde: responseCell(deps.now(), deps.zone), tg_responde_status: status, reason: held };
       wrote = await deps.log.record(row);
       if (decision.reason === 'check') deps.check?.arm(row, release);
     } finally {

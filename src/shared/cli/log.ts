@@ -92,7 +92,8 @@ export function redactorFor(secrets: readonly string[]): (text: string) => strin
     for (const form of secretForms(secret)) {
       if (/%[0-9A-F]{2}/i.test(form)) {
         const pattern = new RegExp(escapeRegExp(form), 'gi');
-        steps.push((text) => text.replace(pattern, '<redacted>'));
+        // Only a text with a % can hold it: most lines are passed without a scan.
+        steps.push((text) => (text.includes('%') ? text.replace(pattern, '<redacted>') : text));
       } else {
         steps.push((text) => (text.includes(form) ? text.split(form).join('<redacted>') : text));
       }
@@ -192,7 +193,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const format = (priority: keyof typeof PRIORITY, message: string): string => {
     const tag = priority === 'info' ? '' : `${priority}: `;
     const prefix = journal ? `<${PRIORITY[priority]}>` : clock === null ? '' : `${clock(now())} `;
-    return redactSecrets(message).split('\n').map((line, i) => `${prefix}${i === 0 ? tag : ''}${line}`).join('\n');
+    const text = redactSecrets(message);
+    if (!text.includes('\n')) return `${prefix}${tag}${text}`;
+    return text.split('\n').map((line, i) => `${prefix}${i === 0 ? tag : ''}${line}`).join('\n');
   };
   return {
     info: (m) => { if (level !== 'quiet') out(format('info', m)); },

@@ -1,6 +1,6 @@
 /**
  * Texts kept long after the piece of file they were read from: registry rows in tg-handler's index,
- * the ledger's link ids, the redelivery keys.
+ * the ledger's link ids. (The redelivery keys are joined, which copies: schema.ts requestKey.)
  */
 
 /**

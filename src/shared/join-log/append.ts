@@ -6,12 +6,11 @@
  */
 import { DataFileMissingError, type DataFileError } from '../errors.js';
 import { AppendLog } from '../files/append-log.js';
-import { detach } from '../files/detach.js';
 import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
 import { formatCell, formatRecord } from '../files/table.js';
 import type { TableFrame } from '../files/tsv.js';
-import { heldKey, rowKey, type RecentKeys } from './keys.js';
+import { checkKey, heldKey, rowKey, type RecentKeys } from './keys.js';
 import type { LedgerFile } from './ledger-file.js';
 import { logReader, type DatedProblem, type PreparedLog, type SavedStart } from './log-reader.js';
 import type { ResponseCells } from './schema.js';
@@ -116,7 +115,7 @@ export class ResponseLog {
   /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
     // Asked once per join request: no array or closure for the three keys (a burst asks thousands of times).
-    return this.decided(key) || this.decided(heldKey(key)) || this.decided(`${key}|check`);
+    return this.decided(key) || this.decided(heldKey(key)) || this.decided(checkKey(key));
   }
 
   /** True when a decision row (not `pending`) for this request key is in the file (or being written). */
@@ -141,8 +140,7 @@ export class ResponseLog {
     return write.then(
       () => {
         this.writing.delete(key);
-        // Kept for a week: one flat string, not the chain of pieces the key was joined from (4 strings of 32 bytes and the cells it holds).
-        this.keys.add(detach(key), Number(row.tg_request_date));
+        this.keys.add(key, Number(row.tg_request_date));
         for (const listener of this.listeners) listener(row);
         return true;
       },

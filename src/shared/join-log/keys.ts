@@ -15,7 +15,7 @@ export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_reques
   const key = keyOfRow(row.chat_id, row.id_tg, row.tg_request_date, status);
   if (status !== 'pending') return key;
   // Waiting for the requester's answer (--check-requester) is a stage of its own before being held for an admin.
-  return row.reason === CHECK_REASON ? `${key}|check` : heldKey(key);
+  return row.reason === CHECK_REASON ? checkKey(key) : heldKey(key);
 }
 
 /** The `reason` of the `pending` row written while tg-handler waits for the requester to answer its check. */
@@ -23,7 +23,12 @@ export const CHECK_REASON = 'check';
 
 /** The key of a request's `pending` row, given the request's key. */
 export function heldKey(key: string): string {
-  return `${key}|held`;
+  return [key, 'held'].join('|');
+}
+
+/** The key of a request's `pending` row while tg-handler waits for the requester's answer, given the request's key. */
+export function checkKey(key: string): string {
+  return [key, 'check'].join('|');
 }
 
 

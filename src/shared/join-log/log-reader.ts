@@ -7,7 +7,6 @@ import { DataFileError, type FilePosition } from '../errors.js';
 import { headerProblem, validateRow } from '../files/data-file.js';
 import { cell, emptyTable, formatCell } from '../files/table.js';
 import { TsvScanner, type Table, type TableFrame, type TableRow } from '../files/tsv.js';
-import { detach } from '../files/detach.js';
 import { RecentKeys, REDELIVERY_WINDOW_S, rowKey } from './keys.js';
 import { responseSpec } from './schema.js';
 
@@ -80,7 +79,7 @@ export function logReader(name: string, zone: string, now: () => Date, saved?: S
     const id = cell(table, row, 'id_tg').trim();
     const status = cell(table, row, 'tg_responde_status').trim();
     const reason = cell(table, row, 'reason').trim();
-    if (id !== '') keys.add(detach(rowKey({ chat_id: cell(table, row, 'chat_id').trim(), id_tg: id, tg_request_date: date, tg_responde_status: status, reason })), dateS);
+    if (id !== '') keys.add(rowKey({ chat_id: cell(table, row, 'chat_id').trim(), id_tg: id, tg_request_date: date, tg_responde_status: status, reason }), dateS);
   };
   /** What start-up must write, given the file's frame (null when the file is missing). */
   const settle = (frame: TableFrame | null): PreparedLog => {

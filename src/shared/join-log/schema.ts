@@ -120,9 +120,15 @@ export function personCells(user: { id: number; first_name: string; last_name?: 
   return { id_tg: String(user.id), tg_f_name: user.first_name, tg_l_name: user.last_name ?? '', tg_username: user.username ?? '' };
 }
 
-/** The key that makes a join request's row unique: the same request delivered twice gives the same key. */
+/**
+ * The key that makes a join request's row unique: the same request delivered twice gives the same key.
+ * Keys are joined, not concatenated (here and in keys.ts): a join is one flat string of its own, which
+ * a Map hashes at once and which holds none of the cells it was made from, where a concatenation is a
+ * chain of pieces that every lookup flattened again and that kept its cells alive while the key was
+ * kept (a week; BENCHMARKS.md, issue 15).
+ */
 export function requestKey(chatId: string, userId: string, requestDate: string): string {
-  return `${chatId}|${userId}|${requestDate}`;
+  return [chatId, userId, requestDate].join('|');
 }
 
 /** The membership statuses: rows of chat_member updates and `tg-get members`, not of requests. */
@@ -139,7 +145,7 @@ export function isMembershipStatus(status: string): status is (typeof MEMBERSHIP
  * twice gives one key. `left` and `removed` share the direction: one person cannot leave twice at once.
  */
 export function membershipKey(chatId: string, userId: string, date: string, status: string): string {
-  return `${chatId}|${userId}|${date}|${status === 'joined' ? 'in' : 'out'}`;
+  return [chatId, userId, date, status === 'joined' ? 'in' : 'out'].join('|');
 }
 
 /** The redelivery key of any join-log row: a request's (`requestKey`) or a membership event's (`membershipKey`). */
