@@ -56,20 +56,26 @@ export class InFlight {
 
   /** Marks `update` busy until `run`'s promise settles (or `run` throws). */
   track(update: Update, run: () => Promise<void>): Promise<void> {
-    const id = update.update_id;
-    this.active.set(id, update);
-    const done = () => {
-      this.active.delete(id);
-      if (this.active.size === 0) this.wake();
-    };
+    this.enter(update);
     let running: Promise<void>;
     try {
       running = run();
     } catch (error) {
-      done();
+      this.leave(update);
       return Promise.reject(error);
     }
-    return running.finally(done);
+    return running.finally(() => this.leave(update));
+  }
+
+  /** Marks `update` busy, until `leave`. */
+  enter(update: Update): void {
+    this.active.set(update.update_id, update);
+  }
+
+  /** Marks `update` done; wakes those waiting for `idle` when it was the last. */
+  leave(update: Update): void {
+    this.active.delete(update.update_id);
+    if (this.active.size === 0) this.wake();
   }
 
   get size(): number {

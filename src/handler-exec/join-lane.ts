@@ -26,12 +26,25 @@ export function takeJoinRequests(bot: Telegraf, handle: JoinRequestHandler, deps
     const request: unknown = (update as { chat_join_request?: unknown }).chat_join_request;
     // Before getMe has answered, telegraf's own path waits for it.
     if (request === undefined || bot.botInfo === undefined || !quickShapeOk('chat_join_request', request)) return next(update, webhookResponse);
-    return deps.inFlight
-      .track(update, () => handle(request as ChatJoinRequest, bot.telegram))
-      .catch((error: unknown) => deps.failed(error, update))
-      .finally(() => {
-        // As telegraf's own handleUpdate does: a webhook post is answered once the update is handled.
-        if (webhookResponse !== undefined && !webhookResponse.writableEnded) webhookResponse.end();
-      });
+    // One promise after the handler's, not one per step: a burst sends thousands of requests at once.
+    const finish = (): void => {
+      deps.inFlight.leave(update);
+      // As telegraf's own handleUpdate does: a webhook post is answered once the update is handled.
+      if (webhookResponse !== undefined && !webhookResponse.writableEnded) webhookResponse.end();
+    };
+    deps.inFlight.enter(update);
+    let handled: Promise<void>;
+    try {
+      handled = handle(request as ChatJoinRequest, bot.telegram);
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
+    return handled.then(finish, (error: unknown) => {
+      try {
+        deps.failed(error, update);
+      } finally {
+        finish();
+      }
+    });
   };
 }
