@@ -6,6 +6,7 @@
  * formatted anew.
  */
 import { DataFileError } from '../errors.js';
+import { detach } from './detach.js';
 import { cellStart } from './table.js';
 
 /** One record of the file: the header, a data row, or a blank line kept in place. */
@@ -275,7 +276,9 @@ export class TsvScanner {
   /** Keeps the first record as the header; flags a row wider than it. */
   private emit(row: TableRow): void {
     if (this.header === undefined) {
-      this.header = row;
+      // Kept with the frame as long as the file is open: copies of its texts, not slices that would
+      // keep the piece of file they were cut from alive (64 KiB; tg-handler kept two).
+      this.header = { ...row, raw: row.raw === null ? null : detach(row.raw), cells: row.cells.map(detach) };
       return;
     }
     const width = this.header.cells.length;
