@@ -186,18 +186,23 @@ export function runNode(args: readonly string[], options: RunOptions): Promise<F
 export class Running {
   private lineListeners = new Set<(line: string) => void>();
   private buffered = '';
-  /** Lines seen on stdout. */
-  stdoutLines = 0;
   /** The last lines of stderr, for diagnostics. */
   readonly stderrTail: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(readonly child: ChildProcess) {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      // Read but not split while nobody waits for a line: the emulator shares this process, and
+      // tg-handler prints a line per request, which the bare bot does not (journald reads them in
+      // production, in a process of its own). A line cut at the chunk's start is then lost: only
+      // "started" is waited for, before any request.
+      if (this.lineListeners.size === 0) {
+        this.buffered = '';
+        return;
+      }
       const parts = (this.buffered + chunk).split('\n');
       this.buffered = parts.pop() ?? '';
       for (const line of parts) {
-        this.stdoutLines++;
         for (const listener of [...this.lineListeners]) listener(line);
       }
     });
