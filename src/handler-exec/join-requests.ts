@@ -185,7 +185,7 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
       const held = status === 'pending' || status === 'decline' ? decision.reason : '';
       // The draft with what the call settled, at the time it settled (the same as responseRow would make).
       const row: ResponseCells = { ...draft, dt_tg_responde: responseCell(deps.now(), deps.zone), tg_responde_status: status, reason: held };
-      wrote = await deps.log.record(row);
+      wrote = await deps.log.record(row, seat);
       if (decision.reason === 'check') deps.check?.arm(row, release);
     } finally {
       seat.release();

@@ -46,13 +46,23 @@ export interface LogGateOptions {
   freeBytes?: (dir: string) => Promise<{ free: number; block: number } | undefined>;
   /** Milliseconds of a monotonic clock, for how long a look serves; default performance.now. */
   clock?: () => number;
+  /** How long a flush waits at most for rows still in their Telegram call (`gather`); default GATHER_MS. */
+  gatherMs?: number;
 }
 
 type Space = { free: number; block: number } | undefined;
 
+/**
+ * How long a flush of the join log waits at most for the rows of requests still in their Telegram
+ * call (`gather`): a request that takes longer (a retry, a 429) does not hold the others' rows longer.
+ */
+export const GATHER_MS = 25;
+
 /** A held place for one row: released once the row is written, or the request went nowhere. */
 export interface Seat {
   release(): void;
+  /** The row is handed to `record`: the seat's Telegram call is over (`gather` no longer waits for it). */
+  handOver(): void;
 }
 
 /** An upper bound of a row's size on disk: every cell quoted with every character doubled, tabs and a line ending. */
@@ -91,6 +101,9 @@ export class LogGate {
   private looking: Promise<Space> | undefined;
   /** Bytes of the seats released since the last look: rows written (or never written: counted all the same) that it did not see. */
   private spent = 0;
+  /** Seats whose row is not handed to `record` yet, and the flush waiting for them (`gather`). */
+  private calling = 0;
+  private gathering: { done: Promise<void>; end: () => void } | undefined;
 
   constructor(private readonly log: RowLog, private readonly options: LogGateOptions) {
     this.backoff = options.backoff ?? DEFAULT_HOLD_BACKOFF;
@@ -136,19 +149,58 @@ export class LogGate {
   /** Reserves `bytes` for a row until the seat is released. */
   private seat(bytes: number): Seat {
     this.reserved += bytes;
+    this.calling += 1;
     let released = false;
+    let handed = false;
+    const handOver = () => {
+      if (handed) return;
+      handed = true;
+      this.calling -= 1;
+      if (this.calling === 0) this.endGathering();
+    };
     return {
       release: () => {
+        handOver();
         if (released) return;
         released = true;
         this.reserved -= bytes;
         this.spent += bytes;
       },
+      handOver,
     };
   }
 
-  /** Writes the row (see ResponseLog.record), trying again with back-off until it is on disk; after `close`, never resolves. */
-  record(row: ResponseCells): Promise<boolean> {
+  /**
+   * For the join log's flush (ResponseLog.gatherWhile): while some admitted request is still in its
+   * Telegram call, a promise that settles when the last of them hands its row over (or is released
+   * without one), or after GATHER_MS. A batch of requests then has its rows flushed once, after its
+   * last answer, where a flush after each few answers kept the last row waiting for the flush under
+   * way and then for its own (5-7 flushes per batch of 100, BENCHMARKS.md, issue 15). Only the
+   * flush's size depends on it.
+   */
+  gather(): Promise<void> | undefined {
+    if (this.calling === 0 || this.closed) return undefined;
+    if (this.gathering === undefined) {
+      let end = () => {};
+      const done = new Promise<void>((resolve) => (end = resolve));
+      const timer = setTimeout(() => this.endGathering(), this.options.gatherMs ?? GATHER_MS);
+      this.gathering = { done, end: () => { clearTimeout(timer); end(); } };
+    }
+    return this.gathering.done;
+  }
+
+  private endGathering(): void {
+    const gathering = this.gathering;
+    this.gathering = undefined;
+    gathering?.end();
+  }
+
+  /**
+   * Writes the row (see ResponseLog.record), trying again with back-off until it is on disk; after
+   * `close`, never resolves. `seat`, the row's, is handed over (`gather` waits no longer for it).
+   */
+  record(row: ResponseCells, seat?: Seat): Promise<boolean> {
+    seat?.handOver();
     if (this.closed) return never;
     // The first try has no async frame of its own: one per join request was 18 MB of the 670 MB a
     // burst of 10,000 allocates (sampling heap profile). Only a failed write goes on to the loop.
@@ -187,6 +239,7 @@ export class LogGate {
   /** Ends every wait without settling it: what is held stays unconfirmed for the next start. */
   close(): void {
     this.closed = true;
+    this.endGathering();
     for (const [timer, wake] of this.waits) {
       clearTimeout(timer);
       wake();

@@ -16,7 +16,7 @@ import { decisionRow, type LogRow, type PendingRequests } from '../shared/join-l
 import { requestKey, type ResponseStatus } from '../shared/join-log/schema.js';
 import type { IndexedInvite } from '../shared/registry/registry.js';
 import { settleRequest } from '../shared/telegram/settle.js';
-import type { LogGate } from './log-gate.js';
+import type { LogGate, Seat } from './log-gate.js';
 import { checkText, type Menu } from './menu-file.js';
 import type { ReviewQueue } from './review-queue.js';
 
@@ -160,7 +160,7 @@ export class RequesterCheck {
       const settled = await settleRequest(ctx.telegram, 'approve', check.chatId, check.userId);
       this.deps.timers.clear(this.waits.get(key));
       this.waits.delete(key);
-      await this.record(held, settled.status, 'check-passed');
+      await this.record(held, settled.status, 'check-passed', seat);
       this.deps.logger.info(`check: user ${check.userId} confirmed -> ${settled.status === 'approve' ? 'approved' : 'already settled'}`);
       await ctx.editMessageText(menu.check.passed).catch(() => {});
       return menu.check.passed;
@@ -188,12 +188,12 @@ export class RequesterCheck {
           reason: 'check-timeout',
           date: check.date,
         });
-        await this.record(held, 'pending', 'check-timeout');
+        await this.record(held, 'pending', 'check-timeout', seat);
         this.deps.logger.info(`check: user ${check.userId} did not answer in time -> held for an admin`);
         return;
       }
       const settled = await settleRequest(telegram, 'decline', check.chatId, check.userId);
-      await this.record(held, settled.status, 'check-timeout');
+      await this.record(held, settled.status, 'check-timeout', seat);
       this.deps.logger.info(`check: user ${check.userId} did not answer in time -> declined`);
     } catch (error) {
       // Left as it is: the `check` row stays, so the next start tries again.
@@ -205,14 +205,14 @@ export class RequesterCheck {
   }
 
   /** Waits, through the gate, until a row like this decision's can be written. */
-  private admit(held: LogRow, status: ResponseStatus, reason: string): Promise<{ release(): void } | undefined> {
+  private admit(held: LogRow, status: ResponseStatus, reason: string): Promise<Seat | undefined> {
     const row = decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone));
     return this.deps.gate?.admit({ ...row, reason }) ?? Promise.resolve(undefined);
   }
 
-  private async record(held: LogRow, status: ResponseStatus, reason: string): Promise<void> {
-    const row = decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone));
-    await (this.deps.gate ?? this.deps.log).record({ ...row, reason });
+  private async record(held: LogRow, status: ResponseStatus, reason: string, seat: Seat | undefined): Promise<void> {
+    const row = { ...decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone)), reason };
+    await (this.deps.gate !== undefined ? this.deps.gate.record(row, seat) : this.deps.log.record(row));
   }
 }
 

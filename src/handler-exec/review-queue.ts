@@ -104,7 +104,7 @@ export class ReviewQueue {
         const outcome: Outcome = settled.byThisCall ? (press.action === 'approve' ? 'approved' : 'declined') : settled.status === 'approve' ? 'already-in' : 'already-gone';
         const at = this.deps.now();
         const row = decisionRow({ ...held, tg_request_date: String(press.date) }, settled.status, settled.byThisCall ? String(admin.id) : '', formatDateTimeCell(at, this.deps.zone));
-        await (this.deps.gate ?? log).record(row);
+        await (this.deps.gate !== undefined ? this.deps.gate.record(row, seat) : log.record(row));
         logger.info(`review queue: user ${press.userId} in ${press.chatId} -> ${outcome} (pressed by ${admin.id})`);
         await this.finishCard(ctx, outcomeLine(outcome, admin, at, this.deps.zone));
         return outcome === 'approved' ? 'Approved.' : outcome === 'declined' ? 'Declined.' : 'Already settled elsewhere.';

@@ -103,6 +103,15 @@ export class AppendLog {
     }
   }
 
+  /**
+   * Before each write and fdatasync, waits for `more` when it gives a promise: lines that are on their
+   * way join the same flush (one disk flush for a burst's batch, not one after another while the
+   * last of them waits). Only the flush's size depends on it: every line is written all the same.
+   */
+  gatherWhile(more: () => Promise<void> | undefined): void {
+    this.batches.gather = more;
+  }
+
   /** Waits for every pending line, then closes the file. */
   async close(): Promise<void> {
     this.closed = true;

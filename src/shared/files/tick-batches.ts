@@ -14,6 +14,12 @@ export interface Batched<T, R> {
 export class TickBatches<T, R> {
   private waiting: Batched<T, R>[] = [];
   private running: Promise<void> | null = null;
+  /**
+   * Asked before each batch is taken: a promise to wait for while more work is on its way (see
+   * AppendLog.gatherWhile), or undefined to go on at once. A hint for the batch's size only: the
+   * work is done whatever it answers, so it must settle by itself, soon.
+   */
+  gather: (() => Promise<void> | undefined) | undefined;
 
   /** `run` settles every entry of the batch it is given; if it throws, the entries it left are rejected with that error. */
   constructor(private readonly run: (batch: Batched<T, R>[]) => Promise<void>) {}
@@ -35,6 +41,8 @@ export class TickBatches<T, R> {
     // Let everything handed over in this tick join the batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
+      const more = this.gather?.();
+      if (more !== undefined) await more;
       const batch = this.waiting;
       this.waiting = [];
       try {

@@ -112,6 +112,11 @@ export class ResponseLog {
     return { header: [...this.columns], eol: this.eol, keys: [...this.keys.entries()], problems: [...this.dated] };
   }
 
+  /** Before each flush, waits for `more` when it gives a promise (AppendLog.gatherWhile): rows on their way join it. */
+  gatherWhile(more: () => Promise<void> | undefined): void {
+    this.out.gatherWhile(more);
+  }
+
   /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
     // Asked once per join request: no array or closure for the three keys (a burst asks thousands of times).
