@@ -11,6 +11,7 @@ import { statfs } from 'node:fs/promises';
 import type { Logger } from '../shared/cli/log.js';
 import { messageOf } from '../shared/errors.js';
 import { rowKey } from '../shared/join-log/append.js';
+import { CallsUnderWay } from './calls-under-way.js';
 import type { ResponseCells } from '../shared/join-log/schema.js';
 
 /** What the gate needs of the join log (ResponseLog). */
@@ -102,13 +103,13 @@ export class LogGate {
   /** Bytes of the seats released since the last look: rows written (or never written: counted all the same) that it did not see. */
   private spent = 0;
   /** Seats whose row is not handed to `record` yet, and the flush waiting for them (`gather`). */
-  private calling = 0;
-  private gathering: { done: Promise<void>; end: () => void } | undefined;
+  private readonly calls: CallsUnderWay;
 
   constructor(private readonly log: RowLog, private readonly options: LogGateOptions) {
     this.backoff = options.backoff ?? DEFAULT_HOLD_BACKOFF;
     this.freeBytes = options.freeBytes ?? statfsFree;
     this.clock = options.clock ?? (() => performance.now());
+    this.calls = new CallsUnderWay(options.gatherMs ?? GATHER_MS);
   }
 
   has(key: string): boolean {
@@ -149,15 +150,8 @@ export class LogGate {
   /** Reserves `bytes` for a row until the seat is released. */
   private seat(bytes: number): Seat {
     this.reserved += bytes;
-    this.calling += 1;
+    const handOver = this.calls.begin();
     let released = false;
-    let handed = false;
-    const handOver = () => {
-      if (handed) return;
-      handed = true;
-      this.calling -= 1;
-      if (this.calling === 0) this.endGathering();
-    };
     return {
       release: () => {
         handOver();
@@ -179,20 +173,7 @@ export class LogGate {
    * flush's size depends on it.
    */
   gather(): Promise<void> | undefined {
-    if (this.calling === 0 || this.closed) return undefined;
-    if (this.gathering === undefined) {
-      let end = () => {};
-      const done = new Promise<void>((resolve) => (end = resolve));
-      const timer = setTimeout(() => this.endGathering(), this.options.gatherMs ?? GATHER_MS);
-      this.gathering = { done, end: () => { clearTimeout(timer); end(); } };
-    }
-    return this.gathering.done;
-  }
-
-  private endGathering(): void {
-    const gathering = this.gathering;
-    this.gathering = undefined;
-    gathering?.end();
+    return this.closed ? undefined : this.calls.wait();
   }
 
   /**
@@ -239,7 +220,7 @@ export class LogGate {
   /** Ends every wait without settling it: what is held stays unconfirmed for the next start. */
   close(): void {
     this.closed = true;
-    this.endGathering();
+    this.calls.end();
     for (const [timer, wake] of this.waits) {
       clearTimeout(timer);
       wake();

@@ -1,0 +1,43 @@
+/**
+ * The join-request decisions whose Telegram call is under way (each holds a seat of the log gate
+ * until its row is handed over), and the join log's flush that waits for their rows (LogGate.gather):
+ * a batch of requests is flushed once, after its last answer, instead of a few rows at a time.
+ */
+export class CallsUnderWay {
+  private calling = 0;
+  private gathering: { done: Promise<void>; end: () => void } | undefined;
+
+  /** `maxMs`: how long a wait lasts at most, so a call that takes long (a retry, a 429) does not hold the other rows. */
+  constructor(private readonly maxMs: number) {}
+
+  /** Counts a call under way; the function returned ends it (once, however often it is called). */
+  begin(): () => void {
+    this.calling += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.calling -= 1;
+      if (this.calling === 0) this.end();
+    };
+  }
+
+  /** While a call is under way, a promise that settles when the last one ends, or after `maxMs`; else undefined. */
+  wait(): Promise<void> | undefined {
+    if (this.calling === 0) return undefined;
+    if (this.gathering === undefined) {
+      let settle = () => {};
+      const done = new Promise<void>((resolve) => (settle = resolve));
+      const timer = setTimeout(() => this.end(), this.maxMs);
+      this.gathering = { done, end: () => { clearTimeout(timer); settle(); } };
+    }
+    return this.gathering.done;
+  }
+
+  /** Settles the wait in progress, if any. */
+  end(): void {
+    const gathering = this.gathering;
+    this.gathering = undefined;
+    gathering?.end();
+  }
+}
