@@ -10,7 +10,7 @@ import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
 import { formatCell, formatRecord } from '../files/table.js';
 import type { TableFrame } from '../files/tsv.js';
-import { checkKey, heldKey, rowKey, type RecentKeys } from './keys.js';
+import { checkKey, heldKey, isPendingKey, rowKey, type RecentKeys } from './keys.js';
 import type { LedgerFile } from './ledger-file.js';
 import { logReader, type DatedProblem, type PreparedLog, type SavedStart } from './log-reader.js';
 import type { ResponseCells } from './schema.js';
@@ -45,6 +45,8 @@ export class ResponseLog {
   private readonly keys: RecentKeys;
   /** Keys being written right now: a second copy of the same request waits for the first. */
   private readonly writing = new Map<string, Promise<void>>();
+  /** How many of them are a `pending` row's (isPendingKey). */
+  private pendingWriting = 0;
   /** The header's columns and the line ending: the rows read at start are not kept, so memory does not grow with the file. */
   private readonly columns: readonly string[];
   private readonly eol: string;
@@ -119,8 +121,10 @@ export class ResponseLog {
 
   /** True when a row for this request key (a decision, or the `pending` row) is in the file (or being written). */
   has(key: string): boolean {
-    // Asked once per join request: no array or closure for the three keys (a burst asks thousands of times).
-    return this.decided(key) || this.decided(heldKey(key)) || this.decided(checkKey(key));
+    if (this.decided(key)) return true;
+    // Asked once per join request: the keys of a `pending` row are made and looked for only when one is kept or being written.
+    if (!this.keys.anyPending && this.pendingWriting === 0) return false;
+    return this.decided(heldKey(key)) || this.decided(checkKey(key));
   }
 
   /** True when a decision row (not `pending`) for this request key is in the file (or being written). */
@@ -142,15 +146,19 @@ export class ResponseLog {
     // function: one promise per row (the append's, chained once), as a burst makes thousands at once.
     const write = this.out.append(`${formatRecord(this.columns, row)}${this.eol}`);
     this.writing.set(key, write);
+    const pending = isPendingKey(key) ? 1 : 0;
+    this.pendingWriting += pending;
     return write.then(
       () => {
         this.writing.delete(key);
+        this.pendingWriting -= pending;
         this.keys.add(key, Number(row.tg_request_date));
         for (const listener of this.listeners) listener(row);
         return true;
       },
       (error: unknown) => {
         this.writing.delete(key);
+        this.pendingWriting -= pending;
         throw error;
       },
     );

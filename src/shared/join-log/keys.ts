@@ -31,6 +31,11 @@ export function checkKey(key: string): string {
   return [key, 'check'].join('|');
 }
 
+/** True for the key of a `pending` row (heldKey, checkKey). Pure. */
+export function isPendingKey(key: string): boolean {
+  return key.endsWith('|held') || key.endsWith('|check');
+}
+
 
 /**
  * How long a request's key is kept, in seconds. Telegram keeps an update it could not deliver for 24
@@ -44,6 +49,8 @@ export const REDELIVERY_WINDOW_S = 7 * 24 * 3600;
 export class RecentKeys {
   private readonly dates = new Map<string, number>();
   private lastSweepS: number;
+  /** How many of the keys are a `pending` row's (isPendingKey). */
+  private pendingKeys = 0;
 
   constructor(private readonly nowS: () => number) {
     this.lastSweepS = nowS();
@@ -52,15 +59,27 @@ export class RecentKeys {
   /** Keeps the key when its request date (Unix seconds) is inside the window; once an hour, forgets keys that left it. */
   add(key: string, requestDateS: number): void {
     const now = this.nowS();
-    if (requestDateS >= now - REDELIVERY_WINDOW_S) this.dates.set(key, requestDateS);
+    if (requestDateS >= now - REDELIVERY_WINDOW_S) {
+      if (isPendingKey(key) && !this.dates.has(key)) this.pendingKeys += 1;
+      this.dates.set(key, requestDateS);
+    }
     if (now - this.lastSweepS >= 3600) {
       this.lastSweepS = now;
-      for (const [k, date] of this.dates) if (date < now - REDELIVERY_WINDOW_S) this.dates.delete(k);
+      for (const [k, date] of this.dates) {
+        if (date >= now - REDELIVERY_WINDOW_S) continue;
+        this.dates.delete(k);
+        if (isPendingKey(k)) this.pendingKeys -= 1;
+      }
     }
   }
 
   has(key: string): boolean {
     return this.dates.has(key);
+  }
+
+  /** Whether a `pending` row's key is among them: a request's own key is then the only one worth looking for. */
+  get anyPending(): boolean {
+    return this.pendingKeys > 0;
   }
 
   get size(): number {

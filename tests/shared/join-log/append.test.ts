@@ -99,6 +99,23 @@ describe('RecentKeys', () => {
     keys.add('d', now);
     expect([...keys]).toEqual(['b', 'c', 'd']);
   });
+
+  test("counts the keys of pending rows (held, waiting for a check) while it keeps them", () => {
+    const start = 1_800_000_000;
+    let now = start;
+    const keys = new RecentKeys(() => now);
+    keys.add('-1|2|3', now);
+    expect(keys.anyPending).toBe(false);
+    keys.add('-1|2|3|held', now);
+    keys.add('-1|2|3|held', now);
+    keys.add('-1|5|6|check', now - 100);
+    expect(keys.anyPending).toBe(true);
+    // Both leave the window; the held one is counted once, so the count is back to none.
+    now = start + REDELIVERY_WINDOW_S + 3600;
+    keys.add('e', now);
+    expect([...keys]).toEqual(['e']);
+    expect(keys.anyPending).toBe(false);
+  });
 });
 
 describe('ResponseLog', () => {
@@ -110,6 +127,25 @@ describe('ResponseLog', () => {
     file = path.join(dir, 'responde_data.txt');
   });
   afterEach(() => tmp.remove());
+
+  test.each([
+    ['held for an admin', { tg_responde_status: 'pending', reason: 'unknown-link' }],
+    ['waiting for the requester\'s check', { tg_responde_status: 'pending', reason: 'check' }],
+  ] as const)('has() finds a request whose only row is its pending one (%s): while it is written, after, and after a restart', async (_, pending) => {
+    const key = '-100123|42|1772366400';
+    const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
+    expect(log.has(key)).toBe(false);
+    const writing = log.record(row(pending));
+    expect(log.has(key)).toBe(true);
+    expect(log.decided(key)).toBe(false);
+    await writing;
+    expect(log.has(key)).toBe(true);
+    expect(log.has('-100123|43|1772366400')).toBe(false);
+    await log.close();
+    const again = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
+    expect(again.log.has(key)).toBe(true);
+    await again.log.close();
+  });
 
   test('creates the file, appends rows, and never writes the same request twice', async () => {
     const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
