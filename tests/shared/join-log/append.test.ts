@@ -128,10 +128,10 @@ describe('ResponseLog', () => {
   });
   afterEach(() => tmp.remove());
 
-  test.each([
+  test.each<[string, Partial<ResponseRow>]>([
     ['held for an admin', { tg_responde_status: 'pending', reason: 'unknown-link' }],
     ['waiting for the requester\'s check', { tg_responde_status: 'pending', reason: 'check' }],
-  ] as const)('has() finds a request whose only row is its pending one (%s): while it is written, after, and after a restart', async (_, pending) => {
+  ])('has() finds a request whose only row is its pending one (%s): while it is written, after, and after a restart', async (_, pending) => {
     const key = '-100123|42|1772366400';
     const { log } = await ResponseLog.open(file, 'responde_data.txt', 'UTC', { now: MARCH_1 });
     expect(log.has(key)).toBe(false);
