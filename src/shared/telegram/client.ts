@@ -57,22 +57,31 @@ type CallApi = Telegram['callApi'];
  * limit after the last of them may have started, so each call gets between `ms` and 1.1 x `ms`.
  * Not AbortSignal.timeout: its timer and finalization-registry entry outlive a fast call by the whole
  * limit. The timer is unref'd: a settled call must not keep the process alive.
+ * The calls take the SHARDS signals of a tenth in turn: node-fetch adds an abort listener per call,
+ * and adding one walks the signal's list of the calls in flight (a batch is 100), about 20 ms of a
+ * 10,000-request burst with one signal (BENCHMARKS.md, issue 15).
  */
+const SHARDS = 8;
+
 class SharedDeadlines {
-  private current: { signal: AbortSignal; startsUntil: number } | undefined;
+  private readonly current: Array<{ signal: AbortSignal; startsUntil: number } | undefined> = [];
+  private turn = 0;
 
   constructor(private readonly ms: number) {}
 
   signal(): AbortSignal {
+    const shard = this.turn;
+    this.turn = (shard + 1) % SHARDS;
     const now = performance.now();
-    if (this.current !== undefined && now < this.current.startsUntil) return this.current.signal;
+    const current = this.current[shard];
+    if (current !== undefined && now < current.startsUntil) return current.signal;
     const slot = Math.max(1, Math.ceil(this.ms / 10));
     const limit = new AbortController();
-    // Every call in flight adds one abort listener (node-fetch's); a batch is 100 updates.
+    // Every call in flight adds one abort listener (node-fetch's).
     setMaxListeners(0, limit.signal);
     const ms = this.ms;
     setTimeout(() => limit.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms + slot).unref();
-    this.current = { signal: limit.signal, startsUntil: now + slot };
+    this.current[shard] = { signal: limit.signal, startsUntil: now + slot };
     return limit.signal;
   }
 }
