@@ -170,7 +170,7 @@ export class LogGate {
    * without one), or after GATHER_MS. A batch of requests then has its rows flushed once, after its
    * last answer, where a flush after each few answers kept the last row waiting for the flush under
    * way and then for its own (5-7 flushes per batch of 100, BENCHMARKS.md, issue 15). Only the
-   * flush's size depends on it.
+   * flush's size depends on it. main.ts asks for it with long polling only (see there).
    */
   gather(): Promise<void> | undefined {
     return this.closed ? undefined : this.calls.wait();

@@ -193,8 +193,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (pending !== undefined) log.onRecord((row) => pending.note(row));
     // Every row the bot writes for a decision passes the gate: nothing is decided unless it can be written.
     const gate = new LogGate(log, { dir: path.dirname(paths.joinLog), name: shown(paths.joinLog), logger, ...(deps.holdBackoff === undefined ? {} : { backoff: deps.holdBackoff }) });
-    // A flush waits (briefly) for the rows of requests still in their Telegram call: one flush per batch.
-    log.gatherWhile(() => gate.gather());
+    // Long polling: a flush waits (briefly) for the rows of requests still in their Telegram call,
+    // one flush per batch. telegraf confirms a batch only when all of it is done, so the wait costs
+    // nothing. Not with a webhook: each post is answered on its own, and would wait for the others.
+    if (config.webhook === undefined) log.gatherWhile(() => gate.gather());
     const queue = config.adminChatId === undefined || pending === undefined ? undefined : new ReviewQueue({ adminChatId: config.adminChatId, log, gate, pending, logger, now, zone: config.zone });
     const check = !review.checkRequester || pending === undefined ? undefined
       : new RequesterCheck({ log, gate, pending, queue, menu, logger, now, zone: config.zone, timeoutMs: review.checkTimeoutMs, timers: deps.timers ?? NODE_TIMERS });
