@@ -14,6 +14,7 @@ import { isMember } from '../shared/join-log/member-status.js';
 import type { MembershipLog } from '../shared/join-log/membership-log.js';
 import { personCells, type ResponseCells } from '../shared/join-log/schema.js';
 import type { IndexedInvite } from '../shared/registry/registry.js';
+import { DONE, takeBeforeTelegraf } from './before-telegraf.js';
 import type { Registry } from './registry-watch.js';
 
 /** A chat_member update; via_join_request (Bot API 6.6) is newer than telegraf's types. */
@@ -152,15 +153,11 @@ function ownApproval(update: object, botId: number): MemberUpdate | undefined {
  * Every other update goes to telegraf as before. Logged as the handler logs it (debug).
  */
 export function skipOwnApprovals(bot: Telegraf, logger: Logger): void {
-  const handle = bot.handleUpdate.bind(bot);
-  // Not async: every update of a burst passes here, and an async frame was one more promise each.
-  bot.handleUpdate = (update, webhookResponse) => {
+  takeBeforeTelegraf(bot, (update) => {
     const botId = bot.botInfo?.id;
     const own = botId === undefined ? undefined : ownApproval(update, botId);
-    if (own === undefined) return handle(update, webhookResponse);
+    if (own === undefined) return undefined;
     logger.debug(`member: ${describe(own, null)} -> approved by the bot, already recorded`);
-    // As telegraf's own handleUpdate does: a webhook post is answered once the update is handled.
-    if (webhookResponse !== undefined && !webhookResponse.writableEnded) webhookResponse.end();
-    return Promise.resolve();
-  };
+    return DONE;
+  });
 }

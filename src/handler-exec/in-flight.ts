@@ -54,26 +54,34 @@ export class InFlight {
     return (ctx, next) => this.track(ctx.update, next);
   }
 
-  /** Marks `update` busy until `run`'s promise settles (or `run` throws). */
-  track(update: Update, run: () => Promise<void>): Promise<void> {
-    this.enter(update);
+  /**
+   * Marks `update` busy until `run`'s promise settles (or `run` throws). A failure rejects, or with
+   * `failed` is handed to it (before the update is marked done) and resolves. One promise after
+   * `run`'s: a burst tracks thousands of updates at once.
+   */
+  track(update: Update, run: () => Promise<void>, failed?: (error: unknown) => void): Promise<void> {
+    this.active.set(update.update_id, update);
     let running: Promise<void>;
     try {
       running = run();
     } catch (error) {
-      this.leave(update);
-      return Promise.reject(error);
+      running = Promise.reject(error);
     }
-    return running.finally(() => this.leave(update));
-  }
-
-  /** Marks `update` busy, until `leave`. */
-  enter(update: Update): void {
-    this.active.set(update.update_id, update);
+    return running.then(
+      () => this.leave(update),
+      (error: unknown) => {
+        try {
+          if (failed === undefined) throw error;
+          failed(error);
+        } finally {
+          this.leave(update);
+        }
+      },
+    );
   }
 
   /** Marks `update` done; wakes those waiting for `idle` when it was the last. */
-  leave(update: Update): void {
+  private leave(update: Update): void {
     this.active.delete(update.update_id);
     if (this.active.size === 0) this.wake();
   }

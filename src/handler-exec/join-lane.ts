@@ -9,6 +9,7 @@
  */
 import type { Telegraf } from 'telegraf';
 import type { ChatJoinRequest, Update } from 'telegraf/types';
+import { takeBeforeTelegraf } from './before-telegraf.js';
 import type { InFlight } from './in-flight.js';
 import type { JoinRequestHandler } from './join-requests.js';
 import { quickShapeOk } from './update-shape.js';
@@ -21,30 +22,10 @@ export interface LaneDeps {
 
 /** Puts the lane in front of `bot.handleUpdate` (polling and webhook alike). */
 export function takeJoinRequests(bot: Telegraf, handle: JoinRequestHandler, deps: LaneDeps): void {
-  const next = bot.handleUpdate.bind(bot);
-  bot.handleUpdate = (update, webhookResponse) => {
+  takeBeforeTelegraf(bot, (update) => {
     const request: unknown = (update as { chat_join_request?: unknown }).chat_join_request;
     // Before getMe has answered, telegraf's own path waits for it.
-    if (request === undefined || bot.botInfo === undefined || !quickShapeOk('chat_join_request', request)) return next(update, webhookResponse);
-    // One promise after the handler's, not one per step: a burst sends thousands of requests at once.
-    const finish = (): void => {
-      deps.inFlight.leave(update);
-      // As telegraf's own handleUpdate does: a webhook post is answered once the update is handled.
-      if (webhookResponse !== undefined && !webhookResponse.writableEnded) webhookResponse.end();
-    };
-    deps.inFlight.enter(update);
-    let handled: Promise<void>;
-    try {
-      handled = handle(request as ChatJoinRequest, bot.telegram);
-    } catch (error) {
-      handled = Promise.reject(error);
-    }
-    return handled.then(finish, (error: unknown) => {
-      try {
-        deps.failed(error, update);
-      } finally {
-        finish();
-      }
-    });
-  };
+    if (request === undefined || bot.botInfo === undefined || !quickShapeOk('chat_join_request', request)) return undefined;
+    return deps.inFlight.track(update, () => handle(request as ChatJoinRequest, bot.telegram), (error) => deps.failed(error, update));
+  });
 }

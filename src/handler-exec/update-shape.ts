@@ -7,6 +7,7 @@
 import type { Context, MiddlewareFn, Telegraf } from 'telegraf';
 import type { Logger } from '../shared/cli/log.js';
 import { updateShapes } from '../shared/cli/lazy.js';
+import { DONE, takeBeforeTelegraf } from './before-telegraf.js';
 import { describeUpdate, updateTypeOf } from './in-flight.js';
 
 // zod's own test of an object: anything but null and arrays.
@@ -92,12 +93,8 @@ export function updateGuard(logger: Logger, expected: readonly string[]): Middle
  * before this in main.ts, or this must let its messages through.
  */
 export function skipTextlessMessages(bot: Telegraf): void {
-  const handle = bot.handleUpdate.bind(bot);
-  bot.handleUpdate = (update, webhookResponse) => {
+  takeBeforeTelegraf(bot, (update) => {
     const message: unknown = (update as { message?: unknown }).message;
-    if (!quickShapeOk('message', message) || (message as { text?: unknown }).text !== undefined) return handle(update, webhookResponse);
-    // As telegraf's own handleUpdate does: a webhook post is answered once the update is handled.
-    if (webhookResponse !== undefined && !webhookResponse.writableEnded) webhookResponse.end();
-    return Promise.resolve();
-  };
+    return !quickShapeOk('message', message) || (message as { text?: unknown }).text !== undefined ? undefined : DONE;
+  });
 }
