@@ -10,6 +10,7 @@ import { isRevoked, type Invite } from '../shared/registry/registry.js';
 import type { Entry } from '../shared/files/data-file.js';
 import { cellStart, columnIndex } from '../shared/files/table.js';
 import { type Table } from '../shared/files/tsv.js';
+import { DAY_MS } from '../shared/zone.js';
 
 export interface LinkJob {
   entry: Entry<Invite>;
@@ -37,7 +38,6 @@ export interface LinkPlanOptions {
   zone: string;
 }
 
-const DAY_MS = 86_400_000;
 
 /** Plans a link for every usable row whose `link` is blank. Pure. */
 export function planLinks(entries: readonly Entry<Invite>[], options: LinkPlanOptions): LinkPlan {

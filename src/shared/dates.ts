@@ -2,7 +2,7 @@
  * Dates in the data files. Wall-clock times (no offset written) are read in one IANA zone, strictly:
  * "2025.02.30 10:00" is an error, never March 2nd.
  */
-import { zoneOffsetMs } from './zone.js';
+import { DAY_MS, zoneOffsetMs } from './zone.js';
 
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -29,7 +29,6 @@ function isDayOf(year: number, month: number, day: number): boolean {
   return year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * The moment a wall-clock time in `zone` names. In a gap (clocks jump forward) it lands after the
@@ -85,8 +84,8 @@ function fitOf(wallAsUtc: number, zone: string, chosen: number): WallClockFit {
   if (chosen + zoneOffsetMs(zone, chosen) !== wallAsUtc) return { kind: 'gap' };
   // Zones change their offset at most once a day, so the offsets a day either side name every
   // candidate; when they agree (nearly every cell), there is no other.
-  const before = zoneOffsetMs(zone, wallAsUtc - 86_400_000);
-  const after = zoneOffsetMs(zone, wallAsUtc + 86_400_000);
+  const before = zoneOffsetMs(zone, wallAsUtc - DAY_MS);
+  const after = zoneOffsetMs(zone, wallAsUtc + DAY_MS);
   if (before === after) return EXACT;
   for (const offset of [before, after]) {
     const other = wallAsUtc - offset;

@@ -48,7 +48,8 @@ export function isProcessZone(zone: string): boolean {
   return system !== undefined && zone === system;
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a day (UTC days: no leap seconds in Unix time). */
+export const DAY_MS = 86_400_000;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, Map<number, number>>();

@@ -4,6 +4,7 @@
  * Memory per day, and per day and link for the last; never per row. Pure.
  */
 import { dayFromNumber, dayNumber } from '../../shared/dates.js';
+import { DAY_MS } from '../../shared/zone.js';
 
 /** Approved joins on one calendar day (`YYYY-MM-DD` in the report's zone). */
 export interface DayCount {
@@ -28,7 +29,6 @@ export interface DailyLink {
   leaves: number;
 }
 
-const DAY_MS = 86_400_000;
 /** Leaves are packed above the joins in one number per day and link (a Map of numbers costs far less than one of objects). */
 const LEAVE = 2 ** 26;
 
