@@ -160,7 +160,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const scanLog = (onRow: (row: LogRow) => void) => eachLogRow(paths.joinLog, shown(paths.joinLog), onRow);
     // Counted and held from the same one read of the join log as the ledger (or its snapshot and what follows).
     const filedUsage = new UsageFold(new LinkUsage(scanLog, review.maxMembers), shown(paths.joinLog));
-    filedUsage.usage.expect(registry.rows.filter((invite) => limitOf(invite, review.maxMembers) !== undefined));
+    filedUsage.usage.expect(registry.rows().filter((invite) => limitOf(invite, review.maxMembers) !== undefined));
     const filedPending = new PendingFold(shown(paths.joinLog));
     // The files are checked first, then Telegram is reached, and only then is the join log created or
     // its header brought up to date: a start that cannot reach Telegram, or is refused, changes no

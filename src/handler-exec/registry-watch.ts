@@ -89,8 +89,8 @@ export class RegistryWatch implements Registry {
   }
 
   /** The usable rows as last read (revoked rows and later rows with a taken id left out), in file order. */
-  get rows(): readonly IndexedInvite[] {
-    return this.index.rows;
+  rows(): IndexedInvite[] {
+    return this.index.rows();
   }
 
   /** How many rows with a link the index holds. */

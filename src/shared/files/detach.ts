@@ -1,6 +1,7 @@
 /**
- * Texts kept long after the piece of file they were read from: registry rows in tg-handler's index,
- * the ledger's link ids. (The redelivery keys are joined, which copies: schema.ts requestKey.)
+ * Texts kept long after the piece of file they were read from: the ledger's link ids, a data file's
+ * header. (The redelivery keys are joined, which copies: schema.ts requestKey; tg-handler's registry
+ * index packs its texts, which copies too: packed-texts.ts.)
  */
 
 /**

@@ -8,13 +8,74 @@ import type { Invite } from './registry.js';
 export type LinkRow = Pick<Invite, 'id' | 'id_link' | 'link'>;
 
 /**
+ * The rows a LinkIndex decides among, numbered in file order: an array of rows, or a packed store
+ * (tg-handler's registry index, `PackedInvites`).
+ */
+export interface LinkRows<T extends LinkRow> {
+  /** How many rows. */
+  readonly length: number;
+  /** How many distinct links (not blank) the rows have. */
+  readonly linkCount: number;
+  /** Row `n` as a lookup returns it. */
+  at(n: number): T;
+  /** Row `n`'s link, id and id_link, as the rule reads them. */
+  link(n: number): string;
+  id(n: number): string;
+  idLink(n: number): string;
+  /** The number of the first row whose link, trimmed, is `link` (trimmed and not blank), else -1. */
+  withLink(link: string): number;
+}
+
+/** Rows kept as they are, with a Map of their links. */
+class ArrayRows<T extends LinkRow> implements LinkRows<T> {
+  private readonly byLink = new Map<string, number>();
+
+  constructor(private readonly rows: readonly T[]) {
+    rows.forEach((row, n) => {
+      const link = row.link.trim();
+      if (link !== '' && !this.byLink.has(link)) this.byLink.set(link, n);
+    });
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  get linkCount(): number {
+    return this.byLink.size;
+  }
+
+  at(n: number): T {
+    return this.rows[n]!;
+  }
+
+  link(n: number): string {
+    return this.rows[n]!.link;
+  }
+
+  id(n: number): string {
+    return this.rows[n]!.id;
+  }
+
+  idLink(n: number): string {
+    return this.rows[n]!.id_link;
+  }
+
+  withLink(link: string): number {
+    return this.byLink.get(link) ?? -1;
+  }
+}
+
+const isLinkRows = <T extends LinkRow>(rows: Iterable<T> | LinkRows<T>): rows is LinkRows<T> => 'withLink' in rows;
+
+/**
  * Registry rows by link and by name. Names are not unique across Telegram (another admin's link may
  * carry the same one), so a link is matched by its full URL; by name only when there is no URL (the
  * legacy tool's join log kept names only) or when Telegram shows the URL masked and its visible part
  * fits the row's link.
  */
 export class LinkIndex<T extends LinkRow> {
-  private readonly byLink = new Map<string, T>();
+  private readonly store: LinkRows<T>;
   /**
    * By name: every row's `id_link` (the first row with it), then every `id` not already a key (the
    * first row with it). One map rather than one per column: `id` and `id_link` are often the same
@@ -22,19 +83,11 @@ export class LinkIndex<T extends LinkRow> {
    * lookup by name: a request through one of the bot's own links is found by its URL, and the map of
    * a 10,000-link registry is about 0.4 MB that tg-handler would otherwise hold from its start.
    */
-  private byName: Map<string, T> | undefined;
+  private byName: Map<string, number> | undefined;
 
-  /** Every row given, in order. */
-  readonly rows: readonly T[];
-
-  constructor(rows: Iterable<T>) {
-    const kept: T[] = [];
-    this.rows = kept;
-    for (const row of rows) {
-      const link = row.link.trim();
-      if (link !== '' && !this.byLink.has(link)) this.byLink.set(link, row);
-      kept.push(row);
-    }
+  /** Over rows in file order: given as they are, or as a packed store. */
+  constructor(rows: Iterable<T> | LinkRows<T>) {
+    this.store = isLinkRows(rows) ? rows : new ArrayRows([...rows]);
   }
 
   /**
@@ -47,34 +100,41 @@ export class LinkIndex<T extends LinkRow> {
    */
   find(url: string | undefined, name: string | undefined): T | undefined {
     const link = url?.trim() ?? '';
-    if (link === '') return this.named(name);
-    const hit = this.byLink.get(link);
-    if (hit !== undefined || !link.endsWith('…')) return hit;
+    const hit = link === '' ? this.named(name) : this.store.withLink(link);
+    if (hit >= 0) return this.store.at(hit);
+    if (link === '' || !link.endsWith('…')) return undefined;
     const visible = link.slice(0, -1);
     const named = this.named(name);
-    return named !== undefined && visible.length > 0 && named.link.trim().startsWith(visible) ? named : undefined;
+    return named >= 0 && visible.length > 0 && this.store.link(named).trim().startsWith(visible) ? this.store.at(named) : undefined;
+  }
+
+  /** Every row given, in order. */
+  rows(): T[] {
+    return Array.from({ length: this.store.length }, (_, n) => this.store.at(n));
   }
 
   /** How many rows have a link. */
   get size(): number {
-    return this.byLink.size;
+    return this.store.linkCount;
   }
 
-  private named(name: string | undefined): T | undefined {
+  /** The number of the row a name names, or -1. */
+  private named(name: string | undefined): number {
     const key = name?.trim() ?? '';
-    if (key === '') return undefined;
-    return (this.byName ??= this.names()).get(key);
+    if (key === '') return -1;
+    return (this.byName ??= this.names()).get(key) ?? -1;
   }
 
-  private names(): Map<string, T> {
-    const byName = new Map<string, T>();
-    for (const row of this.rows) {
-      const idLink = row.id_link.trim();
-      if (idLink !== '' && !byName.has(idLink)) byName.set(idLink, row);
+  private names(): Map<string, number> {
+    const byName = new Map<string, number>();
+    const { store } = this;
+    for (let n = 0; n < store.length; n++) {
+      const idLink = store.idLink(n).trim();
+      if (idLink !== '' && !byName.has(idLink)) byName.set(idLink, n);
     }
-    for (const row of this.rows) {
-      const id = row.id.trim();
-      if (id !== '' && !byName.has(id)) byName.set(id, row);
+    for (let n = 0; n < store.length; n++) {
+      const id = store.id(n).trim();
+      if (id !== '' && !byName.has(id)) byName.set(id, n);
     }
     return byName;
   }

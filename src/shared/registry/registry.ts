@@ -11,8 +11,8 @@ import { dateCell } from '../files/cells.js';
 import { loadFile, scanFile, type DataFileWarning, type Entry, type FileSpec, type LoadOptions, type Loaded } from '../files/data-file.js';
 import type { TableRow } from '../files/tsv.js';
 import { characterCount, quote } from '../quote.js';
-import { detach } from '../files/detach.js';
 import { LinkIndex } from './match.js';
+import { PackedInvites } from './packed-invites.js';
 import { LINK_NAME_MAX, LINK_STATUSES, fitsLinkName, isLinkCell, isMaxMembersCell, maxMembersOf, quickInviteCells } from './row-rules.js';
 
 export { LINK_NAME_MAX, LINK_STATUSES } from './row-rules.js';
@@ -174,21 +174,9 @@ export function scanRegistry(
 export type IndexedInvite = Pick<Invite, 'id' | 'id_adress' | 'id_link' | 'link' | 'dt_expire' | 'max_members' | 'link_status'>;
 
 /**
- * The row as tg-handler keeps it, sharing no memory with the text it was read from. A link's name is
- * most often its row's id (tg-get names links after it): one string for both then. Pure.
- */
-export function indexed(invite: Invite): IndexedInvite {
-  const id = detach(invite.id);
-  const idLink = invite.id_link === invite.id ? id : detach(invite.id_link);
-  const kept: IndexedInvite = { id, id_adress: detach(invite.id_adress), id_link: idLink, link: detach(invite.link), dt_expire: invite.dt_expire, link_status: invite.link_status };
-  if ('max_members' in invite) kept.max_members = invite.max_members;
-  return kept;
-}
-
-/**
  * The registry as tg-handler needs it: an index of its usable rows, read row by row with no table
- * kept (the same rows and problems as `readRegistry`), each row kept as `IndexedInvite`, so memory
- * holds what the handler uses and no more. Rows whose `link_status` is `revoked` are left out:
+ * kept (the same rows and problems as `readRegistry`), each row packed (`PackedInvites`) with what
+ * the handler uses of it and no more. Rows whose `link_status` is `revoked` are left out:
  * tg-handler treats their links as unknown.
  */
 export async function indexRegistry(
@@ -197,7 +185,7 @@ export async function indexRegistry(
   zone: string,
 ): Promise<{ index: LinkIndex<IndexedInvite>; problems: DataFileError[]; warnings: DataFileWarning[] }> {
   const firstLine = new Map<string, number>();
-  const invites: IndexedInvite[] = [];
+  const invites = new PackedInvites();
   const warnings: DataFileWarning[] = [];
   const problems = await scanRegistry(
     file,
@@ -206,10 +194,10 @@ export async function indexRegistry(
     (entry) => {
       const problem = claimId(firstLine, name, entry);
       // A revoked row keeps its id, but its link is no longer the registry's: requests through it are unknown.
-      if (problem === undefined && !isRevoked(entry.value)) invites.push(indexed(entry.value));
+      if (problem === undefined && !isRevoked(entry.value)) invites.push(entry.value);
       return problem;
     },
     (warning) => warnings.push(warning),
   );
-  return { index: new LinkIndex(invites), problems, warnings };
+  return { index: new LinkIndex(invites.seal()), problems, warnings };
 }

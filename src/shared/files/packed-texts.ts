@@ -1,0 +1,154 @@
+/**
+ * Texts that a long-running process keeps by the thousand (tg-handler's registry index: every link,
+ * name and e-mail of the registry), packed. As strings each would cost a 16-byte header, two bytes a
+ * character once one is outside Latin-1, and an object or a Map entry to hold it. Here a column of
+ * texts is their UTF-8 bytes in one buffer with their ends in a typed array, and a text is found by
+ * its bytes through an open-addressing table of numbers: a 10,000-row registry's index is about
+ * 0.6 MB instead of 2.4 MB of heap (BENCHMARKS.md, issue 15, session 7). Reading a text back makes a
+ * string; keep these for what is held long and read seldom.
+ *
+ * Texts are stored as UTF-8, so a lone surrogate reads back as U+FFFD: a text decoded from a file or
+ * from JSON holds none.
+ */
+
+/** A copy of `array` (made by `make`) with room for at least `size` elements (doubling), or for exactly `size` when `exact`. */
+function resized<T extends Uint8Array | Uint32Array>(array: T, make: (length: number) => T, size: number, exact = false): T {
+  let length = exact ? size : Math.max(array.length, 16);
+  while (length < size) length *= 2;
+  const next = make(length);
+  next.set(array.subarray(0, Math.min(array.length, length)));
+  return next;
+}
+
+const bytesOf = (length: number): Buffer => Buffer.alloc(length);
+const endsOf = (length: number): Uint32Array => new Uint32Array(length);
+
+/** FNV-1a over `bytes[start, end)`. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** A column of texts, numbered from 0 in the order pushed. */
+export class PackedTexts {
+  private bytes: Buffer = Buffer.alloc(0);
+  /** Where text n ends in `bytes` (it begins where text n-1 ends). */
+  private ends: Uint32Array = new Uint32Array(0);
+  private count = 0;
+
+  /** How many texts. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Adds a text; returns its number. */
+  push(text: string): number {
+    const start = this.end(this.count - 1);
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    if (start + text.length * 3 > this.bytes.length) this.bytes = resized(this.bytes, bytesOf, start + text.length * 3);
+    const written = this.bytes.write(text, start);
+    if (this.count === this.ends.length) this.ends = resized(this.ends, endsOf, this.count + 1);
+    this.ends[this.count] = start + written;
+    return this.count++;
+  }
+
+  /** Text `n` (0 <= n < length). */
+  at(n: number): string {
+    return this.bytes.toString('utf8', this.end(n - 1), this.end(n));
+  }
+
+  /** Gives back the room kept for more texts: call it once the column is complete. */
+  trim(): void {
+    this.bytes = resized(this.bytes, bytesOf, this.end(this.count - 1), true);
+    this.ends = resized(this.ends, endsOf, this.count, true);
+  }
+
+  /** The hash of text `n`'s bytes (what `TextIndex` files it under). */
+  hash(n: number): number {
+    return hashBytes(this.bytes, this.end(n - 1), this.end(n));
+  }
+
+  /** Whether text `n`'s bytes are `other[from, from + length)`. */
+  matches(n: number, other: Uint8Array, from: number, length: number): boolean {
+    const start = this.end(n - 1);
+    if (this.end(n) - start !== length) return false;
+    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== other[from + i]) return false;
+    return true;
+  }
+
+  /** Whether texts `n` and `m` have the same bytes. */
+  same(n: number, m: number): boolean {
+    const start = this.end(m - 1);
+    return this.matches(n, this.bytes, start, this.end(m) - start);
+  }
+
+  private end(n: number): number {
+    return n < 0 ? 0 : this.ends[n]!;
+  }
+}
+
+/** A slot of the table holds a text's number plus one; 0 is an empty slot. */
+const EMPTY = 0;
+
+/**
+ * Finds texts of a `PackedTexts` by their bytes: the first text added with given bytes wins, as a
+ * Map filled with "set unless present" would keep it.
+ */
+export class TextIndex {
+  private table = new Uint32Array(16);
+  private entries = 0;
+  private scratch = Buffer.alloc(64);
+
+  constructor(private readonly texts: PackedTexts) {}
+
+  /** How many distinct texts the index holds. */
+  get size(): number {
+    return this.entries;
+  }
+
+  /** Files text `n` unless a text with the same bytes is filed already; returns the number filed for them. */
+  add(n: number): number {
+    // Kept at most half full, so a probe is short.
+    if ((this.entries + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    const mask = this.table.length - 1;
+    for (let at = this.texts.hash(n) & mask; ; at = (at + 1) & mask) {
+      const cell = this.table[at]!;
+      if (cell === EMPTY) {
+        this.table[at] = n + 1;
+        this.entries++;
+        return n;
+      }
+      if (this.texts.same(cell - 1, n)) return cell - 1;
+    }
+  }
+
+  /** The number filed for `text`'s bytes, or -1. */
+  find(text: string): number {
+    const length = this.encode(text);
+    const mask = this.table.length - 1;
+    for (let at = hashBytes(this.scratch, 0, length) & mask; ; at = (at + 1) & mask) {
+      const cell = this.table[at]!;
+      if (cell === EMPTY) return -1;
+      if (this.texts.matches(cell - 1, this.scratch, 0, length)) return cell - 1;
+    }
+  }
+
+  /** Writes `text`'s UTF-8 into the scratch buffer; returns its length in bytes. */
+  private encode(text: string): number {
+    if (text.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(text.length * 3);
+    return this.scratch.write(text, 0);
+  }
+
+  private rehash(size: number): void {
+    const old = this.table;
+    this.table = new Uint32Array(size);
+    const mask = size - 1;
+    for (const cell of old) {
+      if (cell === EMPTY) continue;
+      let at = this.texts.hash(cell - 1) & mask;
+      while (this.table[at] !== EMPTY) at = (at + 1) & mask;
+      this.table[at] = cell;
+    }
+  }
+}
