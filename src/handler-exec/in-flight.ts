@@ -4,6 +4,7 @@
  */
 import type { Context, MiddlewareFn } from 'telegraf';
 import type { Update } from 'telegraf/types';
+import { Slots } from '../shared/slots.js';
 
 /** The type of an update: its first key besides update_id, or undefined. Pure. */
 export function updateTypeOf(update: object): string | undefined {
@@ -45,8 +46,8 @@ export function describeUpdate(update: unknown): string {
 }
 
 export class InFlight {
-  /** The updates being handled, by id; described only when a stop has to say which. */
-  private readonly active = new Map<number, Update>();
+  /** The updates being handled (a Map would make a burst promote them: slots.ts); described only when a stop has to say which. */
+  private readonly active = new Slots<Update>();
   private waiters: Array<() => void> = [];
 
   /** The first middleware: marks the update busy until every later middleware has finished. */
@@ -60,7 +61,7 @@ export class InFlight {
    * `run`'s: a burst tracks thousands of updates at once.
    */
   track(update: Update, run: () => Promise<void>, failed?: (error: unknown) => void): Promise<void> {
-    this.active.set(update.update_id, update);
+    const slot = this.active.put(update);
     let running: Promise<void>;
     try {
       running = run();
@@ -68,21 +69,21 @@ export class InFlight {
       running = Promise.reject(error);
     }
     return running.then(
-      () => this.leave(update),
+      () => this.leave(slot),
       (error: unknown) => {
         try {
           if (failed === undefined) throw error;
           failed(error);
         } finally {
-          this.leave(update);
+          this.leave(slot);
         }
       },
     );
   }
 
-  /** Marks `update` done; wakes those waiting for `idle` when it was the last. */
-  private leave(update: Update): void {
-    this.active.delete(update.update_id);
+  /** Marks the update in `slot` done; wakes those waiting for `idle` when it was the last. */
+  private leave(slot: number): void {
+    this.active.take(slot);
     if (this.active.size === 0) this.wake();
   }
 
@@ -92,7 +93,7 @@ export class InFlight {
 
   /** The busy updates, for a log line. */
   describe(): string {
-    return [...this.active.values()].map(describeUpdate).join(', ');
+    return [...this.active].map(describeUpdate).join(', ');
   }
 
   /** Resolves when no update is being handled. */

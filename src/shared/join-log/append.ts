@@ -10,6 +10,7 @@ import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
 import { formatCell, formatRecord } from '../files/table.js';
 import type { TableFrame } from '../files/tsv.js';
+import { Slots } from '../slots.js';
 import { checkKey, heldKey, isPendingKey, rowKey, type RecentKeys } from './keys.js';
 import type { LedgerFile } from './ledger-file.js';
 import { logReader, type DatedProblem, type PreparedLog, type SavedStart } from './log-reader.js';
@@ -43,8 +44,12 @@ const NOT_WRITTEN = Promise.resolve(false);
  */
 export class ResponseLog {
   private readonly keys: RecentKeys;
-  /** Keys being written right now: a second copy of the same request waits for the first. */
-  private readonly writing = new Map<string, Promise<void>>();
+  /**
+   * Keys being written right now, each with the slot of its write: a second copy of the same request
+   * waits for the first. The writes are kept in slots, not in the Map: slots.ts.
+   */
+  private readonly writing = new Map<string, number>();
+  private readonly writes = new Slots<Promise<void>>();
   /** How many of them are a `pending` row's (isPendingKey). */
   private pendingWriting = 0;
   /** The header's columns and the line ending: the rows read at start are not kept, so memory does not grow with the file. */
@@ -140,17 +145,19 @@ export class ResponseLog {
   record(row: ResponseCells): Promise<boolean> {
     const key = rowKey(row);
     const inFlight = this.writing.get(key);
-    if (inFlight !== undefined) return this.afterFirst(inFlight, row);
+    if (inFlight !== undefined) return this.afterFirst(this.writes.at(inFlight)!, row);
     if (this.keys.has(key)) return NOT_WRITTEN;
     // A torn last line (no line ending) is closed by the AppendLog before this row. Not an async
     // function: one promise per row (the append's, chained once), as a burst makes thousands at once.
     const write = this.out.append(`${formatRecord(this.columns, row)}${this.eol}`);
-    this.writing.set(key, write);
+    const slot = this.writes.put(write);
+    this.writing.set(key, slot);
     const pending = isPendingKey(key) ? 1 : 0;
     this.pendingWriting += pending;
     return write.then(
       () => {
         this.writing.delete(key);
+        this.writes.take(slot);
         this.pendingWriting -= pending;
         this.keys.add(key, Number(row.tg_request_date));
         for (const listener of this.listeners) listener(row);
@@ -158,6 +165,7 @@ export class ResponseLog {
       },
       (error: unknown) => {
         this.writing.delete(key);
+        this.writes.take(slot);
         this.pendingWriting -= pending;
         throw error;
       },
