@@ -8,6 +8,8 @@
  */
 import { parseDateTime } from '../dates.js';
 import { detach } from '../files/detach.js';
+import { PackedTexts, TextIndex } from '../files/packed-texts.js';
+import { hashOf, holding, numericUser, resized, wide, type IndexArray } from './ledger-store.js';
 import type { ResponseStatus } from './schema.js';
 
 /** One person's standing in one chat. */
@@ -53,29 +55,6 @@ export interface LedgerParts {
   table: Uint32Array; userOf: Float64Array; chatOf: Uint32Array; linkOf: Uint32Array; sinceOf: Uint32Array; joinedOf: Uint32Array; flagsOf: Uint8Array;
 }
 
-
-/** A user id as a number when it is a plain one (every Telegram user id is), else null. */
-function numericUser(user: string): number | null {
-  // As `String(Number(user)) === user` for a safe integer, without making that string for every row.
-  const length = user.length;
-  if (length === 0 || length > 16 || (length > 1 && user.charCodeAt(0) === 48)) return null;
-  let n = 0;
-  for (let i = 0; i < length; i++) {
-    const digit = user.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return null;
-    n = n * 10 + digit;
-  }
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-/** Mixes a chat's index and a numeric user id into a table position. */
-function hashOf(chat: number, user: number): number {
-  let h = Math.imul(user >>> 0, 0x9e3779b1) ^ Math.imul((user / 0x100000000) >>> 0, 0x85ebca77) ^ Math.imul(chat + 1, 0xc2b2ae3d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return (h ^ (h >>> 12)) >>> 0;
-}
-
 /**
  * The ledger. Build it with `apply` over the join log's rows in file order (see `foldLedger`).
  * Compact on purpose: 100,000 members must fit tg-handler's memory goal, and the report folds a
@@ -86,8 +65,9 @@ function hashOf(chat: number, user: number): number {
  * Telegram; a hand-edited log) goes to a small map of its own.
  */
 export class Ledger {
-  private readonly links: string[] = [''];
-  private readonly linkIds = new Map<string, number>([['', 0]]);
+  /** The link ids (id_link) by number, 0 the blank one, packed: 10,000 links are 0.3 MB instead of 0.9 MB of strings and Map. */
+  private links = new PackedTexts();
+  private linkIds = new TextIndex(this.links);
   private readonly chatNames: string[] = [];
   private readonly chatIds = new Map<string, number>();
   /** Slots of user ids that are not plain numbers, by chat index and text. */
@@ -95,14 +75,17 @@ export class Ledger {
   private readonly oddNames = new Map<number, string>();
   private table = new Uint32Array(2048);
   private userOf = new Float64Array(1024);
-  private chatOf = new Uint32Array(1024);
-  private linkOf = new Uint32Array(1024);
+  /** Narrow while the numbers fit (ledger-arrays.ts). */
+  private chatOf: IndexArray = new Uint8Array(1024);
+  private linkOf: IndexArray = new Uint16Array(1024);
   /** Unix seconds fit 32 bits until 2106. */
   private sinceOf = new Uint32Array(1024);
   private joinedOf = new Uint32Array(1024);
   private flagsOf = new Uint8Array(1024);
   private slots = 0;
   private members = 0;
+
+  constructor() { this.linkIds.add(this.links.push('')); }
 
   /**
    * Applies one row: `approve` and `joined` make the person a member through the row's link,
@@ -121,11 +104,16 @@ export class Ledger {
       const name = detach(event.chat);
       this.chatNames.push(name);
       this.chatIds.set(name, chat);
+      this.chatOf = holding(this.chatOf, chat, this.slots);
     }
     let slot = this.find(chat, event.user);
     if (slot === undefined) slot = this.add(chat, event.user);
     else if (this.flagsOf[slot]! & MEMBER) this.members--;
-    if (!(event.link === '' && leaves)) this.linkOf[slot] = this.intern(event.link);
+    // Interned first: a new link may widen linkOf (a new array).
+    if (!(event.link === '' && leaves)) {
+      const link = this.intern(event.link);
+      this.linkOf[slot] = link;
+    }
     this.sinceOf[slot] = event.date;
     if (joins) this.joinedOf[slot] = event.date;
     this.flagsOf[slot] = joins ? MEMBER | (event.status === 'approve' ? BY_BOT : 0) : 0;
@@ -156,7 +144,8 @@ export class Ledger {
    * report's retention asks when the people who are gone had joined.
    */
   forEachPerson(visit: (member: boolean, link: string, joined: number) => void): void {
-    for (let slot = 0; slot < this.slots; slot++) visit((this.flagsOf[slot]! & MEMBER) !== 0, this.links[this.linkOf[slot]!] ?? '', this.joinedOf[slot]!);
+    const links = this.linkNames();
+    for (let slot = 0; slot < this.slots; slot++) visit((this.flagsOf[slot]! & MEMBER) !== 0, links[this.linkOf[slot]!] ?? '', this.joinedOf[slot]!);
   }
 
   /**
@@ -164,8 +153,9 @@ export class Ledger {
    * ledger changes again.
    */
   toParts(): LedgerParts {
-    const { links, chatNames: chats, slots, members, table, userOf, chatOf, linkOf, sinceOf, joinedOf, flagsOf } = this;
-    return { links, chats, odd: [...this.oddNames], slots, members, table, userOf, chatOf, linkOf, sinceOf, joinedOf, flagsOf };
+    const { chatNames: chats, slots, members, table, userOf, sinceOf, joinedOf, flagsOf } = this;
+    const [chatOf, linkOf] = [wide(this.chatOf, slots), wide(this.linkOf, slots)];
+    return { links: this.linkNames(), chats, odd: [...this.oddNames], slots, members, table, userOf, chatOf, linkOf, sinceOf, joinedOf, flagsOf };
   }
 
   /** A ledger over `parts` (which it takes over, arrays and all). Throws when they do not fit together. */
@@ -176,15 +166,17 @@ export class Ledger {
     const fits = capacity >= 1 && parts.slots <= capacity && arrays.every((a) => a.length === capacity) && parts.links[0] === '' &&
       parts.table.length > 0 && (parts.table.length & (parts.table.length - 1)) === 0 && (parts.slots - parts.odd.length) * 2 <= parts.table.length;
     if (!fits) throw new Error('ledger parts do not fit together');
-    ledger.links.length = 0;
-    ledger.linkIds.clear();
-    parts.links.forEach((link, id) => (ledger.links.push(link), ledger.linkIds.set(link, id)));
+    ledger.links = new PackedTexts();
+    ledger.linkIds = new TextIndex(ledger.links);
+    for (const link of parts.links) ledger.linkIds.add(ledger.links.push(link));
     parts.chats.forEach((chat, id) => (ledger.chatNames.push(chat), ledger.chatIds.set(chat, id)));
     for (const [slot, name] of parts.odd) {
       ledger.oddNames.set(slot, name);
       ledger.oddUsers.set(`${parts.chatOf[slot]}\u0000${name}`, slot);
     }
-    Object.assign(ledger, { table: parts.table, userOf: parts.userOf, chatOf: parts.chatOf, linkOf: parts.linkOf, sinceOf: parts.sinceOf, joinedOf: parts.joinedOf, flagsOf: parts.flagsOf, slots: parts.slots, members: parts.members });
+    const chatOf = holding(parts.chatOf, parts.chats.length - 1, parts.slots);
+    const linkOf = holding(parts.linkOf, parts.links.length - 1, parts.slots);
+    Object.assign(ledger, { table: parts.table, userOf: parts.userOf, chatOf, linkOf, sinceOf: parts.sinceOf, joinedOf: parts.joinedOf, flagsOf: parts.flagsOf, slots: parts.slots, members: parts.members });
     return ledger;
   }
 
@@ -200,7 +192,7 @@ export class Ledger {
 
   private standing(slot: number): Standing {
     const flags = this.flagsOf[slot]!;
-    return { member: (flags & MEMBER) !== 0, link: this.links[this.linkOf[slot]!] ?? '', since: this.sinceOf[slot]!, byBot: (flags & BY_BOT) !== 0 };
+    return { member: (flags & MEMBER) !== 0, link: this.links.at(this.linkOf[slot]!), since: this.sinceOf[slot]!, byBot: (flags & BY_BOT) !== 0 };
   }
 
   /** The person's slot, or undefined. */
@@ -249,27 +241,28 @@ export class Ledger {
 
   private newSlot(): number {
     if (this.slots === this.flagsOf.length) {
-      const grow = <T extends Uint32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-        const next = make(old.length * 2);
-        next.set(old);
-        return next;
-      };
-      this.userOf = grow(this.userOf, (n) => new Float64Array(n));
-      this.chatOf = grow(this.chatOf, (n) => new Uint32Array(n));
-      this.linkOf = grow(this.linkOf, (n) => new Uint32Array(n));
-      this.sinceOf = grow(this.sinceOf, (n) => new Uint32Array(n));
-      this.joinedOf = grow(this.joinedOf, (n) => new Uint32Array(n));
-      this.flagsOf = grow(this.flagsOf, (n) => new Uint8Array(n));
+      const length = this.slots * 2;
+      this.userOf = resized(this.userOf, length);
+      this.chatOf = resized(this.chatOf, length);
+      this.linkOf = resized(this.linkOf, length);
+      this.sinceOf = resized(this.sinceOf, length);
+      this.joinedOf = resized(this.joinedOf, length);
+      this.flagsOf = resized(this.flagsOf, length);
     }
     return this.slots++;
   }
 
   private intern(link: string): number {
-    const known = this.linkIds.get(link);
-    if (known !== undefined) return known;
-    const copy = detach(link);
-    this.linkIds.set(copy, this.links.push(copy) - 1);
-    return this.links.length - 1;
+    const known = this.linkIds.find(link);
+    if (known >= 0) return known;
+    const id = this.linkIds.add(this.links.push(link));
+    this.linkOf = holding(this.linkOf, id, this.slots);
+    return id;
+  }
+
+  /** The link ids as strings, by number (made for a walk over every person, not kept). */
+  private linkNames(): string[] {
+    return Array.from({ length: this.links.length }, (_, n) => this.links.at(n));
   }
 }
 

@@ -155,4 +155,36 @@ describe('Ledger storage', () => {
     expect(ledger.get('-1001', '1')).toBeUndefined();
     expect([...ledger.entries()].map((e) => `${e.chat}|${e.user}`).sort()).toEqual([...model.keys()].sort());
   });
+
+  test('keeps every link and chat right while their numbers outgrow one byte and two, and through its parts (what a snapshot keeps)', () => {
+    const ledger = new Ledger();
+    const model = new Map<string, { member: boolean; link: string; since: number }>();
+    const parts = (): Ledger => Ledger.fromParts(ledger.toParts());
+    const check = (of: Ledger) => {
+      expect(of.size).toBe(model.size);
+      for (const [key, standing] of model) {
+        const [chat, user] = key.split('|') as [string, string];
+        expect(of.get(chat, user)).toMatchObject(standing);
+      }
+    };
+    // A person a link at first (links 1..70,000: past 65,535), in 300 chats (past 255), then some leave and come back.
+    for (let i = 0; i < 70_000; i++) {
+      const chat = `-100${i % 300}`;
+      const user = String(1000 + i);
+      ledger.apply({ chat, user, status: 'joined', link: `l${i}`, date: i });
+      model.set(`${chat}|${user}`, { member: true, link: `l${i}`, since: i });
+      if (i === 200 || i === 40_000) check(parts());
+    }
+    for (let i = 0; i < 70_000; i += 7) {
+      const chat = `-100${i % 300}`;
+      const user = String(1000 + i);
+      ledger.apply({ chat, user, status: 'left', link: '', date: 100_000 + i });
+      model.set(`${chat}|${user}`, { member: false, link: `l${i}`, since: 100_000 + i });
+    }
+    check(ledger);
+    const rebuilt = parts();
+    check(rebuilt);
+    expect(rebuilt.toParts().linkOf).toEqual(ledger.toParts().linkOf);
+    expect(rebuilt.toParts().chatOf).toEqual(ledger.toParts().chatOf);
+  });
 });
