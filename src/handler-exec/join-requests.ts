@@ -148,7 +148,9 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
       return;
     }
     const link = request.invite_link;
-    const invite = await deps.registry.lookup(link?.invite_link, link?.name);
+    // Awaited only when it is a promise: a hit and a seat come as they are (see lookup, admit).
+    const found = deps.registry.lookup(link?.invite_link, link?.name);
+    const invite = found instanceof Promise ? await found : found;
     const facts: RequestFacts = { isBot: request.from.is_bot, link: link === undefined ? undefined : { url: link.invite_link, name: link.name } };
     let decision = decide(facts, invite, deps.now(), deps.unknownLinks);
     let release = () => {};
@@ -167,7 +169,8 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
 
     // Nobody is approved, declined or queued unless their row can be written: a full disk waits here.
     const draft = responseRow(request, invite, decision.status, deps.now(), deps.zone, decision.reason);
-    const seat = await deps.log.admit(draft);
+    const admitted = deps.log.admit(draft);
+    const seat = admitted instanceof Promise ? await admitted : admitted;
     let status = decision.status;
     let wrote: boolean;
     try {

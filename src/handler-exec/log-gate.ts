@@ -117,19 +117,19 @@ export class LogGate {
   }
 
   /**
-   * Resolves with a seat once a row like `draft` can be written: the last write did not fail and the
-   * disk has room for it beside the rows already admitted. Until then it waits (looking again with
-   * back-off); after `close` it never resolves.
+   * A seat once a row like `draft` can be written: the last write did not fail and the disk has room
+   * for it beside the rows already admitted. Until then it waits (looking again with back-off); after
+   * `close` it never resolves. The common case comes as the seat itself, anything else as a promise.
    */
-  admit(draft: ResponseCells): Promise<Seat> {
+  admit(draft: ResponseCells): Seat | Promise<Seat> {
     const bytes = rowBytesBound(draft);
     // The common case, nothing failing and the last look serving with ample room (what `space`
-    // would answer at once), takes no async frame: a burst admits every request. Judged and taken
+    // would answer at once), takes no async step: a burst admits every request. Judged and taken
     // in one step, as below.
     const last = this.look;
     if (!this.closed && this.failing === undefined && last?.space !== undefined && this.clock() - last.at < LOOK_REUSE_MS
       && this.room(last.space) >= bytes + LOOK_HEADROOM && this.spaceProblem(last.space, bytes) === undefined) {
-      return Promise.resolve(this.seat(bytes));
+      return this.seat(bytes);
     }
     return this.admitAfterLook(draft, bytes);
   }

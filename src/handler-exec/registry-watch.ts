@@ -29,8 +29,12 @@ const MAX_LISTED_PROBLEMS = 10;
 
 /** What the join-request handler asks of the registry. */
 export interface Registry {
-  /** The row for a join request's link: by full URL, else by link name. */
-  lookup(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined>;
+  /**
+   * The row for a join request's link: by full URL, else by link name. A hit while no look at the
+   * file is due comes as it is (a burst looks up every request, and an await each was a promise and
+   * a turn each), anything else as a promise.
+   */
+  lookup(link: string | undefined, name: string | undefined): IndexedInvite | Promise<IndexedInvite | undefined>;
 }
 
 export interface RegistryWatchOptions {
@@ -98,12 +102,12 @@ export class RegistryWatch implements Registry {
     return this.index.size;
   }
 
-  lookup(link: string | undefined, name: string | undefined): Promise<IndexedInvite | undefined> {
+  lookup(link: string | undefined, name: string | undefined): IndexedInvite | Promise<IndexedInvite | undefined> {
     // A hit while no look at the file is due or under way (what refresh(false) would then skip)
-    // takes no async frame: a burst looks up every join request.
+    // takes no async step: a burst looks up every join request.
     if (this.refreshing === undefined && this.clock() - this.lastCheck < CHECK_EVERY_MS) {
       const hit = this.index.find(link, name);
-      if (hit !== undefined) return Promise.resolve(hit);
+      if (hit !== undefined) return hit;
     }
     return this.lookupAfterRefresh(link, name);
   }

@@ -207,7 +207,7 @@ export class RequesterCheck {
   /** Waits, through the gate, until a row like this decision's can be written. */
   private admit(held: LogRow, status: ResponseStatus, reason: string): Promise<Seat | undefined> {
     const row = decisionRow(held, status, '', formatDateTimeCell(this.deps.now(), this.deps.zone));
-    return this.deps.gate?.admit({ ...row, reason }) ?? Promise.resolve(undefined);
+    return Promise.resolve(this.deps.gate?.admit({ ...row, reason }));
   }
 
   private async record(held: LogRow, status: ResponseStatus, reason: string, seat: Seat | undefined): Promise<void> {

@@ -86,7 +86,7 @@ describe('LogGate', () => {
     expect(looks).toBe(5);
     free = BYTES;
     let admitted = false;
-    const held = gate.admit(row(99)).then((seat) => {
+    const held = Promise.resolve(gate.admit(row(99))).then((seat) => {
       admitted = true;
       return seat;
     });
@@ -104,7 +104,7 @@ describe('LogGate', () => {
     await a;
     expect(looks).toBe(1);
     let second = false;
-    void b.then(() => (second = true));
+    void Promise.resolve(b).then(() => (second = true));
     for (let i = 0; looks < 3 && i < 1000; i++) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(second).toBe(false);
     free = 2 * BYTES + 2 * BLOCK;
