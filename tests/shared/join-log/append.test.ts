@@ -116,6 +116,31 @@ describe('RecentKeys', () => {
     expect([...keys]).toEqual(['e']);
     expect(keys.anyPending).toBe(false);
   });
+
+  test('keeps what a Map of key -> date kept, in the same order, through re-adds and hourly sweeps of thousands of keys', () => {
+    let now = 1_800_000_000;
+    const keys = new RecentKeys(() => now);
+    const oracle = new Map<string, number>();
+    let lastSweep = now;
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+    for (let i = 0; i < 30_000; i++) {
+      now += next(90);
+      const key = `-100${next(3)}\t${2_000_000_000 + next(12_000)}\t${next(50)}${next(9) === 0 ? '|held' : ''}`;
+      const date = now - next(REDELIVERY_WINDOW_S + 7200);
+      keys.add(key, date);
+      if (date >= now - REDELIVERY_WINDOW_S) oracle.set(key, date);
+      if (now - lastSweep >= 3600) {
+        lastSweep = now;
+        for (const [k, d] of oracle) if (d < now - REDELIVERY_WINDOW_S) oracle.delete(k);
+      }
+      if (i % 5000 === 0) expect([...keys.entries()]).toEqual([...oracle]);
+    }
+    expect([...keys.entries()]).toEqual([...oracle]);
+    expect(keys.size).toBe(oracle.size);
+    expect(keys.anyPending).toBe([...oracle.keys()].some((k) => k.endsWith('|held')));
+    for (const k of ['-1000\t2000000001\t1', 'missing']) expect(keys.has(k)).toBe(oracle.has(k));
+  });
 });
 
 describe('ResponseLog', () => {
