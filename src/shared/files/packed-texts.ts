@@ -7,8 +7,8 @@
  * 0.6 MB instead of 2.4 MB of heap (BENCHMARKS.md, issue 15, session 7). Reading a text back makes a
  * string; keep these for what is held long and read seldom.
  *
- * Texts are stored as UTF-8, so a lone surrogate reads back as U+FFFD: a text decoded from a file or
- * from JSON holds none.
+ * Texts are stored as UTF-8, so a lone surrogate reads back as U+FFFD, and a text holding one is not
+ * found by it: a text decoded from a file or from JSON holds none.
  */
 
 /** A copy of `array` (made by `make`) with room for at least `size` elements (doubling), or for exactly `size` when `exact`. */
@@ -23,10 +23,13 @@ function resized<T extends Uint8Array | Uint32Array>(array: T, make: (length: nu
 const bytesOf = (length: number): Buffer => Buffer.alloc(length);
 const endsOf = (length: number): Uint32Array => new Uint32Array(length);
 
-/** FNV-1a over `bytes[start, end)`. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+/**
+ * FNV-1a over a text's UTF-16 code units, so a lookup hashes the string it is given without encoding
+ * it (the report interns a link id per row of a million); a stored ASCII text hashes its bytes alike.
+ */
+function hashText(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
@@ -64,23 +67,39 @@ export class PackedTexts {
     this.ends = resized(this.ends, endsOf, this.count, true);
   }
 
-  /** The hash of text `n`'s bytes (what `TextIndex` files it under). */
+  /** The hash of text `n` (hashText's: over its bytes when they are ASCII, else over the text read back). */
   hash(n: number): number {
-    return hashBytes(this.bytes, this.end(n - 1), this.end(n));
+    const start = this.end(n - 1);
+    const end = this.end(n);
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) {
+      const byte = this.bytes[i]!;
+      if (byte >= 0x80) return hashText(this.at(n));
+      h = Math.imul(h ^ byte, 0x01000193);
+    }
+    return h >>> 0;
   }
 
-  /** Whether text `n`'s bytes are `other[from, from + length)`. */
-  matches(n: number, other: Uint8Array, from: number, length: number): boolean {
+  /** Whether text `n` is `text`: compared as it is while `text` is ASCII, else by their UTF-8. */
+  equals(n: number, text: string): boolean {
     const start = this.end(n - 1);
-    if (this.end(n) - start !== length) return false;
-    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== other[from + i]) return false;
-    return true;
+    const length = this.end(n) - start;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) return Buffer.from(text, 'utf8').equals(this.bytes.subarray(start, start + length));
+      if (i >= length || this.bytes[start + i] !== unit) return false;
+    }
+    return length === text.length;
   }
 
   /** Whether texts `n` and `m` have the same bytes. */
   same(n: number, m: number): boolean {
-    const start = this.end(m - 1);
-    return this.matches(n, this.bytes, start, this.end(m) - start);
+    const start = this.end(n - 1);
+    const other = this.end(m - 1);
+    const length = this.end(n) - start;
+    if (this.end(m) - other !== length) return false;
+    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== this.bytes[other + i]) return false;
+    return true;
   }
 
   private end(n: number): number {
@@ -98,7 +117,6 @@ const EMPTY = 0;
 export class TextIndex {
   private table = new Uint32Array(16);
   private entries = 0;
-  private scratch = Buffer.alloc(64);
 
   constructor(private readonly texts: PackedTexts) {}
 
@@ -125,19 +143,12 @@ export class TextIndex {
 
   /** The number filed for `text`'s bytes, or -1. */
   find(text: string): number {
-    const length = this.encode(text);
     const mask = this.table.length - 1;
-    for (let at = hashBytes(this.scratch, 0, length) & mask; ; at = (at + 1) & mask) {
+    for (let at = hashText(text) & mask; ; at = (at + 1) & mask) {
       const cell = this.table[at]!;
       if (cell === EMPTY) return -1;
-      if (this.texts.matches(cell - 1, this.scratch, 0, length)) return cell - 1;
+      if (this.texts.equals(cell - 1, text)) return cell - 1;
     }
-  }
-
-  /** Writes `text`'s UTF-8 into the scratch buffer; returns its length in bytes. */
-  private encode(text: string): number {
-    if (text.length * 3 > this.scratch.length) this.scratch = Buffer.alloc(text.length * 3);
-    return this.scratch.write(text, 0);
   }
 
   private rehash(size: number): void {

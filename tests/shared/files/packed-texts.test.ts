@@ -39,6 +39,20 @@ describe('PackedTexts', () => {
     texts.push('a\ud800b');
     expect(texts.at(0)).toBe('a\ufffdb');
   });
+
+  it('hashes a stored text as its string: over the bytes when ASCII, over the text when not', () => {
+    const texts = new PackedTexts();
+    const index = new TextIndex(texts);
+    for (const text of ['plain', 'Анна', 'naïve', '😀', '']) {
+      const n = texts.push(text);
+      expect(index.add(n)).toBe(n);
+      expect(index.find(text)).toBe(n);
+    }
+    // Same UTF-16 length, different text; an ASCII prefix of a longer text.
+    expect(index.find('Анне')).toBe(-1);
+    expect(index.find('plai')).toBe(-1);
+    expect(index.find('plainer')).toBe(-1);
+  });
 });
 
 describe('TextIndex', () => {
