@@ -190,6 +190,8 @@ export class LedgerFile {
       if (size < this.at.offset || (this.at.identity !== '' && this.at.identity !== identity)) this.reset();
       this.at.identity = identity;
       const fromStart = this.at.offset === 0;
+      // At most a person a row, and a row takes some 60 bytes or more.
+      if (fromStart && this.current.size === 0) this.current.reserve(Math.floor(size / 64));
       const by = fromStart ? 0 : this.at.nextLine - 2;
       let rows = 0;
       let columns: Columns | undefined;

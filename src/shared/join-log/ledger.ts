@@ -180,6 +180,17 @@ export class Ledger {
     return ledger;
   }
 
+  /**
+   * Makes room for `people` at once (a first read of a long log): growing step by step copies the
+   * arrays each time, and the copies left behind stay in the C heap, fragmented (3.8 MB of a 100,000-row
+   * log's fold; BENCHMARKS.md, issue 15, session 7). Memory is touched only as people come.
+   */
+  reserve(people: number): void {
+    let length = this.flagsOf.length;
+    while (length < people) length *= 2;
+    if (length !== this.flagsOf.length) this.resize(length);
+  }
+
   /** How many people are members now. */
   get memberCount(): number {
     return this.members;
@@ -240,16 +251,17 @@ export class Ledger {
   }
 
   private newSlot(): number {
-    if (this.slots === this.flagsOf.length) {
-      const length = this.slots * 2;
-      this.userOf = resized(this.userOf, length);
-      this.chatOf = resized(this.chatOf, length);
-      this.linkOf = resized(this.linkOf, length);
-      this.sinceOf = resized(this.sinceOf, length);
-      this.joinedOf = resized(this.joinedOf, length);
-      this.flagsOf = resized(this.flagsOf, length);
-    }
+    if (this.slots === this.flagsOf.length) this.resize(this.slots * 2);
     return this.slots++;
+  }
+
+  private resize(length: number): void {
+    this.userOf = resized(this.userOf, length);
+    this.chatOf = resized(this.chatOf, length);
+    this.linkOf = resized(this.linkOf, length);
+    this.sinceOf = resized(this.sinceOf, length);
+    this.joinedOf = resized(this.joinedOf, length);
+    this.flagsOf = resized(this.flagsOf, length);
   }
 
   private intern(link: string): number {

@@ -188,3 +188,23 @@ describe('Ledger storage', () => {
     expect(rebuilt.toParts().chatOf).toEqual(ledger.toParts().chatOf);
   });
 });
+
+describe('Ledger.reserve', () => {
+  test('makes room at once and changes nobody: the same people, standings and parts as a ledger grown step by step', () => {
+    const grown = new Ledger();
+    const reserved = new Ledger();
+    reserved.reserve(50_000);
+    expect(reserved.toParts().flagsOf.length).toBe(65_536);
+    for (let i = 0; i < 20_000; i++) {
+      const event = { chat: `-100${i % 3}`, user: String(5000 + (i % 15_000)), status: i % 5 === 0 ? 'left' : 'joined', link: `l${i % 700}`, date: i };
+      grown.apply(event);
+      reserved.apply(event);
+    }
+    expect([...reserved.entries()]).toEqual([...grown.entries()]);
+    expect(reserved.memberCount).toBe(grown.memberCount);
+    // A smaller reservation than what is held changes nothing.
+    reserved.reserve(10);
+    expect(reserved.toParts().flagsOf.length).toBe(65_536);
+    expect([...Ledger.fromParts(reserved.toParts()).entries()]).toEqual([...grown.entries()]);
+  });
+});
