@@ -152,7 +152,8 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
     const found = deps.registry.lookup(link?.invite_link, link?.name);
     const invite = found instanceof Promise ? await found : found;
     const facts: RequestFacts = { isBot: request.from.is_bot, link: link === undefined ? undefined : { url: link.invite_link, name: link.name } };
-    let decision = decide(facts, invite, deps.now(), deps.unknownLinks);
+    const decidedAt = deps.now();
+    let decision = decide(facts, invite, decidedAt, deps.unknownLinks);
     let release = () => {};
     if (decision.action === 'approve' && invite !== undefined && deps.usage !== undefined) {
       const slot = await deps.usage.admit(invite, String(userId));
@@ -168,7 +169,8 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
     if (warning !== undefined) deps.logger.warn(warning);
 
     // Nobody is approved, declined or queued unless their row can be written: a full disk waits here.
-    const draft = responseRow(request, invite, decision.status, deps.now(), deps.zone, decision.reason);
+    // The draft's time is not written: the row takes the time its call settled, below.
+    const draft = responseRow(request, invite, decision.status, decidedAt, deps.zone, decision.reason);
     const admitted = deps.log.admit(draft);
     const seat = admitted instanceof Promise ? await admitted : admitted;
     let status = decision.status;

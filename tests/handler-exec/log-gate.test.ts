@@ -7,6 +7,7 @@ import type { Logger } from '../../src/shared/cli/log.js';
 import { ResponseLog } from '../../src/shared/join-log/append.js';
 import type { ResponseCells } from '../../src/shared/join-log/schema.js';
 import { LOOK_HEADROOM, LOOK_REUSE_MS, LogGate, rowBytesBound } from '../../src/handler-exec/log-gate.js';
+import { formatRecord } from '../../src/shared/files/table.js';
 import { TempFolder } from '../support/tmp.js';
 
 const BLOCK = 4096;
@@ -22,6 +23,15 @@ const row = (user: number): ResponseCells => ({
   tg_username: 'anna', link: 'https://t.me/+AAAA', chat_id: '-100', tg_request_date: '1767430800', decided_by: '', reason: '',
 });
 const BYTES = rowBytesBound(row(0));
+
+test('rowBytesBound is never less than the row as written, whatever its characters', () => {
+  const texts = ['', 'Anna', 'Анна Петрова', '😀👍🏽 emoji', 'tab\there', 'line\nbreak', '"quoted" at the start', 'ж'.repeat(64), '中'.repeat(64), '€'.repeat(100), '\u00e9\u20ac\ud83d\ude00'];
+  for (const text of texts) {
+    const cells = { ...row(1), tg_f_name: text, tg_l_name: text, tg_username: text.slice(0, 5) };
+    const written = Buffer.byteLength(`${formatRecord(Object.keys(cells), cells)}\r\n`, 'utf8');
+    expect(rowBytesBound(cells)).toBeGreaterThanOrEqual(written);
+  }
+});
 
 describe('LogGate', () => {
   let folder: TempFolder;
