@@ -102,6 +102,15 @@ describe('parseTable / serializeTable', () => {
     expect(line).toBe(' spaced \tsay "hi"\t"""quoted"');
     expect(parseTable(`a\tb\tc\n${line}\n`, 'x.txt').rows[0]!.cells).toEqual([' spaced ', 'say "hi"', '"quoted']);
   });
+
+  it('quotes a cell with a tab, a line break or a leading quote, and reads every cell back as written', () => {
+    const cells = ['', 'plain', 'a\tb', 'a\nb', 'a\rb', '\r\n', '"', '"a"', 'a"b', 'end"', '\t', 'Анна\t"', '😀\n'];
+    const header = cells.map((_, i) => `c${i}`);
+    const line = formatRecord(header, Object.fromEntries(cells.map((value, i) => [`c${i}`, value])));
+    expect(line.startsWith('\tplain\t"a\tb"\t')).toBe(true);
+    expect(line).toContain('\ta"b\tend"\t');
+    expect(parseTable(`${header.join('\t')}\n${line}\n`, 'x.txt').rows[0]!.cells).toEqual(cells);
+  });
 });
 
 describe('TsvScanner', () => {
