@@ -4,7 +4,7 @@
  * character once one is outside Latin-1, and an object or a Map entry to hold it. Here a column of
  * texts is their UTF-8 bytes in one buffer with their ends in a typed array, and a text is found by
  * its bytes through an open-addressing table of numbers: a 10,000-row registry's index is about
- * 0.6 MB instead of 2.4 MB of heap (BENCHMARKS.md, issue 15, session 7). Reading a text back makes a
+ * 0.9 MB instead of 2.4 MB of heap (BENCHMARKS.md, issue 15, session 7). Reading a text back makes a
  * string; keep these for what is held long and read seldom.
  *
  * Texts are stored as UTF-8, so a lone surrogate reads back as U+FFFD, and a text holding one is not

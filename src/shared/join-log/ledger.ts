@@ -59,7 +59,7 @@ export interface LedgerParts {
  * The ledger. Build it with `apply` over the join log's rows in file order (see `foldLedger`).
  * Compact on purpose: 100,000 members must fit tg-handler's memory goal, and the report folds a
  * million. Each person (chat and user) is a slot whose user id, chat, link (interned), dates and flags
- * live in typed arrays, found through an open-addressing table of slot numbers: about 33 bytes a
+ * live in typed arrays, found through an open-addressing table of slot numbers: about 30 bytes a
  * person and no object per person (a Map per chat cost about 50 MB of heap for a million people and
  * most of the report's garbage collection). A user id that is not a plain number (never from
  * Telegram; a hand-edited log) goes to a small map of its own.
@@ -75,7 +75,7 @@ export class Ledger {
   private readonly oddNames = new Map<number, string>();
   private table = new Uint32Array(2048);
   private userOf = new Float64Array(1024);
-  /** Narrow while the numbers fit (ledger-arrays.ts). */
+  /** Narrow while the numbers fit (ledger-store.ts). */
   private chatOf: IndexArray = new Uint8Array(1024);
   private linkOf: IndexArray = new Uint16Array(1024);
   /** Unix seconds fit 32 bits until 2106. */

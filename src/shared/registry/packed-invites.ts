@@ -1,7 +1,7 @@
 /**
  * tg-handler's registry index, packed: the rows it keeps (`IndexedInvite`) as columns of texts and
  * numbers rather than an object and four strings a row and a Map of links. A 10,000-link registry
- * held about 2.4 MB of heap for as long as the handler ran, this about 0.6 MB (BENCHMARKS.md, issue
+ * held about 2.4 MB of heap for as long as the handler ran, this about 0.9 MB (BENCHMARKS.md, issue
  * 15, session 7). A lookup makes the row it finds as a fresh `IndexedInvite`.
  */
 import { PackedTexts, TextIndex } from '../files/packed-texts.js';
