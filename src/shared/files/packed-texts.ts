@@ -11,17 +11,28 @@
  * found by it: a text decoded from a file or from JSON holds none.
  */
 
-/** A copy of `array` (made by `make`) with room for at least `size` elements (doubling), or for exactly `size` when `exact`. */
-function resized<T extends Uint8Array | Uint32Array>(array: T, make: (length: number) => T, size: number, exact = false): T {
-  let length = exact ? size : Math.max(array.length, 16);
-  while (length < size) length *= 2;
-  const next = make(length);
-  next.set(array.subarray(0, Math.min(array.length, length)));
+type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/**
+ * A copy of `array`, `length` long, with its first `used` items (all that fit, by default), made by
+ * `make` (by default an array of its own type). Only what is written is touched: a long tail costs
+ * no memory until it is used.
+ */
+export function resized<T extends TypedArray>(array: T, length: number, make?: (length: number) => T, used = array.length): T {
+  const next = make === undefined ? new (array.constructor as new (n: number) => T)(length) : make(length);
+  next.set(array.subarray(0, Math.min(used, length)) as never);
   return next;
 }
 
+/** `length` doubled (from 16 at least) until it holds `size`. */
+export const doubled = (length: number, size: number): number => {
+  let next = Math.max(length, 16);
+  while (next < size) next *= 2;
+  return next;
+};
+
+/** A Buffer (for its UTF-8 write and read): its constructor, which `resized` would call, is deprecated. */
 const bytesOf = (length: number): Buffer => Buffer.alloc(length);
-const endsOf = (length: number): Uint32Array => new Uint32Array(length);
 
 /**
  * FNV-1a over a text's UTF-16 code units, so a lookup hashes the string it is given without encoding
@@ -49,9 +60,9 @@ export class PackedTexts {
   push(text: string): number {
     const start = this.end(this.count - 1);
     // UTF-8 takes at most three bytes per UTF-16 unit.
-    if (start + text.length * 3 > this.bytes.length) this.bytes = resized(this.bytes, bytesOf, start + text.length * 3);
+    if (start + text.length * 3 > this.bytes.length) this.bytes = resized(this.bytes, doubled(this.bytes.length, start + text.length * 3), bytesOf);
     const written = this.bytes.write(text, start);
-    if (this.count === this.ends.length) this.ends = resized(this.ends, endsOf, this.count + 1);
+    if (this.count === this.ends.length) this.ends = resized(this.ends, doubled(this.ends.length, this.count + 1));
     this.ends[this.count] = start + written;
     return this.count++;
   }
@@ -63,8 +74,8 @@ export class PackedTexts {
 
   /** Gives back the room kept for more texts: call it once the column is complete. */
   trim(): void {
-    this.bytes = resized(this.bytes, bytesOf, this.end(this.count - 1), true);
-    this.ends = resized(this.ends, endsOf, this.count, true);
+    this.bytes = resized(this.bytes, this.end(this.count - 1), bytesOf);
+    this.ends = resized(this.ends, this.count);
   }
 
   /** The hash of text `n` (hashText's: over its bytes when they are ASCII, else over the text read back). */

@@ -7,15 +7,9 @@
  * takes one byte and their link two instead of four each, 0.55 MB less over 110,000 people
  * (BENCHMARKS.md, issue 15, session 7). A snapshot keeps them wide (ledger-snapshot.ts).
  */
-export type IndexArray = Uint8Array | Uint16Array | Uint32Array;
-type AnyArray = IndexArray | Float64Array;
+import { resized } from '../files/packed-texts.js';
 
-/** A copy of `array`, of its type, `length` long (its first items kept). Only what is written is touched: the rest costs no memory. */
-export function resized<T extends AnyArray>(array: T, length: number): T {
-  const next = new (array.constructor as new (n: number) => T)(length);
-  next.set(array.subarray(0, Math.min(length, array.length)) as never);
-  return next;
-}
+export type IndexArray = Uint8Array | Uint16Array | Uint32Array;
 
 /** The index array types, narrowest first, with the largest value each holds. */
 const TYPES: Array<[number, new (n: number) => IndexArray]> = [
@@ -27,18 +21,12 @@ const TYPES: Array<[number, new (n: number) => IndexArray]> = [
 /** `array` when it is of the narrowest type that holds values up to `most`, else a copy (its first `used` items) of that type. */
 export function holding(array: IndexArray, most: number, used: number): IndexArray {
   const [, Type] = TYPES.find(([limit]) => most <= limit)!;
-  if (array.constructor === Type) return array;
-  const next = new Type(array.length);
-  next.set(array.subarray(0, used));
-  return next;
+  return array.constructor === Type ? array : resized<IndexArray>(array, array.length, (n) => new Type(n), used);
 }
 
 /** A Uint32Array copy of `array` (its first `used` items) when it is narrower, else `array` itself. */
 export function wide(array: IndexArray, used: number): Uint32Array {
-  if (array instanceof Uint32Array) return array;
-  const next = new Uint32Array(array.length);
-  next.set(array.subarray(0, used));
-  return next;
+  return holding(array, 0xffffffff, used) as Uint32Array;
 }
 
 /** A user id as a number when it is a plain one (every Telegram user id is), else null. */

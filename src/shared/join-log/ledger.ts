@@ -8,8 +8,8 @@
  */
 import { parseDateTime } from '../dates.js';
 import { detach } from '../files/detach.js';
-import { PackedTexts, TextIndex } from '../files/packed-texts.js';
-import { hashOf, holding, numericUser, resized, wide, type IndexArray } from './ledger-store.js';
+import { doubled, PackedTexts, resized, TextIndex } from '../files/packed-texts.js';
+import { hashOf, holding, numericUser, wide, type IndexArray } from './ledger-store.js';
 import type { ResponseStatus } from './schema.js';
 
 /** One person's standing in one chat. */
@@ -186,8 +186,7 @@ export class Ledger {
    * log's fold; BENCHMARKS.md, issue 15, session 7). Memory is touched only as people come.
    */
   reserve(people: number): void {
-    let length = this.flagsOf.length;
-    while (length < people) length *= 2;
+    const length = doubled(this.flagsOf.length, people);
     if (length !== this.flagsOf.length) this.resize(length);
   }
 
