@@ -68,17 +68,15 @@ export interface Seat {
 
 /**
  * An upper bound of a row's size on disk: every cell quoted with every character doubled, tabs and a
- * line ending. A UTF-16 unit takes at most three bytes of UTF-8, so the cells are not encoded to be
- * measured (a Buffer.byteLength a cell was 10 ms of a burst's 160 ms in our code).
+ * line ending. A UTF-16 unit takes at most three bytes of UTF-8, so the bound counts units and looks
+ * at no character: encoding each cell was 10 ms of a burst's 160 ms in our code, and a scan of each
+ * character for the ones past ASCII (with the array of the row's values) another 0.6 us a request
+ * (BENCHMARKS.md, issue 15). It overestimates a row of ASCII threefold: a few hundred bytes a row in
+ * flight, against the gate's margin of LOOK_HEADROOM.
  */
 export function rowBytesBound(row: ResponseCells): number {
   let sum = 2;
-  for (const value of Object.values(row)) {
-    const cell = String(value);
-    let bytes = cell.length;
-    for (let i = 0; i < cell.length; i++) if (cell.charCodeAt(i) >= 0x80) bytes += 2;
-    sum += 2 * bytes + 3;
-  }
+  for (const column in row) sum += 6 * String(row[column as keyof ResponseCells]).length + 3;
   return sum;
 }
 
