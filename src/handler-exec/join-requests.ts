@@ -42,15 +42,19 @@ export interface RequestFacts {
   linkUsed?: boolean | undefined;
 }
 
+/** The decisions of nearly every request, made once: a burst decides thousands. */
+const APPROVE: Decision = Object.freeze({ action: 'approve', status: 'approve', reason: 'registry' });
+const DECLINE_BOT: Decision = Object.freeze({ action: 'decline', status: 'decline', reason: 'bot' });
+
 /**
  * Decides a join request. Pure. A bot is declined whatever its link. A registry row whose dt_expire
  * has passed, or whose link is used up (`linkUsed`), counts as unknown. Unknown links and requests
  * without a link are never approved: left to a human admin (`pending`) or declined, as `unknownLinks` says.
  */
 export function decide(request: RequestFacts, invite: IndexedInvite | undefined, now: Date, unknownLinks: UnknownLinkPolicy): Decision {
-  if (request.isBot) return { action: 'decline', status: 'decline', reason: 'bot' };
+  if (request.isBot) return DECLINE_BOT;
   const expired = invite?.dt_expire != null && invite.dt_expire.getTime() <= now.getTime();
-  if (invite !== undefined && !expired && request.linkUsed !== true) return { action: 'approve', status: 'approve', reason: 'registry' };
+  if (invite !== undefined && !expired && request.linkUsed !== true) return APPROVE;
   const reason: Reason = request.link === undefined && invite === undefined ? 'no-link' : expired ? 'expired' : invite !== undefined ? 'link-used' : 'unknown-link';
   return unknownLinks === 'decline' ? { action: 'decline', status: 'decline', reason } : { action: 'leave', status: 'pending', reason };
 }
@@ -133,6 +137,8 @@ export interface JoinRequestDeps {
   check?: RequesterCheck | undefined;
 }
 
+const NOTHING_TO_RELEASE = (): void => {};
+
 /** Handles one join request with `telegram` (the bot's shared client). Errors other than "settled" are thrown for the caller to log. */
 export type JoinRequestHandler = (request: ChatJoinRequest, telegram: Telegram) => Promise<void>;
 
@@ -154,9 +160,10 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
     const facts: RequestFacts = { isBot: request.from.is_bot, link: link === undefined ? undefined : { url: link.invite_link, name: link.name } };
     const decidedAt = deps.now();
     let decision = decide(facts, invite, decidedAt, deps.unknownLinks);
-    let release = () => {};
+    let release = NOTHING_TO_RELEASE;
     if (decision.action === 'approve' && invite !== undefined && deps.usage !== undefined) {
-      const slot = await deps.usage.admit(invite, String(userId));
+      const admission = deps.usage.admit(invite, String(userId));
+      const slot = admission instanceof Promise ? await admission : admission;
       release = slot.release;
       if (!slot.admitted) decision = decide({ ...facts, linkUsed: true }, invite, deps.now(), deps.unknownLinks);
     }
@@ -187,9 +194,12 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
           throw error;
         }
       }
-      const held = status === 'pending' || status === 'decline' ? decision.reason : '';
-      // The draft with what the call settled, at the time it settled (the same as responseRow would make).
-      const row: ResponseCells = { ...draft, dt_tg_responde: responseCell(deps.now(), deps.zone), tg_responde_status: status, reason: held };
+      // The draft becomes the row: what the call settled, at the time it settled (the same as
+      // responseRow would make). The gate is done with it: it sized the draft when it admitted it.
+      const row = draft;
+      row.dt_tg_responde = responseCell(deps.now(), deps.zone);
+      row.tg_responde_status = status;
+      row.reason = status === 'pending' || status === 'decline' ? decision.reason : '';
       wrote = await deps.log.record(row, seat);
       if (decision.reason === 'check') deps.check?.arm(row, release);
     } finally {

@@ -41,8 +41,14 @@ export function limitOf(invite: Pick<IndexedInvite, 'max_members'>, fallback: nu
   return invite.max_members ?? fallback;
 }
 
+/** Whether a person may come in through a link, and how to take that back (see LinkUsage.admit). */
+export interface Admission {
+  readonly admitted: boolean;
+  readonly release: () => void;
+}
+
 /** The admission of a link without a limit: shared, nothing to release. */
-const UNLIMITED: Promise<{ admitted: boolean; release: () => void }> = Promise.resolve(Object.freeze({ admitted: true, release: () => {} }));
+const UNLIMITED: Admission = Object.freeze({ admitted: true, release: () => {} });
 
 /** Counts people per limited registry link; see the module comment. */
 export class LinkUsage {
@@ -136,16 +142,17 @@ export class LinkUsage {
    * Whether `userId` may come in through `invite`: yes when the link has no limit, when they are
    * one of the people it already brought in, or when it brought in fewer than its limit; then they
    * count at once (a second request in the same batch sees the link full). `release` undoes that
-   * when the approval did not go through.
+   * when the approval did not go through. A link without a limit (most of them) is answered as it
+   * is, without a promise, an object or a closure of its own (a burst admits every request); a
+   * counted one as a promise.
    */
-  admit(invite: IndexedInvite, userId: string): Promise<{ admitted: boolean; release: () => void }> {
+  admit(invite: IndexedInvite, userId: string): Admission | Promise<Admission> {
     const limit = limitOf(invite, this.fallback);
-    // A link without a limit (most of them) takes no async frame, object or closure of its own: a burst admits every request.
     if (limit === undefined) return UNLIMITED;
     return this.admitCounted(invite, userId, limit);
   }
 
-  private async admitCounted(invite: IndexedInvite, userId: string, limit: number): Promise<{ admitted: boolean; release: () => void }> {
+  private async admitCounted(invite: IndexedInvite, userId: string, limit: number): Promise<Admission> {
     const nothing = () => {};
     const count = await this.ensure(invite, limit);
     if (count.people.has(userId)) return { admitted: true, release: nothing };
