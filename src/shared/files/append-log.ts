@@ -6,7 +6,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { displayPath } from './store.js';
-import { TickBatches, type Batched } from './tick-batches.js';
+import { SharedTickBatches } from './tick-batches.js';
 
 /** The file's size, and whether its last byte ends a line (an empty file does). */
 async function endOf(handle: FileHandle): Promise<{ size: number; whole: boolean }> {
@@ -59,7 +59,7 @@ async function rollBack(handle: FileHandle, size: number, written: number): Prom
  * end while another process appends could take its line in flight for a torn one.)
  */
 export class AppendLog {
-  private readonly batches = new TickBatches<string, void>((batch) => this.writeBatch(batch.map((entry) => entry.item), batch));
+  private readonly batches = new SharedTickBatches<string>((texts) => this.writeBatch(texts));
   private closed = false;
   /** Look at the file's end before the next batch: at first, and after a batch that failed. */
   private checkTail = true;
@@ -75,13 +75,16 @@ export class AppendLog {
     return new AppendLog(await open(file, 'a+'), file, eol);
   }
 
-  /** Appends `text` (one or more complete lines, each with its line ending). Resolves when durable. */
+  /**
+   * Appends `text` (one or more complete lines, each with its line ending). Resolves when durable;
+   * the lines of one flush share the promise (SharedTickBatches).
+   */
   append(text: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
     return this.batches.add(text);
   }
 
-  private async writeBatch(texts: string[], batch: Batched<string, void>[]): Promise<void> {
+  private async writeBatch(texts: string[]): Promise<void> {
     let start: { size: number; whole: boolean } | undefined;
     let written = 0;
     try {
@@ -96,7 +99,6 @@ export class AppendLog {
       while (written < data.length) written += writeSync(this.handle.fd, data, written, data.length - written);
       await this.handle.datasync();
       this.checkTail = false;
-      for (const entry of batch) entry.resolve();
     } catch (error) {
       if (start !== undefined) await rollBack(this.handle, start.size, written);
       throw error;
