@@ -76,12 +76,17 @@ function responseCell(now: Date, zone: string): string {
 
 /** The join-log row for a request; `reason` says why a request was held or declined. Pure. */
 export function responseRow(request: ChatJoinRequest, invite: IndexedInvite | undefined, status: ResponseStatus, now: Date, zone: string, reason = ''): ResponseCells {
-  const { from } = request;
+  const person = personCells(request.from);
+  // Every column named, in one literal: the row is made with all its fields in place, where a
+  // spread in the middle of it copied them in one by one (a burst makes a row per request).
   return {
     id_link: invite !== undefined ? invite.id_link.trim() || invite.id : (request.invite_link?.name ?? ''),
-    ...personCells(from),
+    id_tg: person.id_tg,
+    tg_f_name: person.tg_f_name,
+    tg_l_name: person.tg_l_name,
     dt_tg_responde: responseCell(now, zone),
     tg_responde_status: status,
+    tg_username: person.tg_username,
     link: invite !== undefined ? invite.link.trim() : (request.invite_link?.invite_link ?? ''),
     chat_id: String(request.chat.id),
     tg_request_date: String(request.date),
