@@ -3,7 +3,7 @@
  * onto a torn one: a file that does not end with a line ending (an editor's save, a crash or a full
  * disk in the middle of a write) gets one before the next line.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fdatasyncSync, fstatSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { displayPath } from './store.js';
 import { SharedTickBatches } from './tick-batches.js';
@@ -63,6 +63,8 @@ export class AppendLog {
   private closed = false;
   /** Look at the file's end before the next batch: at first, and after a batch that failed. */
   private checkTail = true;
+  /** The flush to the disk is made on this thread (gatherWhile), not in the thread pool. */
+  private flushHere = false;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -92,12 +94,14 @@ export class AppendLog {
       // The size (for a roll-back) and the write are taken synchronously: both only touch the page
       // cache, and each round trip through the thread pool delayed the batch by a turn of a busy event
       // loop (3-4 ms each in a burst, BENCHMARKS.md), while the rows of the next batch, and with them
-      // telegraf's next getUpdates, wait for this one. Only the flush to the disk is awaited.
+      // telegraf's next getUpdates, wait for this one. The flush to the disk is awaited, unless the
+      // batch is gathered (see gatherWhile).
       start = this.checkTail ? await settledEnd(this.handle) : { size: fstatSync(this.handle.fd).size, whole: true };
       this.checkTail = true;
       const data = Buffer.from((start.whole ? '' : this.eol) + texts.join(''), 'utf8');
       while (written < data.length) written += writeSync(this.handle.fd, data, written, data.length - written);
-      await this.handle.datasync();
+      if (this.flushHere) fdatasyncSync(this.handle.fd);
+      else await this.handle.datasync();
       this.checkTail = false;
     } catch (error) {
       if (start !== undefined) await rollBack(this.handle, start.size, written);
@@ -108,10 +112,17 @@ export class AppendLog {
   /**
    * Before each write and fdatasync, waits for `more` when it gives a promise: lines that are on their
    * way join the same flush (one disk flush for a burst's batch, not one after another while the
-   * last of them waits). Only the flush's size depends on it: every line is written all the same.
+   * last of them waits). Every line is written all the same.
+   *
+   * A gathered batch is what its writers wait for as a whole (tg-handler's long polling: telegraf
+   * asks for no update before every row of the batch is on disk), so its flush to the disk is made on
+   * this thread: there is nothing else to do meanwhile, and the round trip through the thread pool
+   * and back to a busy event loop added 0.2-0.3 ms to the 0.5-0.7 ms of each batch's fdatasync in a
+   * burst (BENCHMARKS.md, issue 15).
    */
   gatherWhile(more: () => Promise<void> | undefined): void {
     this.batches.gather = more;
+    this.flushHere = true;
   }
 
   /** Waits for every pending line, then closes the file. */
