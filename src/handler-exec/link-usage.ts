@@ -163,7 +163,8 @@ export class LinkUsage {
 
   /** Notes a row just written (ResponseLog.onRecord): a person who came in through a counted link. */
   noted(row: LogRow): void {
-    if (!CAME_IN.has(row.tg_responde_status.trim())) return;
+    // Most registries limit no link: then a row (every one tg-handler writes) is not even looked at.
+    if (this.counted.size === 0 || !CAME_IN.has(row.tg_responde_status.trim())) return;
     const invite = this.matcher.find(row.link, row.id_link);
     const count = invite === undefined ? undefined : this.counts.get(invite.id);
     if (count !== undefined && count.people.size < count.cap) count.people.add(row.id_tg.trim());
