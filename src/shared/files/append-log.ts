@@ -49,6 +49,47 @@ async function rollBack(handle: FileHandle, size: number, written: number): Prom
 }
 
 /**
+ * The lines waiting for the next write, encoded as they are handed over (while a burst's Telegram
+ * calls are still under way), so the flush at the batch's end only writes bytes: joining and
+ * encoding a batch of 100 rows there was 0.15-0.3 ms of each batch's wait in a burst. Room for a
+ * line ending is kept in front of them, for the fence of a torn last line.
+ */
+class LineBytes {
+  private bytes = Buffer.allocUnsafe(64 * 1024);
+  private used: number;
+
+  constructor(private readonly room: number) {
+    this.used = room;
+  }
+
+  get empty(): boolean {
+    return this.used === this.room;
+  }
+
+  add(text: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    const most = this.used + text.length * 3;
+    if (most > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(most, this.bytes.length * 2));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    this.used += this.bytes.write(text, this.used, 'utf8');
+  }
+
+  /** The lines' bytes, after `fence` (which fits the room kept) when it is given; valid until `clear`. */
+  take(fence: Buffer | undefined): Buffer {
+    if (fence === undefined) return this.bytes.subarray(this.room, this.used);
+    fence.copy(this.bytes, this.room - fence.length);
+    return this.bytes.subarray(this.room - fence.length, this.used);
+  }
+
+  clear(): void {
+    this.used = this.room;
+  }
+}
+
+/**
  * Appends whole lines to a file opened in append mode. Lines handed over in the same tick are written
  * with one write() and made durable with one fdatasync() (group commit), so many writers cost one
  * disk flush; each `append` resolves once its lines are on disk. O_APPEND keeps every write whole
@@ -59,7 +100,11 @@ async function rollBack(handle: FileHandle, size: number, written: number): Prom
  * end while another process appends could take its line in flight for a torn one.)
  */
 export class AppendLog {
-  private readonly batches = new SharedTickBatches<string>((texts) => this.writeBatch(texts));
+  private readonly batches = new SharedTickBatches(() => this.writeBatch());
+  /** The lines of the next batch, and those of the batch being written (writes are one at a time). */
+  private filling: LineBytes;
+  private writing: LineBytes;
+  private readonly fence: Buffer;
   private closed = false;
   /** Look at the file's end before the next batch: at first, and after a batch that failed. */
   private checkTail = true;
@@ -69,8 +114,12 @@ export class AppendLog {
   private constructor(
     private readonly handle: FileHandle,
     readonly file: string,
-    private readonly eol: string,
-  ) {}
+    eol: string,
+  ) {
+    this.fence = Buffer.from(eol, 'utf8');
+    this.filling = new LineBytes(this.fence.length);
+    this.writing = new LineBytes(this.fence.length);
+  }
 
   /** Opens (creating when missing) `file` for appending; `eol` closes a torn last line. */
   static async open(file: string, eol = '\n'): Promise<AppendLog> {
@@ -83,10 +132,15 @@ export class AppendLog {
    */
   append(text: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
-    return this.batches.add(text);
+    this.filling.add(text);
+    return this.batches.join();
   }
 
-  private async writeBatch(texts: string[]): Promise<void> {
+  private async writeBatch(): Promise<void> {
+    // Taken before the first await: lines handed over from here on are the next batch's.
+    const lines = this.filling;
+    this.filling = this.writing;
+    this.writing = lines;
     let start: { size: number; whole: boolean } | undefined;
     let written = 0;
     try {
@@ -98,7 +152,7 @@ export class AppendLog {
       // batch is gathered (see gatherWhile).
       start = this.checkTail ? await settledEnd(this.handle) : { size: fstatSync(this.handle.fd).size, whole: true };
       this.checkTail = true;
-      const data = Buffer.from((start.whole ? '' : this.eol) + texts.join(''), 'utf8');
+      const data = lines.take(start.whole ? undefined : this.fence);
       while (written < data.length) written += writeSync(this.handle.fd, data, written, data.length - written);
       if (this.flushHere) fdatasyncSync(this.handle.fd);
       else await this.handle.datasync();
@@ -106,6 +160,8 @@ export class AppendLog {
     } catch (error) {
       if (start !== undefined) await rollBack(this.handle, start.size, written);
       throw error;
+    } finally {
+      lines.clear();
     }
   }
 

@@ -2,7 +2,8 @@
  * Work handed over in the same tick, done as one batch, one batch after another: the group commit
  * under the join log's appends (one write and one fsync for many rows) and under its membership
  * decisions (one lock for many). `TickBatches` settles each entry with a result of its own;
- * `SharedTickBatches` gives every entry of a batch the batch's one promise (all written or none).
+ * `SharedTickBatches` gives every entry of a batch the batch's one promise (all written or none),
+ * while its owner keeps what the entries hold.
  */
 
 /** One piece of work waiting for its batch, and how to tell its caller the outcome. */
@@ -82,38 +83,35 @@ export class TickBatches<T, R> extends TickTurns {
 }
 
 /**
- * Batches whose entries share one outcome: `add` answers the promise of the batch the item joins,
- * which settles when `run` has done the whole batch, or rejects with what it threw. No promise,
- * closure or object per item: the join log's flush takes a burst's rows this way, thousands a
- * second (BENCHMARKS.md, issue 15).
+ * Batches whose entries share one outcome, and whose owner keeps what they hold: `join` answers the
+ * promise of the batch about to run, which settles when `run` has done it, or rejects with what it
+ * threw. `run` takes what its owner gathered before its first await: whatever joins after that is
+ * the next batch's. No promise, closure or object per entry: the join log's flush takes a burst's
+ * rows this way, thousands a second (BENCHMARKS.md, issue 15).
  */
-export class SharedTickBatches<T> extends TickTurns {
-  private items: T[] = [];
+export class SharedTickBatches extends TickTurns {
   private outcome: { done: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
 
-  constructor(private readonly run: (items: T[]) => Promise<void>) {
+  constructor(private readonly run: () => Promise<void>) {
     super();
   }
 
-  /** Queues `item` for the next batch; settles, as every item of that batch, once `run` has done it. */
-  add(item: T): Promise<void> {
-    this.items.push(item);
+  /** Joins the next batch; settles, as every entry of that batch, once `run` has done it. */
+  join(): Promise<void> {
     this.outcome ??= settledLater();
     this.wake();
     return this.outcome.done;
   }
 
   protected get waiting(): boolean {
-    return this.items.length > 0;
+    return this.outcome !== undefined;
   }
 
   protected async runNext(): Promise<void> {
-    const items = this.items;
     const outcome = this.outcome!;
-    this.items = [];
     this.outcome = undefined;
     try {
-      await this.run(items);
+      await this.run();
       outcome.resolve();
     } catch (error) {
       outcome.reject(error);

@@ -130,6 +130,20 @@ describe('AppendLog', () => {
     expect(await readFile(file, 'utf8')).toBe('a\nb\nc\nd\n');
     await expect(log.append('e\n')).rejects.toThrow(/closed/);
   });
+
+  it('writes a batch bigger than the room it starts with, in every kind of character, byte for byte', async () => {
+    const file = path.join(dir, 'log.txt');
+    await writeFile(file, 'torn');
+    const log = await AppendLog.open(file, '\r\n');
+    // About 250 KB in one tick: two-, three- and four-byte characters, past the 64 KB first kept.
+    const lines = Array.from({ length: 500 }, (_, i) => `${i}\t${'ж€😀x'.repeat(50)}\r\n`);
+    await Promise.all(lines.map((line) => log.append(line)));
+    // The next batches reuse the room: nothing of the big one may be left in them.
+    await log.append('after\r\n');
+    await Promise.all([log.append('one\r\n'), log.append('two\r\n')]);
+    await log.close();
+    expect(await readFile(file, 'utf8')).toBe(`torn\r\n${lines.join('')}after\r\none\r\ntwo\r\n`);
+  });
 });
 
 describe('AppendLog: a torn last line', () => {
