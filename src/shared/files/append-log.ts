@@ -68,13 +68,27 @@ class LineBytes {
 
   add(text: string): void {
     // UTF-8 takes at most three bytes per UTF-16 unit.
-    const most = this.used + text.length * 3;
-    if (most > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(most, this.bytes.length * 2));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes = grown;
-    }
+    this.ensure(this.used + text.length * 3);
     this.used += this.bytes.write(text, this.used, 'utf8');
+  }
+
+  private ensure(size: number): void {
+    if (size <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(size, this.bytes.length * 2));
+    this.bytes.copy(grown, 0, 0, this.used);
+    this.bytes = grown;
+  }
+
+  /** One line: `fields` separated by tabs, then `eol`. */
+  addFields(fields: readonly string[], eol: string): void {
+    let most = this.used + eol.length * 3 + fields.length;
+    for (const field of fields) most += field.length * 3;
+    this.ensure(most);
+    for (let i = 0; i < fields.length; i++) {
+      if (i > 0) this.bytes[this.used++] = 9;
+      this.used += this.bytes.write(fields[i]!, this.used, 'utf8');
+    }
+    this.used += this.bytes.write(eol, this.used, 'utf8');
   }
 
   /** The lines' bytes, after `fence` (which fits the room kept) when it is given; valid until `clear`. */
@@ -114,7 +128,7 @@ export class AppendLog {
   private constructor(
     private readonly handle: FileHandle,
     readonly file: string,
-    eol: string,
+    private readonly eol: string,
   ) {
     this.fence = Buffer.from(eol, 'utf8');
     this.filling = new LineBytes(this.fence.length);
@@ -133,6 +147,17 @@ export class AppendLog {
   append(text: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
     this.filling.add(text);
+    return this.batches.join();
+  }
+
+  /**
+   * Appends one line of `fields`, separated by tabs and ended with the log's line ending, encoded
+   * from the fields themselves (no line is made of them: a burst appends a row per request). The
+   * fields are read at once: the array may be refilled as soon as this returns. Resolves when durable.
+   */
+  appendFields(fields: readonly string[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
+    this.filling.addFields(fields, this.eol);
     return this.batches.join();
   }
 

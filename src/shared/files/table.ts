@@ -104,9 +104,17 @@ export function setCells(table: Table, row: TableRow, values: Record<string, str
 
 /** The text of one new record (no line ending), cells in header order. */
 export function formatRecord(columns: readonly string[], values: Readonly<Record<string, string>>): string {
-  let line = '';
-  for (let i = 0; i < columns.length; i++) line += (i === 0 ? '' : '\t') + formatCell(values[columns[i]!] ?? '');
-  return line;
+  return formatCells(columns, values, []).join('\t');
+}
+
+/**
+ * The cells of `formatRecord`'s line, into `cells` (one per column; returned): for a writer that
+ * encodes them itself (AppendLog.appendFields), with no line made of them.
+ */
+export function formatCells(columns: readonly string[], values: Readonly<Record<string, string>>, cells: string[]): string[] {
+  for (let i = 0; i < columns.length; i++) cells[i] = formatCell(values[columns[i]!] ?? '');
+  cells.length = columns.length;
+  return cells;
 }
 
 /** An empty table with the given header, for a file that does not exist yet. */

@@ -8,7 +8,7 @@ import { DataFileMissingError, type DataFileError } from '../errors.js';
 import { AppendLog } from '../files/append-log.js';
 import { withFileLock } from '../files/lock.js';
 import { readTable, replaceHead, writeAtomic } from '../files/store.js';
-import { formatCell, formatRecord } from '../files/table.js';
+import { formatCell, formatCells } from '../files/table.js';
 import type { TableFrame } from '../files/tsv.js';
 import { Slots } from '../slots.js';
 import { checkKey, heldKey, isPendingKey, rowKey, type RecentKeys } from './keys.js';
@@ -57,6 +57,8 @@ export class ResponseLog {
   private readonly eol: string;
   private readonly dated: DatedProblem[];
   private readonly listeners: ((row: ResponseCells) => void)[] = [];
+  /** A row's cells on their way to the AppendLog, which encodes them at once: one array for every row. */
+  private readonly cells: string[] = [];
 
   private constructor(private readonly out: AppendLog, prepared: PreparedLog) {
     this.columns = prepared.header;
@@ -149,7 +151,7 @@ export class ResponseLog {
     if (this.keys.has(key)) return NOT_WRITTEN;
     // A torn last line (no line ending) is closed by the AppendLog before this row. Not an async
     // function: one promise per row (the append's, chained once), as a burst makes thousands at once.
-    const write = this.out.append(`${formatRecord(this.columns, row)}${this.eol}`);
+    const write = this.out.appendFields(formatCells(this.columns, row, this.cells));
     const slot = this.writes.put(write);
     this.writing.set(key, slot);
     const pending = isPendingKey(key) ? 1 : 0;

@@ -144,6 +144,18 @@ describe('AppendLog', () => {
     await log.close();
     expect(await readFile(file, 'utf8')).toBe(`torn\r\n${lines.join('')}after\r\none\r\ntwo\r\n`);
   });
+
+  it('appends fields as one tab-separated line with its line ending, as a line of text would be', async () => {
+    const file = path.join(dir, 'log.txt');
+    const log = await AppendLog.open(file, '\r\n');
+    const fields = ['1', '', 'Анна', '"quoted"', '😀 x'];
+    const written = log.appendFields(fields);
+    // Read at once: the caller may refill its array right away.
+    fields.fill('changed');
+    await Promise.all([written, log.append('text\r\n'), log.appendFields([])]);
+    await log.close();
+    expect(await readFile(file, 'utf8')).toBe('1\t\tАнна\t"quoted"\t😀 x\r\ntext\r\n\r\n');
+  });
 });
 
 describe('AppendLog: a torn last line', () => {
