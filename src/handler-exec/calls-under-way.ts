@@ -10,16 +10,15 @@ export class CallsUnderWay {
   /** `maxMs`: how long a wait lasts at most, so a call that takes long (a retry, a 429) does not hold the other rows. */
   constructor(private readonly maxMs: number) {}
 
-  /** Counts a call under way; the function returned ends it (once, however often it is called). */
-  begin(): () => void {
+  /** Counts a call under way; `over` ends it (once a call: the caller sees to that, see LogGate's seats). */
+  begin(): void {
     this.calling += 1;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      this.calling -= 1;
-      if (this.calling === 0) this.end();
-    };
+  }
+
+  /** A call counted by `begin` is over; the wait settles when it was the last. */
+  over(): void {
+    this.calling -= 1;
+    if (this.calling === 0) this.end();
   }
 
   /** While a call is under way, a promise that settles when the last one ends, or after `maxMs`; else undefined. */

@@ -12,7 +12,10 @@ import type { Logger } from '../shared/cli/log.js';
 import { messageOf } from '../shared/errors.js';
 import { rowKey } from '../shared/join-log/append.js';
 import { CallsUnderWay } from './calls-under-way.js';
+import { GateSeat, type Seat, type SeatKeeper } from './gate-seat.js';
 import type { ResponseCells } from '../shared/join-log/schema.js';
+
+export type { Seat } from './gate-seat.js';
 
 /** What the gate needs of the join log (ResponseLog). */
 export interface RowLog {
@@ -59,13 +62,6 @@ type Space = { free: number; block: number } | undefined;
  */
 export const GATHER_MS = 25;
 
-/** A held place for one row: released once the row is written, or the request went nowhere. */
-export interface Seat {
-  release(): void;
-  /** The row is handed to `record`: the seat's Telegram call is over (`gather` no longer waits for it). */
-  handOver(): void;
-}
-
 /**
  * An upper bound of a row's size on disk: every cell quoted with every character doubled, tabs and a
  * line ending. A UTF-16 unit takes at most three bytes of UTF-8, so the bound counts units and looks
@@ -92,7 +88,7 @@ async function statfsFree(dir: string): Promise<{ free: number; block: number } 
 /** Never settles: what a wait turns into once the bot stops (nothing is confirmed, Telegram delivers it again). */
 const never = new Promise<never>(() => {});
 
-export class LogGate {
+export class LogGate implements SeatKeeper {
   /** Bytes of rows admitted and not yet written. */
   private reserved = 0;
   /** Set by a failed write, cleared by the next write that succeeds. */
@@ -158,18 +154,19 @@ export class LogGate {
   /** Reserves `bytes` for a row until the seat is released. */
   private seat(bytes: number): Seat {
     this.reserved += bytes;
-    const handOver = this.calls.begin();
-    let released = false;
-    return {
-      release: () => {
-        handOver();
-        if (released) return;
-        released = true;
-        this.reserved -= bytes;
-        this.spent += bytes;
-      },
-      handOver,
-    };
+    this.calls.begin();
+    return new GateSeat(this, bytes);
+  }
+
+  /** A seat's Telegram call is over (GateSeat.handOver, once a seat). */
+  callOver(): void {
+    this.calls.over();
+  }
+
+  /** A seat's bytes are no longer held (GateSeat.release, once a seat): its row is written, or will never be. */
+  freed(bytes: number): void {
+    this.reserved -= bytes;
+    this.spent += bytes;
   }
 
   /**

@@ -94,6 +94,20 @@ describe('LogGate.gather with the join log', () => {
     gate.close();
   });
 
+  test('a seat ends its call once, however often it is handed over or released', async () => {
+    const gate = gateWaiting(60_000);
+    const [first, second] = await Promise.all([gate.admit(row(1)), gate.admit(row(2))]);
+    first.handOver();
+    first.handOver();
+    first.release();
+    first.release();
+    // The second seat is still in its call: a flush still waits for it.
+    expect(gate.gather()).toBeInstanceOf(Promise);
+    second.release();
+    expect(gate.gather()).toBeUndefined();
+    gate.close();
+  });
+
   test('close ends the wait: the rows handed over are written', async () => {
     const gate = gateWaiting(60_000);
     const [first] = await Promise.all([gate.admit(row(1)), gate.admit(row(2))]);
