@@ -79,16 +79,15 @@ class LineBytes {
     this.bytes = grown;
   }
 
-  /** One line: `fields` separated by tabs, then `eol`. */
-  addFields(fields: readonly string[], eol: string): void {
-    let most = this.used + eol.length * 3 + fields.length;
-    for (const field of fields) most += field.length * 3;
-    this.ensure(most);
-    for (let i = 0; i < fields.length; i++) {
-      if (i > 0) this.bytes[this.used++] = 9;
-      this.used += this.bytes.write(fields[i]!, this.used, 'utf8');
-    }
-    this.used += this.bytes.write(eol, this.used, 'utf8');
+  /**
+   * One line: `fields` separated by tabs, then `eol` (its bytes). Joined and encoded in one
+   * go: a Buffer.write per field cost more than the join (13 calls a row, 0.8 us a row in a burst).
+   */
+  addFields(fields: readonly string[], eol: Buffer): void {
+    const line = fields.join('\t');
+    this.ensure(this.used + line.length * 3 + eol.length);
+    this.used += this.bytes.write(line, this.used, 'utf8');
+    for (let i = 0; i < eol.length; i++) this.bytes[this.used++] = eol[i]!;
   }
 
   /** The lines' bytes, after `fence` (which fits the room kept) when it is given; valid until `clear`. */
@@ -118,6 +117,7 @@ export class AppendLog {
   /** The lines of the next batch, and those of the batch being written (writes are one at a time). */
   private filling: LineBytes;
   private writing: LineBytes;
+  /** The line ending, encoded: it ends each appendFields line and closes a torn last line. */
   private readonly fence: Buffer;
   private closed = false;
   /** Look at the file's end before the next batch: at first, and after a batch that failed. */
@@ -128,7 +128,7 @@ export class AppendLog {
   private constructor(
     private readonly handle: FileHandle,
     readonly file: string,
-    private readonly eol: string,
+    eol: string,
   ) {
     this.fence = Buffer.from(eol, 'utf8');
     this.filling = new LineBytes(this.fence.length);
@@ -157,7 +157,7 @@ export class AppendLog {
    */
   appendFields(fields: readonly string[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${displayPath(this.file)} is closed`));
-    this.filling.addFields(fields, this.eol);
+    this.filling.addFields(fields, this.fence);
     return this.batches.join();
   }
 
