@@ -36,6 +36,9 @@ export function formatCell(value: string): string {
 
 /** A tab, a line break, or a leading quote. A loop, not a regular expression: tg-handler formats a row of 12 cells per request. */
 function needsQuotes(value: string): boolean {
+  // An empty cell (most rows have a few) is answered before reading a first character it has not:
+  // that read threw the optimized code out, once per process (--trace-deopt: "out of bounds").
+  if (value.length === 0) return false;
   if (value.charCodeAt(0) === 34) return true;
   for (let i = 0; i < value.length; i++) {
     const unit = value.charCodeAt(i);
