@@ -11,6 +11,7 @@ import type { ChatJoinRequest } from 'telegraf/types';
 import { formatDateTimeCell } from '../shared/dates.js';
 import type { Logger } from '../shared/cli/log.js';
 import type { IndexedInvite } from '../shared/registry/registry.js';
+import { requestRowKey } from '../shared/join-log/keys.js';
 import { personCells, requestKey, type ResponseCells, type ResponseStatus } from '../shared/join-log/schema.js';
 import { settleRequest } from '../shared/telegram/settle.js';
 import type { Registry } from './registry-watch.js';
@@ -205,7 +206,8 @@ export function joinRequestHandler(deps: JoinRequestDeps): JoinRequestHandler {
       row.dt_tg_responde = responseCell(deps.now(), deps.zone);
       row.tg_responde_status = status;
       row.reason = status === 'pending' || status === 'decline' ? decision.reason : '';
-      wrote = await deps.log.record(row, seat);
+      // The row's key from the request's, as the log would make it (rowKey), without a second one.
+      wrote = await deps.log.record(row, seat, requestRowKey(key, status, row.reason));
       if (decision.reason === 'check') deps.check?.arm(row, release);
     } finally {
       seat.release();

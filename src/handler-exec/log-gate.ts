@@ -20,7 +20,8 @@ export type { Seat } from './gate-seat.js';
 /** What the gate needs of the join log (ResponseLog). */
 export interface RowLog {
   has(key: string): boolean;
-  record(row: ResponseCells): Promise<boolean>;
+  /** `key`, when given, is the row's (rowKey). */
+  record(row: ResponseCells, key?: string): Promise<boolean>;
 }
 
 /** How long to wait between looks at a log that cannot be written: doubling from the first to the last. */
@@ -183,16 +184,17 @@ export class LogGate implements SeatKeeper {
 
   /**
    * Writes the row (see ResponseLog.record), trying again with back-off until it is on disk; after
-   * `close`, never resolves. `seat`, the row's, is handed over (`gather` waits no longer for it).
+   * `close`, never resolves. `seat`, the row's, is handed over (`gather` waits no longer for it);
+   * `key`, when given, is the row's (rowKey).
    */
-  record(row: ResponseCells, seat?: Seat): Promise<boolean> {
+  record(row: ResponseCells, seat?: Seat, key?: string): Promise<boolean> {
     seat?.handOver();
     if (this.closed) return never;
     // The first try has no async frame of its own: one per join request was 18 MB of the 670 MB a
     // burst of 10,000 allocates (sampling heap profile). Only a failed write goes on to the loop.
     let written: Promise<boolean>;
     try {
-      written = this.log.record(row);
+      written = this.log.record(row, key);
     } catch (error) {
       return this.recordAgain(row, error);
     }

@@ -4,6 +4,8 @@ import { TelegramError } from 'telegraf';
 import type { ChatJoinRequest } from 'telegraf/types';
 import type { Invite } from '../../src/shared/registry/registry.js';
 import { decide, describeRequest, responseRow, settledStatus } from '../../src/handler-exec/join-requests.js';
+import { CHECK_REASON, requestRowKey, rowKey } from '../../src/shared/join-log/keys.js';
+import { requestKey, type ResponseStatus } from '../../src/shared/join-log/schema.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -111,6 +113,19 @@ describe('responseRow', () => {
     expect(cell('2026-10-25T01:30:00.500Z', 'Europe/Berlin')).toBe('2026-10-25T02:30:00+01:00');
     expect(cell('2026-10-25T02:00:00.000Z', 'Europe/Berlin')).toBe(formatDateTimeCell(new Date('2026-10-25T02:00:00.000Z'), 'Europe/Berlin'));
     expect(cell('1969-12-31T23:59:59.500Z', 'UTC')).toBe('1969-12-31 23:59:59');
+  });
+
+  test("the handler's key for a row is the log's (rowKey), whatever the status and reason", () => {
+    const key = requestKey(String(request.chat.id), String(request.from.id), String(request.date));
+    const statuses: ResponseStatus[] = ['approve', 'decline', 'pending', 'missing'];
+    for (const status of statuses) {
+      for (const reason of ['', 'registry', 'unknown-link', CHECK_REASON, 'check-blocked']) {
+        const row = responseRow(request, invite(), status, NOW, 'UTC', reason);
+        expect(requestRowKey(key, status, reason)).toBe(rowKey(row));
+      }
+    }
+    // The held and the check row differ from the decision and from each other.
+    expect(new Set([requestRowKey(key, 'approve'), requestRowKey(key, 'pending', ''), requestRowKey(key, 'pending', CHECK_REASON)]).size).toBe(3);
   });
 
   test('id_link prefers the registry id_link cell over the id', () => {

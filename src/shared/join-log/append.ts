@@ -16,7 +16,7 @@ import type { LedgerFile } from './ledger-file.js';
 import { logReader, type DatedProblem, type PreparedLog, type SavedStart } from './log-reader.js';
 import type { ResponseCells } from './schema.js';
 
-export { CHECK_REASON, heldKey, RecentKeys, REDELIVERY_WINDOW_S, rowKey } from './keys.js';
+export { CHECK_REASON, heldKey, RecentKeys, REDELIVERY_WINDOW_S, requestRowKey, rowKey } from './keys.js';
 export { prepareLog, type PreparedLog, type SavedStart } from './log-reader.js';
 
 /** How `ResponseLog.open` reads the file besides its own options. */
@@ -142,10 +142,9 @@ export class ResponseLog {
   /**
    * Appends the row unless a row with its key exists. Resolves true when this call wrote it (after
    * fsync), false for a duplicate. Rejects when the write failed; the key is then free again, so a
-   * redelivered update can try once more.
+   * redelivered update can try once more. `key` is the row's (rowKey), when the caller has it.
    */
-  record(row: ResponseCells): Promise<boolean> {
-    const key = rowKey(row);
+  record(row: ResponseCells, key = rowKey(row)): Promise<boolean> {
     const inFlight = this.writing.get(key);
     if (inFlight !== undefined) return this.afterFirst(this.writes.at(inFlight)!, row);
     if (this.keys.has(key)) return NOT_WRITTEN;

@@ -12,10 +12,19 @@ import { keyOfRow, type ResponseCells } from './schema.js';
  */
 export function rowKey(row: Pick<ResponseCells, 'chat_id' | 'id_tg' | 'tg_request_date'> & { tg_responde_status?: string; reason?: string }): string {
   const status = row.tg_responde_status ?? '';
-  const key = keyOfRow(row.chat_id, row.id_tg, row.tg_request_date, status);
+  return requestRowKey(keyOfRow(row.chat_id, row.id_tg, row.tg_request_date, status), status, row.reason);
+}
+
+/**
+ * The key of a request's row with `status` and `reason`, given the request's key (requestKey): the
+ * key itself for a decision, the held or check key for a `pending` row. The join-request handler
+ * makes the request's key to look for it, and hands the row's on this way: the log does not make
+ * and hash it a second time (a burst writes a row per request).
+ */
+export function requestRowKey(key: string, status: string, reason?: string): string {
   if (status !== 'pending') return key;
   // Waiting for the requester's answer (--check-requester) is a stage of its own before being held for an admin.
-  return row.reason === CHECK_REASON ? checkKey(key) : heldKey(key);
+  return reason === CHECK_REASON ? checkKey(key) : heldKey(key);
 }
 
 /** The `reason` of the `pending` row written while tg-handler waits for the requester to answer its check. */
