@@ -10,7 +10,7 @@
  * bots share, for tg-handler's runs only, and the yardstick's runs had no such load.)
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openBenchGroup } from './bench-group.js';
 import { Running, childEnv, readPeakRssKiB } from './child.js';
@@ -79,6 +79,21 @@ function linesSince(file: string, from: number): number {
   }
 }
 
+/**
+ * Writes a data file and flushes it to the disk, as files a bot finds at its start have long been:
+ * else tg-handler's first fdatasync of the join log wrote the whole log the bench had just written
+ * (15 MB at 100,000 rows, 6-7 ms of the first batch), a cost the yardstick, writing nothing, had not.
+ */
+async function writeSynced(file: string, text: string): Promise<void> {
+  await writeFile(file, text);
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function measureHandler(scenario: HandlerScenario, say: (line: string) => void): Promise<HandlerFigures> {
@@ -89,8 +104,8 @@ export async function measureHandler(scenario: HandlerScenario, say: (line: stri
     const links = await createBotLinks(emu, GROUP, scenario.registryLinks);
     const responses = path.join(dir, 'responde_data.txt');
     const logText = responsesText(scenario.existingRows, links, scenario.recent ? lastDays(scenario.existingRows) : MONTHS_AGO);
-    await writeFile(path.join(dir, 'invite_data.txt'), registryText(links));
-    await writeFile(responses, logText);
+    await writeSynced(path.join(dir, 'invite_data.txt'), registryText(links));
+    await writeSynced(responses, logText);
 
     const started = performance.now();
     handler = Running.start(program(scenario.bare === true), {
