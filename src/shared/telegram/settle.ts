@@ -39,7 +39,8 @@ const DONE_BY_THIS_CALL: Readonly<Record<'approve' | 'decline', Settled>> = {
 export function settleRequest(telegram: Pick<Telegram, 'approveChatJoinRequest' | 'declineChatJoinRequest'>, action: 'approve' | 'decline', chatId: number | string, userId: number): Promise<Settled> {
   let call: Promise<unknown>;
   try {
-    call = action === 'approve' ? telegram.approveChatJoinRequest(chatId, userId) : telegram.declineChatJoinRequest(chatId, userId);
+    // Promise.resolve hands a promise back as it is: it only makes a stand-in's plain answer one.
+    call = Promise.resolve(action === 'approve' ? telegram.approveChatJoinRequest(chatId, userId) : telegram.declineChatJoinRequest(chatId, userId));
   } catch (error) {
     call = Promise.reject(error);
   }
