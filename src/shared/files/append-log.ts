@@ -62,10 +62,6 @@ class LineBytes {
     this.used = room;
   }
 
-  get empty(): boolean {
-    return this.used === this.room;
-  }
-
   add(text: string): void {
     // UTF-8 takes at most three bytes per UTF-16 unit.
     this.ensure(this.used + text.length * 3);

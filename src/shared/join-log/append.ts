@@ -16,7 +16,7 @@ import type { LedgerFile } from './ledger-file.js';
 import { logReader, type DatedProblem, type PreparedLog, type SavedStart } from './log-reader.js';
 import type { ResponseCells } from './schema.js';
 
-export { CHECK_REASON, heldKey, RecentKeys, REDELIVERY_WINDOW_S, requestRowKey, rowKey } from './keys.js';
+export { CHECK_REASON, heldKey, RecentKeys, REDELIVERY_WINDOW_S, rowKey } from './keys.js';
 export { prepareLog, type PreparedLog, type SavedStart } from './log-reader.js';
 
 /** How `ResponseLog.open` reads the file besides its own options. */

@@ -182,6 +182,8 @@ describe('redact (#11.11)', () => {
     const other = '987654321:ZZother-bot-token_0123456789abc';
     expect(redact(`GET /bot${other.replace(':', '%3A')}/getMe and ${other} and ${other.replace(':', '%3a')}`)).toBe('GET /bot<redacted>/getMe and <redacted> and <redacted>');
     expect(looksLikeToken(other.replace(':', '%3A'))).toBe(true);
+    // Encoded twice, in lower case, in a line that has digits elsewhere (the pre-check's case).
+    expect(redact(`join request: user 2000000001 (@guest_1) via ${other.replace(':', '%253a')}`)).toBe('join request: user 2000000001 (@guest_1) via <redacted>');
   });
 
   it('leaves ordinary text alone: times, positions, invite links', () => {
