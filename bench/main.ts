@@ -2,9 +2,9 @@
  * `npm run bench`: speed and memory of tg-handler and tg-get against the Bot API emulator on
  * 127.0.0.1, on generated data in temp folders. Prints a table of figures with their goals and writes
  * them to bench/results/latest.json. A benchmark, not a test: a missed goal is printed, never an
- * exit code (1 only when a part could not be measured at all, 2 for a wrong option). Options: --quick (small sizes, for trying the bench itself), --only handler,members,baseline,
- * idle,links,qr,report (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
- * runs per size), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
+ * exit code (1 only when a part could not be measured at all, 2 for a wrong option). Options: --quick (small sizes, for trying the bench itself), --only handler,path,members,baseline,
+ * startup,idle,links,qr,report (a comma list), --joins N (join requests per tg-handler run), --runs N (tg-handler
+ * rounds), --bins DIR (measure the bin/ and dist/ of another checkout), --before DIR (also run
  * that checkout's `tg-get report` in the report's rounds, as "before"; --before-runs N of them), --profile (node
  * --cpu-prof on every tg-get / tg-handler run, into bench/results/profiles/), --handler-flags "FLAGS" (tg-handler's node
  * flags instead of its unit's, to try heap settings; the yardstick keeps the unit's), --idle-rows N (registry and
@@ -20,6 +20,7 @@ import { measureIdle } from './get-idle.js';
 import { measureLinks } from './get-links.js';
 import { measureReport } from './get-report.js';
 import { measureHandler, type HandlerScenario } from './handler-throughput.js';
+import { measureHandlerPath } from './handler-path.js';
 import { describeMembers, measureMembers } from './handler-members.js';
 import { measureStartup } from './handler-startup.js';
 import { measureBaseline } from './legacy-baseline.js';
@@ -27,7 +28,7 @@ import { describeMachine } from './machine.js';
 import { measureQr } from './qr-rate.js';
 import { fmt, formatMarkdown, formatTable } from './report.js';
 
-const PARTS = ['handler', 'members', 'startup', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
+const PARTS = ['handler', 'path', 'members', 'startup', 'baseline', 'idle', 'links', 'qr', 'report'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Sizes {
@@ -38,6 +39,8 @@ interface Sizes {
    * median of five moved by about 0.05 from one bench to the next, as much as issue 15's margin.
    */
   handlerRuns: number;
+  /** Rounds of the in-process join-request path against the approve-only loop (bench/handler-path.ts). */
+  pathRounds: number;
   smallLog: number;
   bigLog: number;
   joins: number;
@@ -52,8 +55,8 @@ interface Sizes {
   startupRuns: number;
 }
 
-const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 9, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3, startupRows: 1_000_000, startupRuns: 3 };
-const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1, startupRows: 100_000, startupRuns: 1 };
+const FULL: Sizes = { registryLinks: 10_000, handlerRuns: 9, pathRounds: 7, smallLog: 1_000, bigLog: 100_000, joins: 10_000, idleRows: 10_000, idleRuns: 7, links: 1_000, linkRuns: 3, qrCodes: 1_000, reportRows: 1_000_000, reportRuns: 3, startupRows: 1_000_000, startupRuns: 3 };
+const QUICK: Sizes = { registryLinks: 1_000, handlerRuns: 1, pathRounds: 1, smallLog: 1_000, bigLog: 10_000, joins: 1_000, idleRows: 1_000, idleRuns: 3, links: 100, linkRuns: 1, qrCodes: 100, reportRows: 100_000, reportRuns: 1, startupRows: 100_000, startupRuns: 1 };
 
 const USAGE = `npm run bench -- [options]
   --quick              small sizes, for trying the bench itself
@@ -149,6 +152,13 @@ async function main(): Promise<number> {
     for (const existingRows of [sizes.smallLog, sizes.bigLog]) {
       await measure(`tg-handler by hand (node bin/tg-handler, no heap setting), ${fmt.count(existingRows)} rows in the join log`, { ...base, existingRows, asService: false, nodeFlags: [] });
     }
+  }
+  if (only.has('path')) {
+    // What tg-handler's join-request path costs a request beyond the approve, in-process (issue 15).
+    await part(results, 'tg-handler\'s join-request path, in-process', async () => {
+      const p = await measureHandlerPath(sizes.pathRounds, sizes.joins);
+      say(`  our join-request path: ${p.oursUs.toFixed(1)} us of CPU a request; a handler that only approves: ${p.approveOnlyUs.toFixed(1)} us; ours costs ${(p.oursUs - p.approveOnlyUs).toFixed(1)} us more (${fmt.count(p.requests)} requests a run, median of ${p.rounds} rounds)`);
+    });
   }
   if (only.has('members')) {
     // The membership ledger (#12): figures printed here, beside the table.
