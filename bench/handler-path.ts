@@ -34,7 +34,7 @@ export interface PathFigures {
 }
 
 /** Answers an approve on the next turn, as a reply from the network would come. */
-const stand_in = {
+const standIn = {
   approveChatJoinRequest: () => new Promise<true>((resolve) => setImmediate(() => resolve(true))),
   declineChatJoinRequest: () => new Promise<true>((resolve) => setImmediate(() => resolve(true))),
 } as unknown as Telegram;
@@ -61,7 +61,7 @@ async function cpuPerRequest(handle: JoinRequestHandler, requests: number, links
   };
   const before = process.cpuUsage();
   for (const batch of batches) {
-    await Promise.all(batch.map((r, i) => inFlight.track({ update_id: i, chat_join_request: r } as Update, () => handle(r, stand_in), failed)));
+    await Promise.all(batch.map((r, i) => inFlight.track({ update_id: i, chat_join_request: r } as Update, () => handle(r, standIn), failed)));
   }
   const used = process.cpuUsage(before);
   return (used.user + used.system) / requests;
